@@ -1,0 +1,105 @@
+"""dueprocess: answer government demands for user data the way a careful legal team would.
+
+>>> import dueprocess
+>>> sorted(dueprocess.__all__) == dueprocess.__all__
+True
+"""
+
+from __future__ import annotations
+
+from ._enums import (
+    Area,
+    Callback,
+    Category,
+    Channel,
+    Danger,
+    Decision,
+    Effect,
+    Nature,
+    NondisclosureKind,
+    NoticeTiming,
+    Outcome,
+    ProcessKind,
+    Role,
+    TargetKind,
+)
+from ._intake import load_request
+from ._policy import DEFAULT_POLICY, AuthorityScope, Policy
+from ._records import Record
+from ._request import (
+    Emergency,
+    Investigation,
+    Issuer,
+    LegalRequest,
+    Nondisclosure,
+    Period,
+    Preservation,
+    Process,
+    Requester,
+    Supervisor,
+    Target,
+)
+from ._review import CategoryDecision, Finding, Notice, Review, Scope, ScopedCategory
+from ._reviewer import review
+from ._version import __version__
+from .exceptions import (
+    ConflictError,
+    DueProcessError,
+    IntegrityError,
+    InvalidRequest,
+    InvalidTransition,
+    PolicyError,
+    Problem,
+    ProductionRefused,
+    StoreError,
+)
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "Area",
+    "AuthorityScope",
+    "Callback",
+    "Category",
+    "CategoryDecision",
+    "Channel",
+    "ConflictError",
+    "Danger",
+    "Decision",
+    "DueProcessError",
+    "Effect",
+    "Emergency",
+    "Finding",
+    "IntegrityError",
+    "InvalidRequest",
+    "InvalidTransition",
+    "Investigation",
+    "Issuer",
+    "LegalRequest",
+    "Nature",
+    "Nondisclosure",
+    "NondisclosureKind",
+    "Notice",
+    "NoticeTiming",
+    "Outcome",
+    "Period",
+    "Policy",
+    "PolicyError",
+    "Preservation",
+    "Problem",
+    "Process",
+    "ProcessKind",
+    "ProductionRefused",
+    "Record",
+    "Requester",
+    "Review",
+    "Role",
+    "Scope",
+    "ScopedCategory",
+    "StoreError",
+    "Supervisor",
+    "Target",
+    "TargetKind",
+    "__version__",
+    "load_request",
+    "review",
+]

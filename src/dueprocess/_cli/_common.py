@@ -1,0 +1,90 @@
+"""What every command shares: exit codes, reading documents, turning errors into messages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from ..exceptions import (
+    ConflictError,
+    DueProcessError,
+    IntegrityError,
+    InvalidRequest,
+    InvalidTransition,
+    ProductionRefused,
+    StoreError,
+)
+
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_INVALID",
+    "EXIT_NOTHING_RELEASED",
+    "EXIT_OK",
+    "EXIT_VERIFY_FAILED",
+    "CommandError",
+    "read_json",
+    "run_command",
+]
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_INVALID = 2
+EXIT_NOTHING_RELEASED = 3
+EXIT_VERIFY_FAILED = 4
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CommandError(Exception):
+    """A message for the user and the exit code that goes with it."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def read_text(path: str) -> str:
+    """Read a UTF-8 file, or standard input for ``-``; errors become exit 2."""
+    try:
+        if path == "-":
+            return sys.stdin.read()
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except UnicodeDecodeError as error:
+        raise CommandError(f"{path}: not UTF-8 text ({error.reason})", EXIT_INVALID) from None
+    except OSError as error:
+        raise CommandError(f"{path}: cannot read: {error.strerror or error}", EXIT_INVALID) from None
+
+
+def read_json(path: str) -> Any:
+    """Read and parse one JSON document; malformed JSON is exit 2 with line and column."""
+    text = read_text(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CommandError(
+            f"{path}: malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}",
+            EXIT_INVALID,
+        ) from None
+    except RecursionError:
+        raise CommandError(f"{path}: JSON nested too deeply", EXIT_INVALID) from None
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Call the command's handler and map the library's errors to exit codes."""
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except InvalidRequest as error:
+        raise CommandError(str(error), EXIT_INVALID) from None
+    except ProductionRefused as error:
+        raise CommandError(str(error), EXIT_NOTHING_RELEASED) from None
+    except IntegrityError as error:
+        raise CommandError(str(error), EXIT_VERIFY_FAILED) from None
+    except (StoreError, ConflictError, InvalidTransition) as error:
+        raise CommandError(str(error), EXIT_ERROR) from None
+    except DueProcessError as error:
+        raise CommandError(str(error), EXIT_ERROR) from None

@@ -1,0 +1,1 @@
+"""The review rules as data. See :mod:`dueprocess._rules.tables`."""

@@ -1,0 +1,100 @@
+"""Every error dueprocess raises, under one base class.
+
+Catch :class:`DueProcessError` to handle anything the library refuses; catch a subclass
+for what you can act on. The command line turns each into one message and an exit code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+__all__ = [
+    "ConflictError",
+    "DueProcessError",
+    "IntegrityError",
+    "InvalidRequest",
+    "InvalidTransition",
+    "PolicyError",
+    "Problem",
+    "ProductionRefused",
+    "StoreError",
+]
+
+
+class DueProcessError(Exception):
+    """Base class of every error dueprocess raises on purpose."""
+
+
+@attrs.frozen(order=True)
+class Problem:
+    """One thing wrong with a document: where (a JSONPath such as ``$.targets[0].value``) and why."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+def _path_key(problem: Problem) -> tuple[tuple[int, int | str], ...]:
+    # Order by JSON path with array indices compared as numbers, so $.targets[10]
+    # follows $.targets[9]; within one path keep messages in alphabetical order.
+    parts: list[tuple[int, int | str]] = []
+    token = ""
+    for char in problem.path[1:]:
+        if char in ".[]":
+            if token:
+                parts.append((0, int(token)) if token.isdigit() else (1, token))
+            token = ""
+        else:
+            token += char
+    if token:
+        parts.append((0, int(token)) if token.isdigit() else (1, token))
+    return tuple(parts)
+
+
+class InvalidRequest(DueProcessError):
+    """A document does not fit its format; ``problems`` lists every problem at once.
+
+    >>> error = InvalidRequest([Problem("$.id", "must not be empty")])
+    >>> print(error)
+    invalid request document (1 problem):
+      $.id: must not be empty
+    """
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Iterable[Problem], what: str = "request document") -> None:
+        unique = sorted(set(problems), key=lambda p: (_path_key(p), p.path, p.message))
+        self.problems = tuple(unique)
+        self.what = what
+        count = len(self.problems)
+        lines = [f"invalid {what} ({count} problem{'s' if count != 1 else ''}):"]
+        lines += [f"  {problem}" for problem in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class PolicyError(DueProcessError):
+    """A :class:`~dueprocess.Policy` is inconsistent (a negative limit, an unknown category)."""
+
+
+class ProductionRefused(DueProcessError):
+    """The review does not allow a production (its outcome releases nothing)."""
+
+
+class StoreError(DueProcessError):
+    """A store or sink failed, or holds a record that cannot be produced faithfully."""
+
+
+class IntegrityError(DueProcessError):
+    """A production, manifest or audit chain does not match what it claims."""
+
+
+class ConflictError(DueProcessError):
+    """Another writer changed a case since it was read; reload and try again."""
+
+
+class InvalidTransition(DueProcessError):
+    """A case was asked to move to a state its lifecycle does not allow from where it is."""

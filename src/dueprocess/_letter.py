@@ -1,11 +1,207 @@
-"""The response letter (placeholder until implemented)."""
+"""The response letter: a review in plain words, as Markdown (``dueprocess letter``).
+
+Everything that came from the request is escaped with :func:`_markdown.md_text`, so it
+cannot forge headings, lists, links or HTML in the letter.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from ._dates import format_date, format_timestamp
+from ._enums import Decision, Effect, NoticeTiming, Outcome
+from ._markdown import md_text
 from ._review import Review
+from ._rules import tables as T
 
 __all__ = ["render_letter"]
 
+OUTCOME_WORDS: dict[Outcome, str] = {
+    Outcome.COMPLY: "We will produce the records your request asks for, as set out below.",
+    Outcome.PARTIAL: (
+        "We will produce part of what your request asks for. The rest is withheld, for the "
+        "reasons and until the process set out below."
+    ),
+    Outcome.PUSH_BACK: (
+        "We cannot answer this request as it stands. Nothing will be produced until the "
+        "deficiencies listed below are cured."
+    ),
+    Outcome.REJECT: "We will not honour this request in any form, for the reasons below.",
+    Outcome.VERIFY: (
+        "We are holding this request until we can verify that it is genuine. Nothing will be "
+        "released until then."
+    ),
+    Outcome.ESCALATE: (
+        "This request has been referred to our legal counsel, who will respond separately."
+    ),
+    Outcome.PRESERVE: (
+        "We have preserved the records described below. Nothing will be disclosed without "
+        "valid legal process."
+    ),
+}
+
+
+NOTICE_WORDS: dict[NoticeTiming, str] = {
+    NoticeTiming.NONE: "Nothing is being disclosed, so the account holder is not notified now.",
+    NoticeTiming.BY_ISSUING_AUTHORITY: (
+        "Under Article 13 of Regulation (EU) 2023/1543 the issuing authority informs the "
+        "person whose data is sought; we do not notify the account holder ourselves."
+    ),
+    NoticeTiming.WITHHELD: "The account holder will not be notified of this request.",
+    NoticeTiming.AFTER_NONDISCLOSURE: (
+        "The nondisclosure order is respected; we will notify the account holder once it expires."
+    ),
+    NoticeTiming.AFTER_EMERGENCY: (
+        "We will notify the account holder once the emergency has passed."
+    ),
+    NoticeTiming.BEFORE_DISCLOSURE: (
+        "Our policy is to notify the account holder before disclosing, so that they can object."
+    ),
+}
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def _bullets(lines: Iterable[str]) -> list[str]:
+    return [f"- {line}" for line in lines]
+
 
 def render_letter(review: Review) -> str:
-    raise NotImplementedError
+    """Render the response letter for a review, as Markdown.
+
+    Args:
+        review: the review to explain.
+
+    Returns:
+        The letter: the outcome in plain words, what will be released, what is withheld
+        and which process would reach it, what is missing, deadlines and user notice.
+    """
+    request = review.request
+    process = request.process
+    out: list[str] = [f"# Response to request {md_text(request.id)}", ""]
+    out += [
+        f"To: {md_text(request.requester.name)}, {md_text(request.requester.agency)}",
+        "",
+        f"Received: {format_timestamp(request.received_at)} by {_words(request.channel.value)}",
+        "",
+        f"Legal process: {T.PROCESS_NAMES[process.kind]} issued on {format_date(process.issued_on)}"
+        f" by {md_text(process.issuer.name)} ({_words(process.issuer.role.value)})"
+        + (f", reference {md_text(process.reference)}" if process.reference else ""),
+        "",
+        "Authority cited: " + (md_text(process.authority) if process.authority.strip() else "none"),
+        "",
+        f"**Outcome: {_words(review.outcome.value)}.** {OUTCOME_WORDS[review.outcome]}",
+        "",
+    ]
+
+    released = [item for item in review.categories if item.released]
+    if review.releases_data and released:
+        out += ["## What will be released", ""]
+        lines = []
+        for item in released:
+            if item.decision is Decision.LIMITED and item.fields is not None:
+                lines.append(f"{T.CATEGORY_NAMES[item.category]}: only {', '.join(item.fields)}")
+            else:
+                lines.append(f"{T.CATEGORY_NAMES[item.category]}: all records")
+        out += _bullets(lines)
+        out.append("")
+        targets = ", ".join(
+            f"{_words(t.kind.value)} {md_text(t.value, limit=200)}" for t in review.targets
+        )
+        out.append(f"For: {targets}.")
+        if review.period is not None:
+            out.append(
+                f"Period: {format_date(review.period.start)} to {format_date(review.period.end)}"
+                " (subscriber records are current and not limited by the period)."
+            )
+        out.append("")
+
+    preserved = [item for item in review.categories if item.decision is Decision.PRESERVE]
+    if review.outcome is Outcome.PRESERVE and review.preserve_until is not None:
+        out += ["## What is preserved", ""]
+        out += _bullets(T.CATEGORY_NAMES[item.category] for item in preserved)
+        out += ["", f"Preserved until {format_date(review.preserve_until)}.", ""]
+
+    withheld = [item for item in review.categories if item.decision is Decision.WITHHOLD]
+    if withheld:
+        out += ["## What is withheld", ""]
+        lines = []
+        for item in withheld:
+            reason = next(
+                (
+                    f
+                    for f in review.findings
+                    if f.category is item.category and f.effect is Effect.WITHHOLD
+                ),
+                None,
+            )
+            line = T.CATEGORY_NAMES[item.category]
+            if item.required:
+                need = T.REQUIRED_NAMES.get(item.required, _words(item.required))
+                line += f": would need {need}"
+            if reason is not None:
+                line += f" ({md_text(reason.citation)})"
+            lines.append(line)
+        out += _bullets(lines)
+        out.append("")
+
+    blocking = [
+        f
+        for f in review.findings
+        if f.effect in (Effect.PUSH_BACK, Effect.REJECT, Effect.VERIFY, Effect.ESCALATE)
+    ]
+    if blocking:
+        heading = {
+            Outcome.PUSH_BACK: "## What is missing",
+            Outcome.VERIFY: "## What must be verified",
+        }.get(review.outcome, "## Why")
+        out += [heading, ""]
+        out += _bullets(f"{md_text(f.message)} ({md_text(f.citation)})" for f in blocking)
+        out.append("")
+
+    deadlines = []
+    if review.respond_by is not None:
+        deadlines.append(f"Response due by {format_timestamp(review.respond_by)}.")
+    if review.notice.disclose_after is not None:
+        deadlines.append(
+            f"Nothing will be disclosed before {format_date(review.notice.disclose_after)}."
+        )
+    if review.preserve_until is not None:
+        deadlines.append(f"Preservation ends on {format_date(review.preserve_until)}.")
+    if process.return_date is not None:
+        deadlines.append(
+            f"The instrument asks for a response by {format_date(process.return_date)}."
+        )
+    if deadlines:
+        out += ["## Deadlines", "", *_bullets(deadlines), ""]
+
+    notice = review.notice
+    out += ["## Notice to the account holder", "", NOTICE_WORDS[notice.timing]]
+    if notice.not_before is not None and notice.timing is not NoticeTiming.BEFORE_DISCLOSURE:
+        out[-1] += f" Notice is given on or after {format_date(notice.not_before)}."
+    if notice.disclose_after is not None:
+        told = notice.not_before or notice.disclose_after
+        out[-1] += (
+            f" The account holder is told on {format_date(told)}"
+            f" and may object until {format_date(notice.disclose_after)}."
+        )
+    if review.notify_authorities:
+        out += [
+            "",
+            "We will notify: " + ", ".join(_words(a) for a in review.notify_authorities) + ".",
+        ]
+    out.append("")
+
+    if review.findings:
+        out += ["## Findings", ""]
+        out += _bullets(
+            f"`{f.code}` ({_words(f.effect.value)}"
+            + (f", {_words(f.category.value)}" if f.category else "")
+            + f"): {md_text(f.message)} Source: {md_text(f.citation)}."
+            for f in review.findings
+        )
+        out.append("")
+    out.append(f"Reviewed under the {md_text(review.policy)} policy.")
+    return "\n".join(out) + "\n"

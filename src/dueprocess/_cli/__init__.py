@@ -22,7 +22,9 @@ __all__ = ["main"]
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dueprocess",
-        description="Review government demands for user data, produce what the law allows, prove it.",
+        description=(
+            "Review government demands for user data, produce what the law allows, prove it."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"dueprocess {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

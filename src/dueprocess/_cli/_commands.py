@@ -1,6 +1,7 @@
 """The command groups, in the order ``dueprocess --help`` lists them.
 
-Each module owns its subcommands; add a group by adding its ``register`` here.
+Each module owns its subcommands; add a group by importing its ``register`` here and
+listing it in ``REGISTRY``.
 """
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from . import _review_cmds
+from ._review_cmds import register as register_review
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
-REGISTRY: tuple[Register, ...] = (_review_cmds.register,)
+REGISTRY: tuple[Register, ...] = (register_review,)

@@ -56,7 +56,9 @@ def read_text(path: str) -> str:
     except UnicodeDecodeError as error:
         raise CommandError(f"{path}: not UTF-8 text ({error.reason})", EXIT_INVALID) from None
     except OSError as error:
-        raise CommandError(f"{path}: cannot read: {error.strerror or error}", EXIT_INVALID) from None
+        raise CommandError(
+            f"{path}: cannot read: {error.strerror or error}", EXIT_INVALID
+        ) from None
 
 
 def read_json(path: str) -> Any:

@@ -1,9 +1,100 @@
-"""``dueprocess review`` and ``dueprocess letter`` (placeholder)."""
+"""``dueprocess review`` and ``dueprocess letter``."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import re
+import sys
+
+from .._dates import format_date, format_timestamp
+from .._intake import load_request
+from .._letter import render_letter
+from .._review import Review
+from .._reviewer import review
+from ._common import EXIT_OK, read_json
+
+__all__ = ["register", "summary", "terminal_safe"]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def terminal_safe(text: str) -> str:
+    """Outside text for a terminal: control characters shown as escapes, never obeyed."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def summary(result: Review) -> str:
+    """A readable, fixed-layout summary of a review for the terminal."""
+    lines = [f"{terminal_safe(result.request.id)}: {result.outcome.value}"]
+    width = max((len(item.category.value) for item in result.categories), default=0)
+    for item in result.categories:
+        line = f"  {item.category.value:<{width}}  {item.decision.value}"
+        if item.fields is not None:
+            line += f" ({', '.join(item.fields)})"
+        if item.required:
+            line += f" - needs {item.required}"
+        lines.append(line)
+    if result.period is not None:
+        lines.append(
+            f"  period: {format_date(result.period.start)} to {format_date(result.period.end)}"
+        )
+    if result.preserve_until is not None:
+        lines.append(f"  preserve until: {format_date(result.preserve_until)}")
+    if result.respond_by is not None:
+        lines.append(f"  respond by: {format_timestamp(result.respond_by)}")
+    notice = result.notice
+    told = "user notified" if notice.notify_user else "user not notified"
+    line = f"  notice: {told} ({notice.timing.value})"
+    if notice.not_before is not None:
+        line += f", not before {format_date(notice.not_before)}"
+    if notice.disclose_after is not None:
+        line += f", disclose after {format_date(notice.disclose_after)}"
+    lines.append(line)
+    if result.notify_authorities:
+        lines.append(f"  notify: {', '.join(result.notify_authorities)}")
+    if result.findings:
+        lines.append("findings:")
+        for finding in result.findings:
+            where = f" [{finding.category.value}]" if finding.category else ""
+            lines.append(f"  {finding.effect.value:<9} {finding.code}{where}")
+            lines.append(f"            {terminal_safe(finding.message)}")
+            lines.append(f"            source: {terminal_safe(finding.citation)}")
+    return "\n".join(lines)
+
+
+def _review(args: argparse.Namespace) -> int:
+    result = review(load_request(read_json(args.file)))
+    if args.json:
+        json.dump(result.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(summary(result))
+    return EXIT_OK
+
+
+def _letter(args: argparse.Namespace) -> int:
+    sys.stdout.write(render_letter(review(load_request(read_json(args.file)))))
+    return EXIT_OK
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    del subparsers
+    """Add ``review`` and ``letter``."""
+    parser = subparsers.add_parser(
+        "review",
+        help="review a request document",
+        description="Review a request document (dueprocess.request/1) under the default policy.",
+    )
+    parser.add_argument("file", metavar="REQUEST.json", help="the request document, or - for stdin")
+    parser.add_argument(
+        "--json", action="store_true", help="print the dueprocess.review/1 document"
+    )
+    parser.set_defaults(handler=_review)
+
+    parser = subparsers.add_parser(
+        "letter",
+        help="print the response letter for a request",
+        description="Review a request and print the response letter (Markdown).",
+    )
+    parser.add_argument("file", metavar="REQUEST.json", help="the request document, or - for stdin")
+    parser.set_defaults(handler=_letter)

@@ -200,9 +200,7 @@ EU_APPLICABLE_FROM = dt.date(2026, 8, 18)
 EU_IDENTIFYING = frozenset({C.SUBSCRIBER, C.SESSION_LOGS})
 EU_COMPETENT: Mapping[Category, frozenset[Role]] = {
     C.SUBSCRIBER: frozenset({Role.JUDGE, Role.COURT, Role.INVESTIGATING_JUDGE, Role.PROSECUTOR}),
-    C.SESSION_LOGS: frozenset(
-        {Role.JUDGE, Role.COURT, Role.INVESTIGATING_JUDGE, Role.PROSECUTOR}
-    ),
+    C.SESSION_LOGS: frozenset({Role.JUDGE, Role.COURT, Role.INVESTIGATING_JUDGE, Role.PROSECUTOR}),
     C.NON_CONTENT: frozenset({Role.JUDGE, Role.COURT, Role.INVESTIGATING_JUDGE}),
     C.LOCATION: frozenset({Role.JUDGE, Role.COURT, Role.INVESTIGATING_JUDGE}),
     C.CONTENT: frozenset({Role.JUDGE, Role.COURT, Role.INVESTIGATING_JUDGE}),
@@ -352,4 +350,44 @@ FINDINGS: Mapping[str, FindingRule] = {
         Effect.NOTE, f"18 U.S.C. 2705(b); {_POLICY}: indefinite gag orders are revisited yearly"
     ),
     "nondisclosure.not_binding": FindingRule(Effect.NOTE, "18 U.S.C. 2705(b)"),
+}
+
+# --- Words ------------------------------------------------------------------------------
+# How findings and letters name things; a lawyer reads these, not the codes.
+
+PROCESS_NAMES: Mapping[ProcessKind, str] = {
+    K.SUBPOENA: "subpoena",
+    K.GRAND_JURY_SUBPOENA: "grand jury subpoena",
+    K.ADMINISTRATIVE_SUBPOENA: "administrative subpoena",
+    K.COURT_ORDER_2703D: "court order under 18 U.S.C. 2703(d)",
+    K.SEARCH_WARRANT: "search warrant",
+    K.PEN_REGISTER_ORDER: "pen register order",
+    K.WIRETAP_ORDER: "wiretap order",
+    K.NATIONAL_SECURITY_LETTER: "national security letter",
+    K.FISA_ORDER: "order of the Foreign Intelligence Surveillance Court",
+    K.EMERGENCY_REQUEST: "emergency disclosure request",
+    K.PRESERVATION_REQUEST: "preservation request",
+    K.FOREIGN_DIRECT_REQUEST: "direct request from a foreign authority",
+    K.EU_PRODUCTION_ORDER: "European Production Order",
+    K.EU_PRESERVATION_ORDER: "European Preservation Order",
+    K.CIVIL_SUBPOENA: "civil subpoena",
+}
+
+CATEGORY_NAMES: Mapping[Category, str] = {
+    C.SUBSCRIBER: "subscriber data",
+    C.SESSION_LOGS: "session logs",
+    C.NON_CONTENT: "non-content records",
+    C.LOCATION: "location data",
+    C.CONTENT: "content",
+}
+
+# The values of a category's ``required`` and what each means to a requester.
+REQUIRED_NAMES: Mapping[str, str] = {
+    "search_warrant": "a search warrant",
+    "court_order_2703d": "a court order under 18 U.S.C. 2703(d)",
+    "fisa_order": "an order of the Foreign Intelligence Surveillance Court",
+    "mlat": "a request through a mutual legal assistance treaty",
+    "judicial_validation": (
+        "an order issued or validated by a judge, a court or an investigating judge"
+    ),
 }

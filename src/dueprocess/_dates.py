@@ -49,7 +49,9 @@ def parse_timestamp(text: str) -> dt.datetime:
     if not match:
         if _TIMESTAMP.match(text + "Z"):
             raise ValueError(f"timestamp {text!r} has no offset: add Z or +HH:MM")
-        raise ValueError(f"expected a timestamp as YYYY-MM-DDTHH:MM:SSZ or with an offset, got {text!r}")
+        raise ValueError(
+            f"expected a timestamp as YYYY-MM-DDTHH:MM:SSZ or with an offset, got {text!r}"
+        )
     day, time, offset = match.groups()
     if offset == "Z":
         offset = "+00:00"

@@ -79,8 +79,7 @@ class Policy:
     blocked_senders: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     authority_scopes: tuple[AuthorityScope, ...] = attrs.field(
         default=tuple(
-            AuthorityScope(statute, frozenset(areas))
-            for statute, areas in tables.AUTHORITY_SCOPES
+            AuthorityScope(statute, frozenset(areas)) for statute, areas in tables.AUTHORITY_SCOPES
         ),
         converter=_scopes,
     )

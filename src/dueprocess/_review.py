@@ -180,7 +180,9 @@ class Review:
             return Scope(targets=self.targets, categories=(), period=self.period)
         released = tuple(
             ScopedCategory(item.category, item.fields)
-            for item in sorted(self.categories, key=lambda item: list(Category).index(item.category))
+            for item in sorted(
+                self.categories, key=lambda item: list(Category).index(item.category)
+            )
             if item.released
         )
         return Scope(targets=self.targets, categories=released, period=self.period)
@@ -227,7 +229,9 @@ class Review:
                 )
                 for name, value in document["categories"].items()
             ),
-            period=Period(parse_date(period["start"]), parse_date(period["end"])) if period else None,
+            period=Period(parse_date(period["start"]), parse_date(period["end"]))
+            if period
+            else None,
             notice=Notice(
                 notify_user=notice["notify_user"],
                 timing=NoticeTiming(notice["timing"]),

@@ -29,7 +29,7 @@ class DueProcessError(Exception):
 
 @attrs.frozen(order=True)
 class Problem:
-    """One thing wrong with a document: where (a JSONPath such as ``$.targets[0].value``) and why."""
+    """One thing wrong with a document: where (a JSONPath, ``$.targets[0].value``) and why."""
 
     path: str
     message: str

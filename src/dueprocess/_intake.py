@@ -1,14 +1,833 @@
-"""Intake: a request document becomes a LegalRequest (placeholder until implemented)."""
+"""Intake: a request document becomes a :class:`LegalRequest` (spec: request.md).
+
+``load_request`` walks the document once, following the format's own tables of keys,
+and collects every problem with its JSONPath before raising them together as
+:class:`~dueprocess.InvalidRequest`, so a person can fix a document in one pass.
+
+Rules of the road for hostile input (docs/limits.md):
+
+- The walk never goes deeper than the format itself: a value found where another type
+  is expected is described ("an object", "an array"), never descended into, so no
+  nesting can exhaust the stack and no work is spent below an unknown key.
+- Strings and arrays have maximum lengths, dates a range of years, integers a range
+  that fits a 32-bit column; past a limit is a problem, not a crash.
+- At most ``MAX_PROBLEMS`` problems are listed; the walk stops at the next one and says
+  that more were omitted.
+- A message quotes at most ``QUOTE_LIMIT`` characters of the input through ``repr``, and
+  an odd key appears in a path JSON-escaped, so input cannot forge lines in a terminal.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
+import json
+import math
+import re
 from collections.abc import Mapping
-from typing import Any
+from enum import Enum
+from typing import Any, Final, Generic, TypeVar
 
-from ._request import LegalRequest
+from ._dates import parse_date, parse_timestamp
+from ._enums import (
+    Area,
+    Callback,
+    Category,
+    Channel,
+    Danger,
+    Nature,
+    NondisclosureKind,
+    ProcessKind,
+    Role,
+    TargetKind,
+)
+from ._request import (
+    FORMAT,
+    Emergency,
+    Investigation,
+    Issuer,
+    LegalRequest,
+    Nondisclosure,
+    Period,
+    Preservation,
+    Process,
+    Requester,
+    Supervisor,
+    Target,
+)
+from .exceptions import InvalidRequest, Problem
 
-__all__ = ["load_request"]
+__all__ = [
+    "EARLIEST_DATE",
+    "LATEST_DATE",
+    "MAX_CATEGORIES",
+    "MAX_ID_LENGTH",
+    "MAX_INTEGER",
+    "MAX_PROBLEMS",
+    "MAX_STRING_LENGTH",
+    "MAX_TARGETS",
+    "MAX_TEXT_LENGTH",
+    "QUOTE_LIMIT",
+    "load_request",
+]
+
+# --- Limits (docs/limits.md explains each choice) -------------------------------------
+
+#: Problems listed before the walk stops; one more problem at ``$`` says the rest were omitted.
+MAX_PROBLEMS: Final = 1_000
+#: Entries of ``targets``; a demand naming more accounts is a bulk demand, not one request.
+MAX_TARGETS: Final = 1_000
+#: Entries of ``categories``; only five exist, so anything longer is already wrong.
+MAX_CATEGORIES: Final = 1_000
+#: ``id`` and ``preservation.extends``, as request.md fixes for ``id``.
+MAX_ID_LENGTH: Final = 128
+#: The free-text fields ``investigation.facts`` and ``emergency.description``.
+MAX_TEXT_LENGTH: Final = 100_000
+#: Every other string: names, addresses, citations, target values.
+MAX_STRING_LENGTH: Final = 4_096
+#: ``preservation.prior_extensions``: fits a signed 32-bit SQL INTEGER column.
+MAX_INTEGER: Final = 2**31 - 1
+#: Dates and (as UTC instants) timestamps fall within these days, both included.
+EARLIEST_DATE: Final = dt.date(1900, 1, 1)
+LATEST_DATE: Final = dt.date(2999, 12, 31)
+#: Characters of an input string a message quotes before cutting it short.
+QUOTE_LIMIT: Final = 60
+
+_EARLIEST_INSTANT: Final = dt.datetime.combine(EARLIEST_DATE, dt.time.min, dt.timezone.utc)
+_LATEST_INSTANT: Final = dt.datetime.combine(LATEST_DATE, dt.time.max, dt.timezone.utc)
+# A date or timestamp string longer than this cannot be valid; it is not parsed or echoed.
+_LONGEST_TIMESTAMP: Final = len("2017-03-02T15:04:05.000000+02:00")
+_RANGE: Final = f"expected a day from {EARLIEST_DATE} to {LATEST_DATE}"
+
+# --- The format's tables -----------------------------------------------------------
+
+_REQUEST_KEYS: Final = frozenset(
+    {
+        "format",
+        "id",
+        "received_at",
+        "channel",
+        "jurisdiction",
+        "process",
+        "requester",
+        "investigation",
+        "targets",
+        "categories",
+        "period",
+        "emergency",
+        "nondisclosure",
+        "preservation",
+    }
+)
+_PROCESS_KEYS: Final = frozenset(
+    {
+        "kind",
+        "issued_on",
+        "issuer",
+        "validated_by",
+        "authority",
+        "signed",
+        "reference",
+        "return_date",
+    }
+)
+_ISSUER_KEYS: Final = frozenset({"name", "role"})
+_REQUESTER_KEYS: Final = frozenset({"agency", "name", "email", "phone", "supervisor", "callback"})
+_SUPERVISOR_KEYS: Final = frozenset({"name", "phone"})
+_INVESTIGATION_KEYS: Final = frozenset(
+    {
+        "nature",
+        "area",
+        "offense",
+        "max_sentence_years",
+        "committed_online",
+        "facts",
+        "offence_location",
+        "person_residence",
+    }
+)
+_TARGET_KEYS: Final = frozenset({"kind", "value"})
+_PERIOD_KEYS: Final = frozenset({"start", "end"})
+_EMERGENCY_KEYS: Final = frozenset({"danger", "imminent", "description"})
+_NONDISCLOSURE_KEYS: Final = frozenset({"kind", "statute", "until"})
+_PRESERVATION_KEYS: Final = frozenset({"extends", "prior_extensions", "prior_expires_on"})
+
+# request.md, "Rules across fields": the process kinds that may carry each optional block.
+_KINDS_ALLOWING: Final = {
+    "emergency": (ProcessKind.EMERGENCY_REQUEST, ProcessKind.EU_PRODUCTION_ORDER),
+    "preservation": (ProcessKind.PRESERVATION_REQUEST, ProcessKind.EU_PRESERVATION_ORDER),
+}
+
+_E = TypeVar("_E", bound=Enum)
+
+
+class _Choices(Generic[_E]):
+    """A closed set as the document spells it, and how a message names it."""
+
+    __slots__ = ("expected", "members")
+
+    def __init__(self, enum: type[_E]) -> None:
+        self.members: dict[str, _E] = {member.value: member for member in enum}
+        self.expected = "one of " + ", ".join(self.members)
+
+
+_CHANNELS: Final = _Choices(Channel)
+_PROCESS_KINDS: Final = _Choices(ProcessKind)
+_ROLES: Final = _Choices(Role)
+_CALLBACKS: Final = _Choices(Callback)
+_NATURES: Final = _Choices(Nature)
+_AREAS: Final = _Choices(Area)
+_TARGET_KINDS: Final = _Choices(TargetKind)
+_CATEGORIES: Final = _Choices(Category)
+_DANGERS: Final = _Choices(Danger)
+_NONDISCLOSURE_KINDS: Final = _Choices(NondisclosureKind)
+
+_JURISDICTION: Final = re.compile(r"[A-Z]{2}(?:-[A-Z0-9]{1,3})?", re.ASCII)
+_COUNTRY: Final = re.compile(r"[A-Z]{2}", re.ASCII)
+_PHONE: Final = re.compile(r"\+?[0-9 ().\-]+", re.ASCII)
+_DIGIT: Final = re.compile(r"[0-9]", re.ASCII)
+_SPACE: Final = re.compile(r"\s")
+_IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
+# One-line strings refuse C0/C1 controls and line separators (they would forge lines in
+# letters, reports and terminals); free text may hold tabs and line breaks. Both refuse
+# unpaired surrogates, which cannot be written as UTF-8 (canonical bytes would fail).
+_BAD_IN_LINE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_BAD_IN_TEXT: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+_A_JURISDICTION: Final = (
+    "an ISO 3166-1 alpha-2 code, optionally with '-' and a subdivision (US, US-CA, DE)"
+)
+_A_COUNTRY: Final = "an ISO 3166-1 alpha-2 code (two upper-case letters, such as DE)"
+_A_DATE: Final = "a date as YYYY-MM-DD"
+_A_TIMESTAMP: Final = "a timestamp as YYYY-MM-DDTHH:MM:SSZ or with an offset (+02:00)"
+_AN_EMAIL: Final = "an email address (one @, a non-empty local part, a domain with a dot)"
+_A_PHONE: Final = (
+    "a phone number of 7-15 digits with an optional leading + and spaces, hyphens, dots"
+    " or parentheses"
+)
+
+
+def _is_email(value: str) -> bool:
+    local, _, domain = value.partition("@")
+    if not local or not domain or "@" in domain or _SPACE.search(value):
+        return False
+    # A dot inside the domain, with a label on each side of it.
+    dot = domain.find(".", 1)
+    return 0 < dot < len(domain) - 1
+
+
+def _is_phone(value: str) -> bool:
+    return _PHONE.fullmatch(value) is not None and 7 <= len(_DIGIT.findall(value)) <= 15
+
+
+# Target values are checked for their kind (request.md, "Target object").
+_TARGET_CHECKS: Final = {
+    TargetKind.EMAIL: (_is_email, _AN_EMAIL),
+    TargetKind.PHONE: (_is_phone, _A_PHONE),
+}
+
+
+# --- Describing input safely -------------------------------------------------------
+
+
+def _quote(text: str) -> str:
+    """``repr`` of at most ``QUOTE_LIMIT`` characters: control characters come out escaped."""
+    if len(text) <= QUOTE_LIMIT:
+        return repr(text)
+    return f"{text[:QUOTE_LIMIT]!r}... ({len(text)} characters)"
+
+
+def _describe(value: object) -> str:
+    """What a value is, in JSON's words, without echoing more than a short quote."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return f"string {_quote(value)}"
+    if isinstance(value, int):
+        # str() of an int past 4,300 digits raises; nobody needs to see it anyway.
+        return f"number {int(value)}" if value.bit_length() <= 64 else "a very large number"
+    if isinstance(value, float):
+        return f"number {float(value)!r}"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, (list, tuple)):
+        return "an array"
+    return f"a value of Python type {_quote(type(value).__name__)}, which is not JSON"
+
+
+def _key_path(path: str, key: str) -> str:
+    """``$.key`` for a plain key, ``$["odd key"]`` (JSON-escaped, cut short) otherwise."""
+    if len(key) <= QUOTE_LIMIT and _IDENTIFIER.fullmatch(key):
+        return f"{path}.{key}"
+    shown = key if len(key) <= QUOTE_LIMIT else key[:QUOTE_LIMIT] + "..."
+    return f"{path}[{json.dumps(shown)}]"
+
+
+def _unknown_key(key: str, allowed: frozenset[str]) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1) if len(key) <= 64 else []
+    if close:
+        return f"unknown key; did you mean {close[0]!r}?"
+    return "unknown key; the keys allowed here are " + ", ".join(sorted(allowed))
+
+
+# --- The walk ----------------------------------------------------------------------
+
+_ABSENT: Final = object()
+
+
+class _TooManyProblems(Exception):
+    pass
+
+
+class _Intake:
+    """One walk over one document; ``problems`` collects what is wrong.
+
+    Each reader returns the parsed value, or None when an optional key is absent or the
+    value is wrong (a problem has then been added). Readers try the common, well-formed
+    case first and only then work out what exactly is wrong: intake runs on every request
+    and its cost is budgeted against ``json.loads`` of the same document.
+    """
+
+    __slots__ = ("kind", "problems")
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.kind: ProcessKind | None = None
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+        if len(self.problems) > MAX_PROBLEMS:
+            raise _TooManyProblems
+
+    def absent(self, value: object, key: str, path: str, expected: str, required: bool) -> bool:
+        """Whether there is nothing to check: the key is absent, or optional and null."""
+        if value is _ABSENT:
+            if required:
+                self.add(f"{path}.{key}", f"is required: expected {expected}")
+            return True
+        # null on an optional key means the same as leaving the key out.
+        return value is None and not required
+
+    def mapping(
+        self, value: object, path: str, allowed: frozenset[str]
+    ) -> Mapping[Any, Any] | None:
+        if type(value) is not dict and not isinstance(value, Mapping):
+            self.add(path, f"expected an object, got {_describe(value)}")
+            return None
+        if not value.keys() <= allowed:
+            for key in value:
+                if key in allowed:
+                    continue
+                if isinstance(key, str):
+                    self.add(_key_path(path, key), _unknown_key(key, allowed))
+                else:
+                    self.add(path, f"has a key that is {_describe(key)}; keys must be strings")
+        return value
+
+    def member(
+        self,
+        obj: Mapping[Any, Any],
+        key: str,
+        path: str,
+        allowed: frozenset[str],
+        *,
+        required: bool = True,
+    ) -> Mapping[Any, Any] | None:
+        value = obj.get(key, _ABSENT)
+        if type(value) is dict and value.keys() <= allowed:
+            return value
+        if self.absent(value, key, path, "an object", required):
+            return None
+        return self.mapping(value, f"{path}.{key}", allowed)
+
+    def string(
+        self,
+        obj: Mapping[Any, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = True,
+        limit: int = MAX_STRING_LENGTH,
+        multiline: bool = False,
+        expected: str = "a string",
+    ) -> str | None:
+        value = obj.get(key, _ABSENT)
+        if type(value) is str and len(value) <= limit and value.isascii() and value.isprintable():
+            return value
+        if self.absent(value, key, path, expected, required):
+            return None
+        if not isinstance(value, str):
+            self.add(f"{path}.{key}", f"expected {expected}, got {_describe(value)}")
+            return None
+        if len(value) > limit:
+            self.add(
+                f"{path}.{key}",
+                f"is too long ({len(value)} characters); expected at most {limit}",
+            )
+            return None
+        bad = (_BAD_IN_TEXT if multiline else _BAD_IN_LINE).search(value)
+        if bad is not None:
+            char = ord(bad.group())
+            what = "an unpaired surrogate" if 0xD800 <= char <= 0xDFFF else "a control character"
+            self.add(
+                f"{path}.{key}",
+                f"contains {what} (U+{char:04X}) at position {bad.start()}; expected"
+                + (" text" if multiline else " one line of text")
+                + " without control characters",
+            )
+            return None
+        return value
+
+    def identifier(self, obj: Mapping[Any, Any], key: str, path: str) -> str | None:
+        expected = f"a string of 1-{MAX_ID_LENGTH} characters"
+        value = self.string(obj, key, path, limit=MAX_ID_LENGTH, expected=expected)
+        if value is not None and not value.strip():
+            blank = "blank" if value else "empty"
+            self.add(f"{path}.{key}", f"must not be {blank}: expected {expected}")
+            return None
+        return value
+
+    def code(
+        self,
+        obj: Mapping[Any, Any],
+        key: str,
+        path: str,
+        pattern: re.Pattern[str],
+        expected: str,
+        *,
+        required: bool = True,
+    ) -> str | None:
+        value = self.string(obj, key, path, required=required, expected=expected)
+        if value is not None and pattern.fullmatch(value) is None:
+            self.add(f"{path}.{key}", f"expected {expected}, got {_describe(value)}")
+            return None
+        return value
+
+    def choice(
+        self,
+        obj: Mapping[Any, Any],
+        key: str,
+        path: str,
+        choices: _Choices[_E],
+        *,
+        required: bool = True,
+    ) -> _E | None:
+        value = obj.get(key, _ABSENT)
+        member = choices.members.get(value) if isinstance(value, str) else None
+        if member is not None or self.absent(value, key, path, choices.expected, required):
+            return member
+        self.add(f"{path}.{key}", f"expected {choices.expected}, got {_describe(value)}")
+        return None
+
+    def flag(
+        self, obj: Mapping[Any, Any], key: str, path: str, *, required: bool = True
+    ) -> bool | None:
+        value = obj.get(key, _ABSENT)
+        if value is True or value is False:
+            return value
+        if not self.absent(value, key, path, "true or false", required):
+            self.add(f"{path}.{key}", f"expected true or false, got {_describe(value)}")
+        return None
+
+    def date(
+        self, obj: Mapping[Any, Any], key: str, path: str, *, required: bool = True
+    ) -> dt.date | None:
+        value = obj.get(key, _ABSENT)
+        if self.absent(value, key, path, _A_DATE, required):
+            return None
+        if not isinstance(value, str) or len(value) > _LONGEST_TIMESTAMP:
+            self.add(f"{path}.{key}", f"expected {_A_DATE}, got {_describe(value)}")
+            return None
+        try:
+            day = parse_date(value)
+        except ValueError as error:
+            self.add(f"{path}.{key}", str(error))
+            return None
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            self.add(f"{path}.{key}", f"{value!r} is out of range: {_RANGE}")
+            return None
+        return day
+
+    def timestamp(self, obj: Mapping[Any, Any], key: str, path: str) -> dt.datetime | None:
+        value = obj.get(key, _ABSENT)
+        if self.absent(value, key, path, _A_TIMESTAMP, True):
+            return None
+        if not isinstance(value, str) or len(value) > _LONGEST_TIMESTAMP:
+            self.add(f"{path}.{key}", f"expected {_A_TIMESTAMP}, got {_describe(value)}")
+            return None
+        try:
+            moment = parse_timestamp(value)
+        except ValueError as error:
+            self.add(f"{path}.{key}", str(error))
+            return None
+        if not _EARLIEST_INSTANT <= moment <= _LATEST_INSTANT:
+            self.add(f"{path}.{key}", f"{value!r} is out of range: {_RANGE} (in UTC)")
+            return None
+        return moment
+
+    def years(self, obj: Mapping[Any, Any], key: str, path: str) -> float | None:
+        value = obj.get(key, _ABSENT)
+        if self.absent(value, key, path, "a number >= 0", False):
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.add(f"{path}.{key}", f"expected a number >= 0, got {_describe(value)}")
+            return None
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number) or number < 0:
+            self.add(f"{path}.{key}", f"expected a finite number >= 0, got {_describe(value)}")
+            return None
+        return number
+
+    def count(self, obj: Mapping[Any, Any], key: str, path: str) -> int | None:
+        expected = f"an integer from 0 to {MAX_INTEGER}"
+        value = obj.get(key, _ABSENT)
+        if self.absent(value, key, path, expected, True):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_INTEGER:
+            self.add(f"{path}.{key}", f"expected {expected}, got {_describe(value)}")
+            return None
+        return int(value)
+
+    # Sections of the document, in request.md's order.
+
+    def request(self, document: object) -> LegalRequest | None:
+        doc = self.mapping(document, "$", _REQUEST_KEYS)
+        if doc is None:
+            return None
+        version = doc.get("format", _ABSENT)
+        if not (
+            (isinstance(version, str) and version == FORMAT)
+            or self.absent(version, "format", "$", repr(FORMAT), True)
+        ):
+            self.add("$.format", f"expected {FORMAT!r}, got {_describe(version)}")
+        request_id = self.identifier(doc, "id", "$")
+        received_at = self.timestamp(doc, "received_at", "$")
+        channel = self.choice(doc, "channel", "$", _CHANNELS)
+        jurisdiction = self.code(doc, "jurisdiction", "$", _JURISDICTION, _A_JURISDICTION)
+        process = self.process(doc)
+        requester = self.requester(doc)
+        investigation = self.investigation(doc)
+        targets = self.targets(doc)
+        categories = self.categories(doc)
+        period = self.period(doc)
+        emergency = self.emergency(doc)
+        nondisclosure = self.nondisclosure(doc)
+        preservation = self.preservation(doc)
+        self.across(doc)
+        if (
+            request_id is None
+            or received_at is None
+            or channel is None
+            or jurisdiction is None
+            or process is None
+            or requester is None
+            or investigation is None
+            or targets is None
+            or categories is None
+        ):
+            return None
+        return LegalRequest(
+            id=request_id,
+            received_at=received_at,
+            channel=channel,
+            jurisdiction=jurisdiction,
+            process=process,
+            requester=requester,
+            investigation=investigation,
+            targets=targets,
+            categories=categories,
+            period=period,
+            emergency=emergency,
+            nondisclosure=nondisclosure,
+            preservation=preservation,
+        )
+
+    def issuer(
+        self, obj: Mapping[Any, Any], key: str, path: str, *, required: bool
+    ) -> Issuer | None:
+        section = self.member(obj, key, path, _ISSUER_KEYS, required=required)
+        if section is None:
+            return None
+        here = f"{path}.{key}"
+        name = self.string(section, "name", here)
+        role = self.choice(section, "role", here, _ROLES)
+        if name is None or role is None:
+            return None
+        return Issuer(name, role)
+
+    def process(self, doc: Mapping[Any, Any]) -> Process | None:
+        section = self.member(doc, "process", "$", _PROCESS_KEYS)
+        if section is None:
+            return None
+        here = "$.process"
+        kind = self.kind = self.choice(section, "kind", here, _PROCESS_KINDS)
+        issued_on = self.date(section, "issued_on", here)
+        issuer = self.issuer(section, "issuer", here, required=True)
+        validated_by = self.issuer(section, "validated_by", here, required=False)
+        authority = self.string(section, "authority", here)
+        signed = self.flag(section, "signed", here)
+        reference = self.string(section, "reference", here, required=False)
+        return_date = self.date(section, "return_date", here, required=False)
+        if (
+            kind is None
+            or issued_on is None
+            or issuer is None
+            or authority is None
+            or signed is None
+        ):
+            return None
+        return Process(
+            kind=kind,
+            issued_on=issued_on,
+            issuer=issuer,
+            authority=authority,
+            signed=signed,
+            validated_by=validated_by,
+            reference=reference,
+            return_date=return_date,
+        )
+
+    def requester(self, doc: Mapping[Any, Any]) -> Requester | None:
+        section = self.member(doc, "requester", "$", _REQUESTER_KEYS)
+        if section is None:
+            return None
+        here = "$.requester"
+        agency = self.string(section, "agency", here)
+        name = self.string(section, "name", here)
+        email = self.string(section, "email", here, expected=_AN_EMAIL)
+        if email is not None and not _is_email(email):
+            self.add("$.requester.email", f"expected {_AN_EMAIL}, got {_describe(email)}")
+        phone = self.string(section, "phone", here, required=False)
+        supervisor = self.supervisor(section)
+        callback = self.choice(section, "callback", here, _CALLBACKS, required=False)
+        if agency is None or name is None or email is None:
+            return None
+        return Requester(
+            agency=agency,
+            name=name,
+            email=email,
+            phone=phone,
+            supervisor=supervisor,
+            callback=Callback.NOT_ATTEMPTED if callback is None else callback,
+        )
+
+    def supervisor(self, requester: Mapping[Any, Any]) -> Supervisor | None:
+        section = self.member(
+            requester, "supervisor", "$.requester", _SUPERVISOR_KEYS, required=False
+        )
+        if section is None:
+            return None
+        here = "$.requester.supervisor"
+        name = self.string(section, "name", here)
+        phone = self.string(section, "phone", here)
+        if name is None or phone is None:
+            return None
+        return Supervisor(name, phone)
+
+    def investigation(self, doc: Mapping[Any, Any]) -> Investigation | None:
+        section = self.member(doc, "investigation", "$", _INVESTIGATION_KEYS)
+        if section is None:
+            return None
+        here = "$.investigation"
+        nature = self.choice(section, "nature", here, _NATURES)
+        area = self.choice(section, "area", here, _AREAS)
+        offense = self.string(section, "offense", here, required=False)
+        years = self.years(section, "max_sentence_years", here)
+        online = self.flag(section, "committed_online", here, required=False)
+        facts = self.string(section, "facts", here, limit=MAX_TEXT_LENGTH, multiline=True)
+        location = self.code(
+            section, "offence_location", here, _COUNTRY, _A_COUNTRY, required=False
+        )
+        residence = self.code(
+            section, "person_residence", here, _COUNTRY, _A_COUNTRY, required=False
+        )
+        if nature is None or area is None or facts is None:
+            return None
+        return Investigation(
+            nature=nature,
+            area=area,
+            facts=facts,
+            offense=offense,
+            max_sentence_years=years,
+            committed_online=bool(online),
+            offence_location=location,
+            person_residence=residence,
+        )
+
+    def targets(self, doc: Mapping[Any, Any]) -> tuple[Target, ...] | None:
+        items = doc.get("targets", _ABSENT)
+        if self.absent(items, "targets", "$", "an array of targets", True):
+            return None
+        if not isinstance(items, (list, tuple)):
+            self.add("$.targets", f"expected an array of targets, got {_describe(items)}")
+            return None
+        if len(items) > MAX_TARGETS:
+            self.add("$.targets", f"has {len(items)} targets; expected at most {MAX_TARGETS}")
+            return None
+        targets: list[Target] = []
+        for index, item in enumerate(items):
+            here = f"$.targets[{index}]"
+            section = self.mapping(item, here, _TARGET_KEYS)
+            if section is None:
+                continue
+            kind = self.choice(section, "kind", here, _TARGET_KINDS)
+            value = self.string(section, "value", here)
+            if value is None:
+                continue
+            if not value.strip():
+                self.add(f"{here}.value", "must not be blank: expected the identifier asked for")
+                continue
+            check = _TARGET_CHECKS.get(kind) if kind is not None else None
+            if check is not None and not check[0](value):
+                self.add(f"{here}.value", f"expected {check[1]}, got {_describe(value)}")
+                continue
+            if kind is not None:
+                targets.append(Target(kind, value))
+        return tuple(targets)
+
+    def categories(self, doc: Mapping[Any, Any]) -> tuple[Category, ...] | None:
+        items = doc.get("categories", _ABSENT)
+        if self.absent(items, "categories", "$", "an array of category names", True):
+            return None
+        if not isinstance(items, (list, tuple)):
+            self.add("$.categories", f"expected an array of category names, got {_describe(items)}")
+            return None
+        if len(items) > MAX_CATEGORIES:
+            self.add(
+                "$.categories",
+                f"has {len(items)} entries; expected at most {MAX_CATEGORIES}"
+                " (there are only five categories)",
+            )
+            return None
+        seen: dict[Category, int] = {}
+        for index, item in enumerate(items):
+            category = _CATEGORIES.members.get(item) if isinstance(item, str) else None
+            if category is None:
+                self.add(
+                    f"$.categories[{index}]",
+                    f"expected a category, {_CATEGORIES.expected}, got {_describe(item)}",
+                )
+            elif category in seen:
+                self.add(
+                    f"$.categories[{index}]",
+                    f"duplicate of $.categories[{seen[category]}]; list each category once",
+                )
+            else:
+                seen[category] = index
+        return tuple(seen)
+
+    def period(self, doc: Mapping[Any, Any]) -> Period | None:
+        section = self.member(doc, "period", "$", _PERIOD_KEYS, required=False)
+        if section is None:
+            return None
+        start = self.date(section, "start", "$.period")
+        end = self.date(section, "end", "$.period")
+        if start is None or end is None:
+            return None
+        if start > end:
+            self.add(
+                "$.period", f"start {start} is after end {end}; expected start on or before end"
+            )
+            return None
+        return Period(start, end)
+
+    def emergency(self, doc: Mapping[Any, Any]) -> Emergency | None:
+        section = self.member(doc, "emergency", "$", _EMERGENCY_KEYS, required=False)
+        if section is None:
+            return None
+        here = "$.emergency"
+        danger = self.choice(section, "danger", here, _DANGERS)
+        imminent = self.flag(section, "imminent", here)
+        description = self.string(
+            section, "description", here, limit=MAX_TEXT_LENGTH, multiline=True
+        )
+        if danger is None or imminent is None or description is None:
+            return None
+        return Emergency(danger, imminent, description)
+
+    def nondisclosure(self, doc: Mapping[Any, Any]) -> Nondisclosure | None:
+        section = self.member(doc, "nondisclosure", "$", _NONDISCLOSURE_KEYS, required=False)
+        if section is None:
+            return None
+        here = "$.nondisclosure"
+        kind = self.choice(section, "kind", here, _NONDISCLOSURE_KINDS)
+        statute = self.string(section, "statute", here)
+        # ``until: null`` (or no ``until``) means no end date was given.
+        until = self.date(section, "until", here, required=False)
+        if kind is None or statute is None:
+            return None
+        return Nondisclosure(kind, statute, until)
+
+    def preservation(self, doc: Mapping[Any, Any]) -> Preservation | None:
+        section = self.member(doc, "preservation", "$", _PRESERVATION_KEYS, required=False)
+        if section is None:
+            return None
+        here = "$.preservation"
+        extends = self.identifier(section, "extends", here)
+        prior = self.count(section, "prior_extensions", here)
+        expires = self.date(section, "prior_expires_on", here)
+        if extends is None or prior is None or expires is None:
+            return None
+        return Preservation(extends, prior, expires)
+
+    def across(self, doc: Mapping[Any, Any]) -> None:
+        """Rules across fields; each is skipped when a field it needs did not parse."""
+        kind = self.kind
+        if kind is None:
+            return
+        for key, kinds in _KINDS_ALLOWING.items():
+            if isinstance(doc.get(key), Mapping) and kind not in kinds:
+                self.add(
+                    f"$.{key}",
+                    f"is not allowed on a {kind.value}; only on {' and '.join(kinds)}",
+                )
+        categories = doc.get("categories")
+        if isinstance(categories, (list, tuple)) and not categories and not kind.is_preservation:
+            self.add(
+                "$.categories",
+                f"must not be empty on a {kind.value};"
+                " only preservation kinds may ask for no category",
+            )
 
 
 def load_request(document: Mapping[str, Any]) -> LegalRequest:
-    raise NotImplementedError
+    """Turn a ``dueprocess.request/1`` document into a :class:`LegalRequest`.
+
+    Args:
+        document: the parsed JSON object (any JSON-like value is accepted and checked).
+
+    Returns:
+        The typed, immutable request.
+
+    Raises:
+        InvalidRequest: the document does not fit request.md; ``problems`` lists every
+            problem with its JSONPath (at most ``MAX_PROBLEMS``, then one saying more
+            were omitted).
+
+    >>> try:
+    ...     load_request({"format": "dueprocess.request/1", "surprise": True})
+    ... except InvalidRequest as error:
+    ...     print(error.problems[0], error.problems[-2], sep=" | ")
+    $.categories: is required: expected an array of category names | $.surprise: unknown key; ...
+    """
+    intake = _Intake()
+    try:
+        request = intake.request(document)
+    except _TooManyProblems:
+        listed = intake.problems[:MAX_PROBLEMS]
+        listed.append(
+            Problem(
+                "$", f"more than {MAX_PROBLEMS} problems; only the first {MAX_PROBLEMS} are listed"
+            )
+        )
+        raise InvalidRequest(listed) from None
+    if intake.problems or request is None:
+        raise InvalidRequest(intake.problems)
+    return request

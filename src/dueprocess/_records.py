@@ -1,29 +1,103 @@
-"""Stored records, format ``dueprocess.record/1`` (spec: production.md).
+"""Stored records, format ``dueprocess.record/1``, and the identities that find them.
 
-A record is one stored fact about one account. Its *canonical bytes* are what a
-production writes, hashes and proves.
+A record is one stored fact about one account (spec: production.md). Its *canonical
+bytes* are what a production writes, hashes and proves, so they are computed in exactly
+one place, :meth:`Record.canonical_bytes`.
+
+Parsing is strict and reports everything at once: :func:`read_records` and
+:func:`read_identities` read JSON Lines, yield every good line and, after the last line,
+raise :class:`InvalidRecords` naming each bad line and what is wrong with it, so a store
+can import a file in one transaction and roll back if anything was wrong.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import json
+import re
+import urllib.parse
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
 
 from ._canonical import canonical_bytes
-from ._dates import format_timestamp
-from ._enums import Category
+from ._dates import format_timestamp, parse_timestamp
+from ._enums import Category, TargetKind
+from .exceptions import InvalidRequest, Problem
 
-__all__ = ["Record"]
+__all__ = [
+    "IDENTITY_KINDS",
+    "RECORD_FORMAT",
+    "SESSION_EVENTS",
+    "SUBSCRIBER_FIELDS",
+    "Identity",
+    "InvalidRecords",
+    "Record",
+    "identity_key",
+    "read_identities",
+    "read_records",
+]
+
+RECORD_FORMAT = "dueprocess.record/1"
+
+#: The fields of a ``subscriber`` record, in request.md's order.
+SUBSCRIBER_FIELDS = (
+    "name",
+    "address",
+    "email",
+    "phone",
+    "service_start",
+    "service_types",
+    "payment",
+)
+
+#: The values of a ``session_logs`` record's ``event`` field.
+SESSION_EVENTS = ("login", "logout")
+
+#: Target kinds a store's identity table can hold (``name`` and ``query`` never resolve).
+IDENTITY_KINDS = (TargetKind.USERNAME, TargetKind.EMAIL, TargetKind.PHONE, TargetKind.URL)
+
+_RECORD_KEYS = ("account", "category", "at", "fields")
+_IDENTITY_KEYS = ("account", "kind", "value")
+_UTC = dt.timezone.utc
+
+
+class InvalidRecords(InvalidRequest):
+    """A JSON Lines file of records or identities has bad lines; ``problems`` names each.
+
+    Each problem's ``path`` starts with the line number (``line 3, $.at``), and problems
+    keep the order of the file. It is an :class:`~dueprocess.InvalidRequest`, so the
+    command line reports it with exit code 2.
+
+    >>> print(InvalidRecords([Problem("line 2, $.at", "required")], what="records"))
+    invalid records (1 problem):
+      line 2, $.at: required
+    """
+
+    def __init__(self, problems: Iterable[Problem], what: str = "records") -> None:
+        # Unlike a request document's problems (ordered by JSON path), a file's
+        # problems stay in line order: that is the order a person fixes them in.
+        self.problems = tuple(problems)
+        self.what = what
+        count = len(self.problems)
+        lines = [f"invalid {what} ({count} problem{'s' if count != 1 else ''}):"]
+        lines += [f"  {problem}" for problem in self.problems]
+        Exception.__init__(self, "\n".join(lines))
 
 
 @attrs.frozen
 class Record:
     """One stored fact about one account.
 
-    ``fields`` is the record's JSON object; treat it as read-only.
+    ``at`` is timezone-aware; ``fields`` is the record's JSON object (treat it as
+    read-only). Build records from documents with :meth:`from_dict` or
+    :func:`read_records`, which check them; the constructor checks nothing.
+
+    >>> record = Record.from_dict({"account": "100001", "category": "session_logs",
+    ...     "at": "2017-02-01T10:00:00Z", "fields": {"event": "login", "ip": "203.0.113.7"}})
+    >>> record.canonical_bytes()
+    b'{"account":"100001","at":"2017-02-01T10:00:00Z","category":"session_logs","fields":{"event":"login","ip":"203.0.113.7"}}'
     """
 
     account: str
@@ -42,4 +116,289 @@ class Record:
 
     def canonical_bytes(self) -> bytes:
         """Keys sorted, ``,``/``:`` separators, UTF-8, no trailing newline."""
-        return canonical_bytes(self.to_dict())
+        fields = self.fields if type(self.fields) is dict else dict(self.fields)
+        return canonical_bytes(
+            {
+                "account": self.account,
+                "at": format_timestamp(self.at),
+                "category": self.category.value,
+                "fields": fields,
+            }
+        )
+
+    def only(self, names: Iterable[str]) -> Record:
+        """A copy holding only the named fields; a name the record lacks is left out.
+
+        >>> record = Record("1", Category.SUBSCRIBER, dt.datetime(2017, 1, 1, tzinfo=_UTC),
+        ...     {"name": "A", "email": "a@example.com"})
+        >>> record.only(["name", "service_start"]).fields
+        {'name': 'A'}
+        """
+        kept = {name: self.fields[name] for name in names if name in self.fields}
+        return attrs.evolve(self, fields=kept)
+
+    @classmethod
+    def from_dict(cls, document: object) -> Record:
+        """Check and convert one ``dueprocess.record/1`` object.
+
+        Raises:
+            InvalidRecords: listing every problem, each with its JSON path.
+        """
+        problems: list[Problem] = []
+        record = _record(document, "", problems)
+        if record is None:
+            raise InvalidRecords(problems, what="record")
+        return record
+
+    def __repr__(self) -> str:
+        return (
+            f"Record({self.account!r}, {self.category.value}, {format_timestamp(self.at)},"
+            f" {len(self.fields)} fields)"
+        )
+
+
+@attrs.frozen
+class Identity:
+    """One identifier of an account in a store's identity table.
+
+    ``value`` is kept as given; stores look identities up by :func:`identity_key`.
+    """
+
+    account: str
+    kind: TargetKind
+    value: str
+
+    @property
+    def key(self) -> str:
+        """The normalised value a store matches targets against."""
+        return identity_key(self.kind, self.value)
+
+    @classmethod
+    def from_dict(cls, document: object) -> Identity:
+        """Check and convert one ``{"account", "kind", "value"}`` object.
+
+        Raises:
+            InvalidRecords: listing every problem, each with its JSON path.
+        """
+        problems: list[Problem] = []
+        identity = _identity(document, "", problems)
+        if identity is None:
+            raise InvalidRecords(problems, what="identity")
+        return identity
+
+
+def identity_key(kind: TargetKind, value: str) -> str:
+    """Normalise an identifier so that a target matches however it was typed.
+
+    E-mail addresses and usernames compare without regard to case (and a username's
+    leading ``@``); phone numbers by their digits alone; profile URLs with the scheme
+    and host in lower case and no trailing ``/``. Other kinds are only stripped.
+
+    >>> identity_key(TargetKind.EMAIL, " J.Doe@Example.COM ")
+    'j.doe@example.com'
+    >>> identity_key(TargetKind.PHONE, "+1 (202) 555-0100")
+    '12025550100'
+    >>> identity_key(TargetKind.USERNAME, "@Rechnung.Service")
+    'rechnung.service'
+    >>> identity_key(TargetKind.URL, "HTTPS://Example.com/u/Alice/")
+    'https://example.com/u/Alice'
+    """
+    text = value.strip()
+    if kind is TargetKind.EMAIL:
+        return text.casefold()
+    if kind is TargetKind.USERNAME:
+        return text.removeprefix("@").casefold()
+    if kind is TargetKind.PHONE:
+        return "".join(char for char in text if char.isdigit())
+    if kind is TargetKind.URL:
+        parts = urllib.parse.urlsplit(text.rstrip("/"))
+        return urllib.parse.urlunsplit(
+            (parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, parts.fragment)
+        )
+    return text
+
+
+def read_records(lines: Iterable[str | bytes], *, what: str = "records") -> Iterator[Record]:
+    """Parse JSON Lines of records, yielding each good one in file order.
+
+    Blank lines are skipped. After the last line, if any line was bad, raises
+    :class:`InvalidRecords` naming every bad line (``line 3, $.at: …``); a caller that
+    stores records as they come should do so in a transaction and roll back then.
+
+    >>> list(read_records(['{"account": "1", "category": "content",'
+    ...     ' "at": "2017-01-01T00:00:00Z", "fields": {}}']))
+    [Record('1', content, 2017-01-01T00:00:00Z, 0 fields)]
+    """
+    problems: list[Problem] = []
+    for number, document in _json_lines(lines, problems):
+        record = _record(document, f"line {number}, ", problems)
+        if record is not None:
+            yield record
+    if problems:
+        raise InvalidRecords(problems, what=what)
+
+
+def read_identities(
+    lines: Iterable[str | bytes], *, what: str = "identities"
+) -> Iterator[Identity]:
+    """Parse JSON Lines of identities, like :func:`read_records`.
+
+    >>> [i.key for i in read_identities(['{"account": "1", "kind": "email", "value": "A@B.org"}'])]
+    ['a@b.org']
+    """
+    problems: list[Problem] = []
+    for number, document in _json_lines(lines, problems):
+        identity = _identity(document, f"line {number}, ", problems)
+        if identity is not None:
+            yield identity
+    if problems:
+        raise InvalidRecords(problems, what=what)
+
+
+# --- checking ------------------------------------------------------------------------
+
+
+def _json_lines(
+    lines: Iterable[str | bytes], problems: list[Problem]
+) -> Iterator[tuple[int, object]]:
+    for number, raw in enumerate(lines, start=1):
+        if isinstance(raw, bytes):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                problems.append(Problem(f"line {number}", f"not UTF-8 ({error.reason})"))
+                continue
+        else:
+            text = raw
+        if not text.strip():
+            continue
+        try:
+            yield number, json.loads(text)
+        except json.JSONDecodeError as error:
+            problems.append(
+                Problem(f"line {number}", f"malformed JSON at column {error.colno}: {error.msg}")
+            )
+        except RecursionError:
+            problems.append(Problem(f"line {number}", "JSON nested too deeply"))
+
+
+def _object(
+    document: object, keys: tuple[str, ...], where: str, problems: list[Problem]
+) -> dict[str, Any] | None:
+    if not isinstance(document, dict):
+        problems.append(Problem(f"{where}$", "expected a JSON object"))
+        return None
+    found = len(problems)
+    for key in document:
+        if key not in keys:
+            problems.append(Problem(f"{where}$.{key}", "unknown key"))
+    for key in keys:
+        if key not in document:
+            problems.append(Problem(f"{where}$.{key}", "required"))
+    return document if len(problems) == found else None
+
+
+def _account(value: object, path: str, problems: list[Problem]) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        problems.append(Problem(path, "expected a non-empty string (the account id)"))
+        return None
+    if value != value.strip():
+        problems.append(Problem(path, "must not start or end with white space"))
+        return None
+    return value
+
+
+def _record(document: object, where: str, problems: list[Problem]) -> Record | None:
+    found = len(problems)
+    doc = _object(document, _RECORD_KEYS, where, problems)
+    if doc is None:
+        return None
+    account = _account(doc["account"], f"{where}$.account", problems)
+    category: Category | None = None
+    try:
+        category = Category(doc["category"])
+    except ValueError:
+        names = ", ".join(member.value for member in Category)
+        problems.append(Problem(f"{where}$.category", f"expected one of {names}"))
+    at = _utc_timestamp(doc["at"], f"{where}$.at", problems)
+    fields = doc["fields"]
+    if not isinstance(fields, dict):
+        problems.append(Problem(f"{where}$.fields", "expected a JSON object"))
+    else:
+        _check_fields(category, fields, f"{where}$.fields", problems)
+    if len(problems) != found:
+        return None
+    assert account is not None and category is not None and at is not None
+    return Record(account=account, category=category, at=at, fields=fields)
+
+
+def _utc_timestamp(value: object, path: str, problems: list[Problem]) -> dt.datetime | None:
+    if not isinstance(value, str):
+        problems.append(Problem(path, "expected a timestamp string"))
+        return None
+    try:
+        moment = parse_timestamp(value)
+    except ValueError as error:
+        problems.append(Problem(path, str(error)))
+        return None
+    # The format fixes UTC with a Z: a record's canonical bytes must be the bytes it
+    # was stored with, and an offset would be silently rewritten.
+    if not value.endswith("Z"):
+        problems.append(Problem(path, "must be UTC, ending in Z"))
+        return None
+    return moment
+
+
+def _check_fields(
+    category: Category | None, fields: dict[str, Any], path: str, problems: list[Problem]
+) -> None:
+    try:
+        canonical_bytes(fields)
+    except (TypeError, ValueError) as error:
+        problems.append(Problem(path, f"not representable as JSON: {error}"))
+        return
+    if category is Category.SUBSCRIBER:
+        for name in fields:
+            if name not in SUBSCRIBER_FIELDS:
+                allowed = ", ".join(SUBSCRIBER_FIELDS)
+                problems.append(
+                    Problem(f"{path}.{name}", f"not a subscriber field (expected {allowed})")
+                )
+    elif category is Category.SESSION_LOGS:
+        event = fields.get("event")
+        if event not in SESSION_EVENTS:
+            problems.append(Problem(f"{path}.event", "required: 'login' or 'logout'"))
+        ip = fields.get("ip")
+        if not isinstance(ip, str) or not ip.strip():
+            problems.append(Problem(f"{path}.ip", "required: the IP address, a string"))
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
+
+
+def _identity(document: object, where: str, problems: list[Problem]) -> Identity | None:
+    found = len(problems)
+    doc = _object(document, _IDENTITY_KEYS, where, problems)
+    if doc is None:
+        return None
+    account = _account(doc["account"], f"{where}$.account", problems)
+    kind: TargetKind | None = None
+    try:
+        kind = TargetKind(doc["kind"])
+    except ValueError:
+        pass
+    if kind not in IDENTITY_KINDS:
+        kinds = ", ".join(member.value for member in IDENTITY_KINDS)
+        problems.append(Problem(f"{where}$.kind", f"expected one of {kinds}"))
+        kind = None
+    value = doc["value"]
+    if not isinstance(value, str) or not value.strip():
+        problems.append(Problem(f"{where}$.value", "expected a non-empty string"))
+    elif kind is TargetKind.EMAIL and not _EMAIL.match(value.strip()):
+        problems.append(Problem(f"{where}$.value", "not an e-mail address"))
+    elif kind is TargetKind.PHONE and not 7 <= len(identity_key(kind, value)) <= 15:
+        problems.append(Problem(f"{where}$.value", "a phone number has 7 to 15 digits"))
+    if len(problems) != found:
+        return None
+    assert account is not None and kind is not None
+    return Identity(account=account, kind=kind, value=value)

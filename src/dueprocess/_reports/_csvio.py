@@ -1,0 +1,267 @@
+"""CSV text in and out for the published layouts: cells, numbers, dates and how they look.
+
+A published file is read into rows plus a :class:`ReportLayout` that records how the file
+*looked* (which header variant, date style, ``%`` signs, decimals, thousands separators,
+line endings, final newline, byte-order mark) but none of its content. Writing renders
+every cell again from the rows through that layout, so a file read and written back is
+byte for byte the same when it was written consistently, and a report built from cases
+is written in the canonical layout.
+
+Formula injection: a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return is written with a leading apostrophe (``'=1+1``), which spreadsheets show
+as text (the OWASP "CSV injection" advice). Reading strips exactly that apostrophe again,
+so a neutralised file reads back to the original text and writes out the same bytes.
+Numbers are rendered by this module from integers and decimals and never start so.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import io
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+import attrs
+
+from ..exceptions import Problem
+
+__all__ = [
+    "DateStyle",
+    "LayoutKind",
+    "ReportLayout",
+    "Table",
+    "cell_path",
+    "format_count",
+    "format_day",
+    "format_percent",
+    "neutralise",
+    "parse_count",
+    "parse_day",
+    "parse_percent",
+    "read_table",
+    "restore",
+    "round_half_up",
+    "write_table",
+]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class LayoutKind(str, enum.Enum):
+    """Whose published layout a CSV follows."""
+
+    GOOGLE = "google"
+    META = "meta"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class DateStyle(str, enum.Enum):
+    """How ``Period Ending`` dates are written."""
+
+    ISO = "YYYY-MM-DD"
+    US = "MM/DD/YYYY"
+    US_UNPADDED = "M/D/YYYY"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@attrs.frozen
+class ReportLayout:
+    """How a report's CSV looks: the columns and every rendering detail, no content.
+
+    ``columns`` are header labels the layout kind knows (``CLDR Territory Code`` or the
+    older ``Country Code``, ...). ``percent_places`` is the number of decimals every
+    percentage is shown with (``None``: each as it was published).
+    """
+
+    kind: LayoutKind
+    columns: tuple[str, ...]
+    date_style: DateStyle = DateStyle.ISO
+    percent_sign: bool = False
+    percent_places: int | None = 0
+    thousands_separator: bool = False
+    newline: str = "\n"
+    final_newline: bool = True
+    byte_order_mark: bool = False
+
+    def column(self, index: int) -> str:
+        return self.columns[index]
+
+
+@attrs.frozen
+class Table:
+    """A CSV file cut into its header and records, each record with its line number."""
+
+    header: tuple[str, ...]
+    records: tuple[tuple[int, tuple[str, ...]], ...]
+    newline: str
+    final_newline: bool
+    byte_order_mark: bool
+
+
+def cell_path(line: int, column: str | None = None) -> str:
+    """Where a problem is: ``$[line]`` (1-based file line) and the column's header label."""
+    return f"$[{line}]" if column is None else f"$[{line}].{column}"
+
+
+def read_table(text: str) -> tuple[Table | None, list[Problem]]:
+    """Split CSV text into a :class:`Table`, noting the line ending and final newline."""
+    bom = text.startswith("\ufeff")
+    if bom:
+        text = text[1:]
+    if not text.strip():
+        return None, [Problem(cell_path(1), "the file is empty: expected a header line")]
+    first_end = text.find("\n")
+    newline = "\r\n" if first_end > 0 and text[first_end - 1] == "\r" else "\n"
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, tuple[str, ...]]] = []
+    try:
+        for record in reader:
+            rows.append((reader.line_num, tuple(record)))
+    except csv.Error as error:
+        problems.append(Problem(cell_path(reader.line_num), f"not valid CSV: {error}"))
+        return None, problems
+    (_, header), *records = rows
+    for line, cells in records:
+        if not cells:
+            problems.append(Problem(cell_path(line), "empty line inside the table"))
+    table = Table(
+        header=tuple(cell.strip() for cell in header),
+        records=tuple((line, cells) for line, cells in records if cells),
+        newline=newline,
+        final_newline=text.endswith("\n"),
+        byte_order_mark=bom,
+    )
+    return table, problems
+
+
+def write_table(layout: ReportLayout, rows: Iterable[Sequence[str]]) -> str:
+    """Render the header and *rows* (already formatted cells) in *layout*."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator=layout.newline, quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(layout.columns)
+    writer.writerows(rows)
+    text = buffer.getvalue()
+    if not layout.final_newline:
+        text = text.removesuffix(layout.newline)
+    return ("\ufeff" if layout.byte_order_mark else "") + text
+
+
+def neutralise(text: str) -> str:
+    """Prefix an apostrophe to text a spreadsheet would run as a formula.
+
+    >>> neutralise("=HYPERLINK(\\"x\\")"), neutralise("Germany")
+    ('\\'=HYPERLINK("x")', 'Germany')
+    """
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def restore(text: str) -> str:
+    """Undo :func:`neutralise`: drop an apostrophe that precedes a formula character.
+
+    >>> restore("'=1+1"), restore("'s-Hertogenbosch")
+    ('=1+1', "'s-Hertogenbosch")
+    """
+    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        return text[1:]
+    return text
+
+
+# --- numbers -----------------------------------------------------------------------------
+
+_COUNT = re.compile(r"\d+\Z|\d{1,3}(?:,\d{3})+\Z", re.ASCII)
+_PERCENT = re.compile(r"(\d+(?:\.(\d+))?)(%?)\Z", re.ASCII)
+
+
+def parse_count(text: str) -> tuple[int, bool]:
+    """A whole number of requests or accounts, and whether it used thousands separators.
+
+    Raises:
+        ValueError: not a non-negative whole number.
+    """
+    if not _COUNT.match(text):
+        raise ValueError(f"expected a whole number, got {text!r}")
+    return int(text.replace(",", "")), "," in text
+
+
+def format_count(count: int, thousands_separator: bool) -> str:
+    """``1234`` or ``1,234``."""
+    return f"{count:,}" if thousands_separator else str(count)
+
+
+def parse_percent(text: str) -> tuple[Decimal, int, bool]:
+    """A percentage as published: its value, its number of decimals, and whether it had ``%``.
+
+    Raises:
+        ValueError: not a number from 0 to 100.
+    """
+    match = _PERCENT.match(text)
+    if not match:
+        raise ValueError(f"expected a percentage such as 59 or 80.65%, got {text!r}")
+    value = Decimal(match[1])
+    if value > 100:
+        raise ValueError(f"a percentage cannot exceed 100, got {text!r}")
+    return value, len(match[2] or ""), bool(match[3])
+
+
+def round_half_up(value: Fraction | Decimal, places: int) -> Decimal:
+    """Round to *places* decimals, halves away from zero (values here are never negative).
+
+    >>> round_half_up(Fraction(1, 8) * 100, 0), round_half_up(Fraction(200, 3), 2)
+    (Decimal('13'), Decimal('66.67'))
+    """
+    scaled = Fraction(value) * 10**places
+    whole = (scaled.numerator * 2 + scaled.denominator) // (scaled.denominator * 2)
+    return Decimal(whole).scaleb(-places)
+
+
+def format_percent(value: Decimal, layout: ReportLayout) -> str:
+    """A percentage in *layout*'s decimals (rounding half up) and sign."""
+    if layout.percent_places is not None:
+        value = round_half_up(value, layout.percent_places)
+    return f"{value}%" if layout.percent_sign else str(value)
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z", re.ASCII)
+_US_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\Z", re.ASCII)
+
+
+def parse_day(text: str) -> tuple[dt.date, DateStyle]:
+    """``YYYY-MM-DD`` or ``MM/DD/YYYY`` (also without leading zeros), and which style.
+
+    Raises:
+        ValueError: neither style, or not a calendar date.
+    """
+    if match := _ISO_DAY.match(text):
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+        style = DateStyle.ISO
+    elif match := _US_DAY.match(text):
+        month, day, year = int(match[1]), int(match[2]), int(match[3])
+        # "12/31/2009" fits both US styles; a one-digit field shows the unpadded one.
+        unpadded = len(match[1]) == 1 or len(match[2]) == 1
+        style = DateStyle.US_UNPADDED if unpadded else DateStyle.US
+    else:
+        raise ValueError(f"expected a date as YYYY-MM-DD or MM/DD/YYYY, got {text!r}")
+    try:
+        return dt.date(year, month, day), style
+    except ValueError:
+        raise ValueError(f"{text!r} is not a calendar date") from None
+
+
+def format_day(day: dt.date, style: DateStyle) -> str:
+    """A date in *style*."""
+    if style is DateStyle.ISO:
+        return day.isoformat()
+    if style is DateStyle.US:
+        return f"{day.month:02d}/{day.day:02d}/{day.year:04d}"
+    return f"{day.month}/{day.day}/{day.year:04d}"

@@ -1,0 +1,72 @@
+"""Test support: the public example cases and a valid base request document.
+
+Imported by tests as ``_support`` (``tests`` is on ``pythonpath``, see pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CASES = SHARED / "cases"
+EXAMPLES = ROOT / "examples"
+
+BASE_REQUEST: dict[str, Any] = {
+    "format": "dueprocess.request/1",
+    "id": "REQ-1",
+    "received_at": "2023-05-10T16:00:00Z",
+    "channel": "portal",
+    "jurisdiction": "US",
+    "process": {
+        "kind": "grand_jury_subpoena",
+        "issued_on": "2023-05-05",
+        "issuer": {"name": "Grand Jury, N.D. Cal.", "role": "grand_jury"},
+        "authority": "Fed. R. Crim. P. 17",
+        "signed": True,
+    },
+    "requester": {
+        "agency": "U.S. Attorney's Office",
+        "name": "AUSA A. Example",
+        "email": "a.example@usdoj.gov",
+    },
+    "investigation": {
+        "nature": "criminal",
+        "area": "fraud",
+        "facts": (
+            "The account received payment instructions in a wire fraud scheme in April 2023; "
+            "its records will identify the person who controls it."
+        ),
+    },
+    "targets": [{"kind": "account_id", "value": "100001"}],
+    "categories": ["subscriber", "session_logs"],
+    "period": {"start": "2023-03-01", "end": "2023-04-30"},
+}
+
+
+def make_request(**changes: Any) -> dict[str, Any]:
+    """A copy of the base document; ``a__b=v`` sets ``doc["a"]["b"] = v``; ``None`` deletes."""
+    document = copy.deepcopy(BASE_REQUEST)
+    for dotted, value in changes.items():
+        *parents, last = dotted.split("__")
+        node = document
+        for key in parents:
+            node = node.setdefault(key, {})
+        if value is None:
+            node.pop(last, None)
+        else:
+            node[last] = value
+    return document
+
+
+def public_cases() -> list[Path]:
+    return sorted(CASES.glob("*.json")) if CASES.is_dir() else []
+
+
+def load_case(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        data: dict[str, Any] = json.load(handle)
+    return data

@@ -1,8 +1,9 @@
 """dueprocess: answer government demands for user data the way a careful legal team would.
 
->>> import dueprocess
->>> sorted(dueprocess.__all__) == dueprocess.__all__
-True
+The public API is re-exported here by name; the implementation lives in underscore
+modules. Public submodules: :mod:`dueprocess.exceptions`, :mod:`dueprocess.typing`
+(the Protocols), :mod:`dueprocess.testing` (in-memory doubles) and
+:mod:`dueprocess.adapters` (SQLite, SQL, directory sink).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ._enums import (
     TargetKind,
 )
 from ._intake import load_request
+from ._letter import render_letter
 from ._policy import DEFAULT_POLICY, AuthorityScope, Policy
 from ._records import Record
 from ._request import (
@@ -101,5 +103,6 @@ __all__ = [
     "TargetKind",
     "__version__",
     "load_request",
+    "render_letter",
     "review",
 ]

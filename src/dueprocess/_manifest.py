@@ -175,8 +175,7 @@ class Manifest:
 
     def __repr__(self) -> str:
         return (
-            f"<Manifest {self.request_id!r}: {self.records} records,"
-            f" root {self.merkle_root[:16]}…>"
+            f"<Manifest {self.request_id!r}: {self.records} records, root {self.merkle_root[:16]}…>"
         )
 
 
@@ -217,8 +216,10 @@ def parse_manifest(document: object) -> tuple[Manifest | None, list[Problem]]:
     files = _files(document["files"], problems)
     if problems:
         return None, problems
-    assert produced_at is not None and accounts is not None
-    assert counts is not None and files is not None
+    assert produced_at is not None
+    assert accounts is not None
+    assert counts is not None
+    assert files is not None
     return (
         Manifest(
             request_id=request_id,

@@ -12,6 +12,7 @@ can import a file in one transaction and roll back if anything was wrong.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -328,7 +329,9 @@ def _record(document: object, where: str, problems: list[Problem]) -> Record | N
         _check_fields(category, fields, f"{where}$.fields", problems)
     if len(problems) != found:
         return None
-    assert account is not None and category is not None and at is not None
+    assert account is not None
+    assert category is not None
+    assert at is not None
     return Record(account=account, category=category, at=at, fields=fields)
 
 
@@ -383,10 +386,8 @@ def _identity(document: object, where: str, problems: list[Problem]) -> Identity
         return None
     account = _account(doc["account"], f"{where}$.account", problems)
     kind: TargetKind | None = None
-    try:
+    with contextlib.suppress(ValueError):
         kind = TargetKind(doc["kind"])
-    except ValueError:
-        pass
     if kind not in IDENTITY_KINDS:
         kinds = ", ".join(member.value for member in IDENTITY_KINDS)
         problems.append(Problem(f"{where}$.kind", f"expected one of {kinds}"))
@@ -400,5 +401,6 @@ def _identity(document: object, where: str, problems: list[Problem]) -> Identity
         problems.append(Problem(f"{where}$.value", "a phone number has 7 to 15 digits"))
     if len(problems) != found:
         return None
-    assert account is not None and kind is not None
+    assert account is not None
+    assert kind is not None
     return Identity(account=account, kind=kind, value=value)

@@ -17,10 +17,9 @@ Rules of the road for this module:
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 
-from .._enums import Outcome
+from .._enums import Outcome, _Str
 from ..exceptions import InvalidTransition
 
 __all__ = [
@@ -30,14 +29,6 @@ __all__ = [
     "CaseState",
     "check_transition",
 ]
-
-
-class _Str(str, enum.Enum):
-    def __str__(self) -> str:
-        return str(self.value)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}.{self.name}"
 
 
 class CaseState(_Str):

@@ -265,3 +265,132 @@ def format_day(day: dt.date, style: DateStyle) -> str:
     if style is DateStyle.US:
         return f"{day.month:02d}/{day.day:02d}/{day.year:04d}"
     return f"{day.month}/{day.day}/{day.year:04d}"
+
+
+# --- reading a file's records ------------------------------------------------------
+
+
+def header_fields(
+    header: tuple[str, ...],
+    column_fields: Mapping[str, str],
+    required: tuple[str, ...],
+    whose: str,
+) -> tuple[dict[str, int], list[Problem]]:
+    """Map each known column label (any case) to its field; note unknown or repeated ones."""
+    known = {label.casefold(): field for label, field in column_fields.items()}
+    positions: dict[str, int] = {}
+    problems: list[Problem] = []
+    for index, label in enumerate(header):
+        field = known.get(label.casefold())
+        if field is None:
+            problems.append(Problem(cell_path(1, label), f"not a column of {whose} layout"))
+        elif field in positions:
+            problems.append(Problem(cell_path(1, label), f"a second column for {field}"))
+        else:
+            positions[field] = index
+    for field in required:
+        if field not in positions:
+            problems.append(Problem(cell_path(1), f"no column for {field}"))
+    return positions, problems
+
+
+@attrs.frozen
+class Record:
+    """One data line of a CSV: its cells by field, and where each came from."""
+
+    line: int
+    cells: tuple[str, ...]
+    header: tuple[str, ...]
+    positions: Mapping[str, int]
+
+    def get(self, field: str) -> str | None:
+        """The stripped cell of *field*, ``None`` if the file has no such column."""
+        index = self.positions.get(field)
+        return None if index is None else self.cells[index].strip()
+
+    def path(self, field: str) -> str:
+        return cell_path(self.line, self.header[self.positions[field]])
+
+
+@attrs.define
+class Observed:
+    """What the cells of one file show about how it was written."""
+
+    date_styles: set[DateStyle] = attrs.Factory(set)
+    percent_places: set[int] = attrs.Factory(set)
+    percent_signs: set[bool] = attrs.Factory(set)
+    thousands: bool = False
+
+    def count(self, record: Record, field: str, problems: list[Problem]) -> int | None:
+        """A count cell; ``None`` when empty or wrong (then a problem is noted)."""
+        text = record.get(field)
+        if not text:
+            return None
+        try:
+            count, separated = parse_count(text)
+        except ValueError as error:
+            problems.append(Problem(record.path(field), str(error)))
+            return None
+        self.thousands = self.thousands or separated
+        return count
+
+    def percent(self, record: Record, problems: list[Problem]) -> Decimal | None:
+        """A percentage cell; ``None`` when empty or wrong (then a problem is noted)."""
+        text = record.get("percent")
+        if not text:
+            return None
+        try:
+            value, places, sign = parse_percent(text)
+        except ValueError as error:
+            problems.append(Problem(record.path("percent"), str(error)))
+            return None
+        self.percent_places.add(places)
+        self.percent_signs.add(sign)
+        return value
+
+    def day(self, record: Record, problems: list[Problem]) -> dt.date | None:
+        try:
+            day, style = parse_day(record.get("period_end") or "")
+        except ValueError as error:
+            problems.append(Problem(record.path("period_end"), str(error)))
+            return None
+        self.date_styles.add(style)
+        return day
+
+    def layout(self, kind: LayoutKind, table: Table, default_places: int) -> ReportLayout:
+        places = self.percent_places
+        return ReportLayout(
+            kind=kind,
+            columns=table.header,
+            date_style=_file_date_style(self.date_styles),
+            percent_sign=True in self.percent_signs,
+            percent_places=places.copy().pop()
+            if len(places) == 1
+            else (None if places else default_places),
+            thousands_separator=self.thousands,
+            newline=table.newline,
+            final_newline=table.final_newline,
+            byte_order_mark=table.byte_order_mark,
+        )
+
+
+def records(
+    table: Table, positions: Mapping[str, int], problems: list[Problem]
+) -> Iterator[Record]:
+    """The table's records that have as many cells as the header."""
+    for line, cells in table.records:
+        if len(cells) != len(table.header):
+            problems.append(
+                Problem(cell_path(line), f"has {len(cells)} cells, the header {len(table.header)}")
+            )
+        else:
+            yield Record(line, cells, table.header, positions)
+
+
+def _file_date_style(styles: set[DateStyle]) -> DateStyle:
+    # "12/31/2009" is read as MM/DD/YYYY; one "6/30/2010" shows the file drops zeros.
+    if DateStyle.US_UNPADDED in styles:
+        return DateStyle.US_UNPADDED
+    if DateStyle.US in styles:
+        return DateStyle.US
+    return DateStyle.ISO

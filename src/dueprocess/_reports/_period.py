@@ -82,7 +82,10 @@ class ReportPeriod:
     @property
     def is_half_year(self) -> bool:
         """Whether this is exactly one calendar half-year."""
-        return self in (ReportPeriod.half(self.start.year, 1), ReportPeriod.half(self.start.year, 2))
+        return self in (
+            ReportPeriod.half(self.start.year, 1),
+            ReportPeriod.half(self.start.year, 2),
+        )
 
     def contains(self, day: dt.date) -> bool:
         """Whether *day* lies in the period, ends included."""
@@ -97,7 +100,9 @@ class ReportPeriod:
         pieces: list[ReportPeriod] = []
         start = self.start
         while start <= self.end:
-            boundary = dt.date(start.year, 6, 30) if start.month <= 6 else dt.date(start.year, 12, 31)
+            boundary = (
+                dt.date(start.year, 6, 30) if start.month <= 6 else dt.date(start.year, 12, 31)
+            )
             end = min(boundary, self.end)
             pieces.append(ReportPeriod(start, end))
             start = end + dt.timedelta(days=1)

@@ -1,0 +1,325 @@
+"""Producing what a review allows, and nothing else (spec: production.md).
+
+:func:`produce` streams: records flow from the source through canonical encoding, the
+SHA-256 of ``records.jsonl`` and the Merkle tree into the sink, so memory does not grow
+with the number of records (only with the largest run of records sharing one instant,
+which are sorted by their bytes as the spec orders them).
+
+Never over-disclose. The source is asked only for what the review's :class:`Scope`
+allows: the accounts its targets resolve to, the released categories, and for every
+category but ``subscriber`` the effective period, never an unbounded range. And the
+source is not trusted to answer only that: every record it returns is checked against
+the question (account, category, period, time order) and a stray one stops the
+production with :class:`StoreError`. ``limited`` categories keep only their fields.
+Any failure calls ``sink.abort()``, so nothing that looks like a production is left.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import attrs
+
+from . import _letter
+from ._certificate import DEFAULT_CUSTODIAN, render_certificate
+from ._dates import format_timestamp
+from ._enums import Category, Effect, Outcome, TargetKind
+from ._manifest import (
+    FILE_CERTIFICATE,
+    FILE_LETTER,
+    FILE_MANIFEST,
+    FILE_RECORDS,
+    FileDigest,
+    Manifest,
+)
+from ._merkle import MerkleBuilder
+from ._records import Record
+from ._review import Review, ScopedCategory
+from .exceptions import DueProcessError, ProductionRefused, StoreError
+from .typing import RecordSource, Sink
+
+if TYPE_CHECKING:
+    from hashlib import _Hash
+
+__all__ = ["produce"]
+
+# Targets that never pick out an account: the platform does not search for people.
+_UNRESOLVABLE = frozenset({TargetKind.NAME, TargetKind.QUERY})
+_BLOCKING = (Effect.REJECT, Effect.VERIFY, Effect.ESCALATE, Effect.PUSH_BACK)
+_CHUNK = 1 << 16
+
+
+def produce(
+    review: Review,
+    source: RecordSource,
+    sink: Sink,
+    *,
+    produced_at: dt.datetime,
+    custodian: str = DEFAULT_CUSTODIAN,
+) -> Manifest:
+    """Write the production a review allows into *sink* and return its manifest.
+
+    The sink receives ``records.jsonl`` (the released records' canonical bytes, one a
+    line, in the spec's order), ``letter.md``, ``certificate.md`` and, last,
+    ``manifest.json``; then ``sink.commit()``. Producing the same review from the same
+    data twice gives byte-identical files (``produced_at`` aside).
+
+    Args:
+        review: a review whose outcome is ``comply`` or ``partial``.
+        source: where the records come from; asked only for what the review allows.
+        sink: where the files go.
+        produced_at: when the production is made (the caller's clock; timezone-aware).
+        custodian: who signs the certificate.
+
+    Raises:
+        ProductionRefused: the review releases nothing (with its outcome and reasons),
+            or a category other than subscriber is released without a period.
+        StoreError: the source failed or returned a record it was not asked for; the
+            sink has been aborted.
+    """
+    if produced_at.tzinfo is None or produced_at.utcoffset() is None:
+        raise ValueError("produced_at must be timezone-aware")
+    plan = _plan(review)
+    accounts = _resolve(review, source)
+    tally = _Tally(categories=tuple(item.category for item in plan))
+    try:
+        sink.write(FILE_RECORDS, _records_jsonl(source, accounts, plan, review, tally))
+        records_digest = FileDigest(tally.file_hash.hexdigest(), tally.size)
+        manifest = Manifest(
+            request_id=review.request_id,
+            review_sha256=hashlib.sha256(review.canonical_bytes()).hexdigest(),
+            produced_at=produced_at,
+            period=review.period,
+            accounts=accounts,
+            counts=dict(tally.counts),
+            records=tally.merkle.size,
+            merkle_root=tally.merkle.root().hex(),
+            files={FILE_RECORDS: records_digest},
+        )
+        letter = _letter.render_letter(review).encode("utf-8")
+        certificate = render_certificate(review, manifest, custodian=custodian).encode("utf-8")
+        sink.write(FILE_LETTER, [letter])
+        sink.write(FILE_CERTIFICATE, [certificate])
+        manifest = attrs.evolve(
+            manifest,
+            files={
+                FILE_RECORDS: records_digest,
+                FILE_LETTER: _digest(letter),
+                FILE_CERTIFICATE: _digest(certificate),
+            },
+        )
+        sink.write(FILE_MANIFEST, [manifest.to_json()])
+        sink.commit()
+    except BaseException:
+        _abort(sink)
+        raise
+    return manifest
+
+
+def _abort(sink: Sink) -> None:
+    # The first error is the one to report; a sink that also fails to clean up must
+    # not hide it.
+    try:
+        sink.abort()
+    except Exception:  # noqa: S110
+        pass
+
+
+def _digest(data: bytes) -> FileDigest:
+    return FileDigest(hashlib.sha256(data).hexdigest(), len(data))
+
+
+def _plan(review: Review) -> tuple[ScopedCategory, ...]:
+    """The released categories, or why nothing may be produced."""
+    if not review.releases_data:
+        raise ProductionRefused(_refusal(review))
+    scope = review.scope
+    if not scope.categories:
+        raise ProductionRefused(
+            f"request {review.request_id}: outcome {review.outcome.value}, but no category"
+            " is released"
+        )
+    timed = [
+        item.category.value for item in scope.categories if item.category is not Category.SUBSCRIBER
+    ]
+    if timed and scope.period is None:
+        # Records other than subscriber state are released only inside a period; an
+        # unbounded read is never made.
+        raise ProductionRefused(
+            f"request {review.request_id}: {', '.join(timed)} released without a period"
+        )
+    return scope.categories
+
+
+def _refusal(review: Review) -> str:
+    reasons = [
+        f"{finding.code}: {finding.message}"
+        for finding in review.findings
+        if finding.effect in _BLOCKING
+    ]
+    if review.outcome is Outcome.PRESERVE:
+        reasons.append("a preservation request keeps records; it releases none")
+    if not reasons:
+        reasons.append("no requested category may be released")
+    lines = "\n".join(f"  {reason}" for reason in reasons)
+    return (
+        f"request {review.request_id}: outcome {review.outcome.value}, nothing may be"
+        f" produced:\n{lines}"
+    )
+
+
+def _resolve(review: Review, source: RecordSource) -> tuple[str, ...]:
+    """The targets' accounts in target order, each once."""
+    accounts: dict[str, None] = {}
+    for target in review.scope.targets:
+        if target.kind in _UNRESOLVABLE:
+            continue
+        try:
+            found = list(source.resolve(target))
+        except DueProcessError:
+            raise
+        except Exception as error:
+            raise StoreError(
+                f"the record source failed to resolve {target.kind.value} {target.value!r}: {error}"
+            ) from error
+        for account in found:
+            if not isinstance(account, str) or not account:
+                raise StoreError(
+                    f"the record source resolved {target.kind.value} {target.value!r}"
+                    f" to {account!r}, not an account id"
+                )
+            accounts.setdefault(account, None)
+    return tuple(accounts)
+
+
+@attrs.define
+class _Tally:
+    """Running figures of records.jsonl, filled in as it streams."""
+
+    categories: tuple[Category, ...]
+    counts: dict[Category, int] = attrs.field(init=False)
+    merkle: MerkleBuilder = attrs.field(factory=MerkleBuilder)
+    file_hash: _Hash = attrs.field(factory=hashlib.sha256)
+    size: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        self.counts = dict.fromkeys(self.categories, 0)
+
+
+def _records_jsonl(
+    source: RecordSource,
+    accounts: tuple[str, ...],
+    plan: tuple[ScopedCategory, ...],
+    review: Review,
+    tally: _Tally,
+) -> Iterator[bytes]:
+    """records.jsonl in chunks, updating *tally* as each chunk is handed over."""
+    period = review.scope.period
+    pending: list[bytes] = []
+    pending_size = 0
+    for account in accounts:
+        for item in plan:
+            if item.category is Category.SUBSCRIBER or period is None:
+                start = end = None
+            else:
+                start, end = period.start_instant(), period.end_instant()
+            count = 0
+            for line in _released(source, account, item, start, end):
+                tally.merkle.append(line)
+                pending.append(line)
+                pending_size += len(line) + 1
+                count += 1
+                if pending_size >= _CHUNK:
+                    yield _flush(pending, tally)
+                    pending, pending_size = [], 0
+            tally.counts[item.category] += count
+    if pending:
+        yield _flush(pending, tally)
+
+
+def _flush(lines: list[bytes], tally: _Tally) -> bytes:
+    chunk = b"\n".join(lines) + b"\n"
+    tally.file_hash.update(chunk)
+    tally.size += len(chunk)
+    return chunk
+
+
+def _released(
+    source: RecordSource,
+    account: str,
+    item: ScopedCategory,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+) -> Iterator[bytes]:
+    """One account's released records of one category, canonical, in the spec's order.
+
+    Records sharing one instant are sorted by their bytes; the source guarantees only
+    time order.
+    """
+    category = item.category
+    fields = item.fields
+    previous: dt.datetime | None = None
+    group: list[bytes] = []
+    try:
+        for record in source.records(account, category, start, end):
+            at = _check(record, account, category, start, end)
+            if previous is not None and at <= previous:
+                if at < previous:
+                    raise StoreError(
+                        f"the record source returned {category.value} records of account"
+                        f" {account!r} out of time order ({format_timestamp(at)} after"
+                        f" {format_timestamp(previous)})"
+                    )
+                group.append(_bytes(record, fields))
+                continue
+            if len(group) > 1:
+                group.sort()
+            yield from group
+            group = [_bytes(record, fields)]
+            previous = at
+    except DueProcessError:
+        raise
+    except Exception as error:
+        raise StoreError(
+            f"the record source failed while reading {category.value} records of account"
+            f" {account!r}: {error}"
+        ) from error
+    if len(group) > 1:
+        group.sort()
+    yield from group
+
+
+def _check(
+    record: Record,
+    account: str,
+    category: Category,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+) -> dt.datetime:
+    """The record's instant, if the record answers the question the source was asked."""
+    if not isinstance(record, Record):
+        raise StoreError(f"the record source returned {type(record).__name__}, not a Record")
+    at = record.at
+    if record.account != account or record.category is not category:
+        raise StoreError(
+            f"asked for {category.value} records of account {account!r}, the record source"
+            f" returned one of {record.category} for account {record.account!r}"
+        )
+    if not isinstance(at, dt.datetime) or at.utcoffset() is None:
+        raise StoreError(f"the record source returned a record without a timezone: {record!r}")
+    if start is not None and end is not None and not start <= at <= end:
+        raise StoreError(
+            f"asked for {category.value} records of account {account!r} from"
+            f" {format_timestamp(start)} to {format_timestamp(end)}, the record source"
+            f" returned one at {format_timestamp(at)}"
+        )
+    return at
+
+
+def _bytes(record: Record, fields: tuple[str, ...] | None) -> bytes:
+    if fields is not None:
+        record = record.only(fields)
+    return record.canonical_bytes()

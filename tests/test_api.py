@@ -4,6 +4,7 @@ from __future__ import annotations
 import __future__
 
 import datetime as dt
+import re
 import types
 
 import attrs
@@ -209,3 +210,40 @@ def test_problems_are_deduplicated_and_ordered() -> None:
     )
     assert [p.path for p in error.problems] == ["$.a", "$.b"]
     assert str(error).splitlines()[0] == "invalid request document (2 problems):"
+
+
+# --- policies as JSON ---------------------------------------------------------------------
+
+
+def test_a_policy_round_trips_through_json() -> None:
+    strict = attrs.evolve(DEFAULT_POLICY, name="strict", blocked_senders=["x@y.example"])
+    assert dueprocess.load_policy(dueprocess.policy_to_dict(strict)) == strict
+
+
+def test_load_policy_keeps_the_base_for_keys_left_out() -> None:
+    policy = dueprocess.load_policy({"authority_scopes": {"19 U.S.C. 1509": ["customs"]}})
+    assert policy.max_period_days == 365
+    assert [scope.statute for scope in policy.authority_scopes] == ["19 U.S.C. 1509"]
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ([], "JSON object"),
+        ({"name": ""}, "$.name"),
+        ({"max_targets": -1}, "$.max_targets"),
+        ({"max_targets": True}, "$.max_targets"),
+        ({"government_domains": "gov"}, "$.government_domains"),
+        ({"authority_scopes": ["19 U.S.C. 1509"]}, "$.authority_scopes"),
+        ({"authority_scopes": {"19 U.S.C. 1509": ["speech"]}}, "1509"),
+        ({"emergency_categories": ["dna"]}, "emergency_categories"),
+        ({"surprise": 1}, "$.surprise: unknown policy key"),
+    ],
+)
+def test_load_policy_names_every_problem(document: object, message: str) -> None:
+    with pytest.raises(PolicyError, match=re.escape(message)):
+        dueprocess.load_policy(document)  # type: ignore[arg-type]
+
+
+def test_a_policy_repr_is_short() -> None:
+    assert len(repr(DEFAULT_POLICY)) < 120

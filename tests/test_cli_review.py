@@ -150,3 +150,21 @@ def test_the_installed_script_runs_the_same_command_line(tmp_path: Path) -> None
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["outcome"] == "comply"
+
+
+def test_a_policy_file_changes_the_review(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = write(tmp_path, {"name": "strict", "max_period_days": 30}, "policy.json")
+    assert main(["review", "--json", "--policy", policy, write(tmp_path, make_request())]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["policy"] == "strict"
+    assert document["outcome"] == "partial"
+
+
+def test_a_bad_policy_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    policy = write(tmp_path, {"max_period_days": "a year", "colour": "red"}, "policy.json")
+    assert main(["letter", "--policy", policy, write(tmp_path, make_request())]) == 2
+    err = capsys.readouterr().err
+    assert "$.max_period_days" in err
+    assert "$.colour: unknown policy key" in err

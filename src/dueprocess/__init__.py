@@ -26,7 +26,7 @@ from ._enums import (
 )
 from ._intake import load_request
 from ._letter import render_letter
-from ._policy import DEFAULT_POLICY, AuthorityScope, Policy
+from ._policy import DEFAULT_POLICY, AuthorityScope, Policy, load_policy, policy_to_dict
 from ._records import Record
 from ._request import (
     Emergency,
@@ -102,7 +102,9 @@ __all__ = [
     "Target",
     "TargetKind",
     "__version__",
+    "load_policy",
     "load_request",
+    "policy_to_dict",
     "render_letter",
     "review",
 ]

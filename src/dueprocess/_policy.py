@@ -6,7 +6,8 @@ its own with ``attrs.evolve(DEFAULT_POLICY, name="strict", max_period_days=90)``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -14,7 +15,7 @@ from ._enums import Area, Category
 from ._rules import tables
 from .exceptions import PolicyError
 
-__all__ = ["DEFAULT_POLICY", "AuthorityScope", "Policy"]
+__all__ = ["DEFAULT_POLICY", "AuthorityScope", "Policy", "load_policy", "policy_to_dict"]
 
 
 def _strings(values: Iterable[str]) -> tuple[str, ...]:
@@ -51,7 +52,7 @@ def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
         raise PolicyError(f"{attribute.name} must be a whole number of at least 0, got {value!r}")
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Policy:
     """Every threshold and list of the review rules; see the Policy table of review.md.
 
@@ -88,5 +89,109 @@ class Policy:
         if self.max_period_days < 1:
             raise PolicyError("max_period_days must be at least 1")
 
+    def __repr__(self) -> str:
+        return (
+            f"Policy(name={self.name!r}, max_period_days={self.max_period_days}, "
+            f"max_targets={self.max_targets}, min_fact_words={self.min_fact_words}, ...)"
+        )
+
 
 DEFAULT_POLICY = Policy()
+
+
+_POLICY_KEYS = (
+    "name",
+    "max_period_days",
+    "max_targets",
+    "min_fact_words",
+    "warrant_service_days",
+    "notice_hold_days",
+    "emergency_categories",
+    "government_domains",
+    "free_mail_domains",
+    "blocked_senders",
+    "authority_scopes",
+)
+
+
+def policy_to_dict(policy: Policy) -> dict[str, Any]:
+    """A policy as a JSON object (the form :func:`load_policy` reads).
+
+    >>> policy_to_dict(DEFAULT_POLICY)["max_period_days"]
+    365
+    """
+    return {
+        "name": policy.name,
+        "max_period_days": policy.max_period_days,
+        "max_targets": policy.max_targets,
+        "min_fact_words": policy.min_fact_words,
+        "warrant_service_days": policy.warrant_service_days,
+        "notice_hold_days": policy.notice_hold_days,
+        "emergency_categories": [c.value for c in Category if c in policy.emergency_categories],
+        "government_domains": list(policy.government_domains),
+        "free_mail_domains": list(policy.free_mail_domains),
+        "blocked_senders": list(policy.blocked_senders),
+        "authority_scopes": {
+            scope.statute: sorted(area.value for area in scope.areas)
+            for scope in policy.authority_scopes
+        },
+    }
+
+
+def load_policy(document: Mapping[str, Any], base: Policy = DEFAULT_POLICY) -> Policy:
+    """Build a policy from a JSON object; keys left out keep *base*'s values.
+
+    ``authority_scopes`` is an object of statute → list of areas. Every problem is
+    reported at once in one :class:`~dueprocess.PolicyError`.
+
+    >>> load_policy({"name": "strict", "max_period_days": 90}).max_period_days
+    90
+    """
+    if not isinstance(document, Mapping):
+        raise PolicyError("a policy must be a JSON object")
+    problems: list[str] = []
+    changes: dict[str, Any] = {}
+    for key, value in document.items():
+        if key not in _POLICY_KEYS:
+            problems.append(f"$.{key}: unknown policy key")
+            continue
+        if key == "name":
+            if not isinstance(value, str) or not value.strip():
+                problems.append("$.name: expected a non-empty string")
+            else:
+                changes[key] = value
+        elif key == "authority_scopes":
+            scopes = _load_scopes(value, problems)
+            if scopes is not None:
+                changes[key] = scopes
+        elif key in ("emergency_categories", "government_domains", "free_mail_domains",
+                     "blocked_senders"):  # fmt: skip
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                problems.append(f"$.{key}: expected an array of strings")
+            else:
+                changes[key] = value
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            problems.append(f"$.{key}: expected a whole number of at least 0")
+        else:
+            changes[key] = value
+    if problems:
+        raise PolicyError("invalid policy:\n  " + "\n  ".join(problems))
+    return attrs.evolve(base, **changes)
+
+
+def _load_scopes(value: object, problems: list[str]) -> tuple[AuthorityScope, ...] | None:
+    if not isinstance(value, Mapping):
+        problems.append("$.authority_scopes: expected an object of statute -> array of areas")
+        return None
+    scopes = []
+    for statute, areas in value.items():
+        try:
+            if not isinstance(areas, list) or not str(statute).strip():
+                raise ValueError
+            scopes.append(AuthorityScope(str(statute), frozenset(Area(a) for a in areas)))
+        except (ValueError, TypeError):
+            known = ", ".join(area.value for area in Area)
+            problems.append(
+                f"$.authority_scopes[{statute!r}]: expected an array of areas ({known})"
+            )
+    return tuple(scopes)

@@ -16,6 +16,7 @@ Any failure calls ``sink.abort()``, so nothing that looks like a production is l
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
@@ -122,10 +123,8 @@ def produce(
 def _abort(sink: Sink) -> None:
     # The first error is the one to report; a sink that also fails to clean up must
     # not hide it.
-    try:
+    with contextlib.suppress(Exception):
         sink.abort()
-    except Exception:  # noqa: S110
-        pass
 
 
 def _digest(data: bytes) -> FileDigest:

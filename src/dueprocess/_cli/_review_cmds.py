@@ -10,11 +10,13 @@ import sys
 from .._dates import format_date, format_timestamp
 from .._intake import load_request
 from .._letter import render_letter
+from .._policy import DEFAULT_POLICY, Policy, load_policy
 from .._review import Review
 from .._reviewer import review
-from ._common import EXIT_OK, read_json
+from ..exceptions import PolicyError
+from ._common import EXIT_INVALID, EXIT_OK, CommandError, read_json
 
-__all__ = ["register", "summary", "terminal_safe"]
+__all__ = ["add_policy_option", "policy_from", "register", "summary", "terminal_safe"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -63,8 +65,28 @@ def summary(result: Review) -> str:
     return "\n".join(lines)
 
 
+def policy_from(args: argparse.Namespace) -> Policy:
+    """The policy named by ``--policy FILE``, or the default policy."""
+    path: str | None = getattr(args, "policy", None)
+    if path is None:
+        return DEFAULT_POLICY
+    try:
+        return load_policy(read_json(path))
+    except PolicyError as error:
+        raise CommandError(f"{path}: {error}", EXIT_INVALID) from None
+
+
+def add_policy_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--policy FILE`` (a JSON object of Policy fields; see ``dueprocess.load_policy``)."""
+    parser.add_argument(
+        "--policy",
+        metavar="POLICY.json",
+        help="the platform's policy as JSON (fields of dueprocess.Policy); default: the spec's",
+    )
+
+
 def _review(args: argparse.Namespace) -> int:
-    result = review(load_request(read_json(args.file)))
+    result = review(load_request(read_json(args.file)), policy_from(args))
     if args.json:
         json.dump(result.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -74,7 +96,7 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _letter(args: argparse.Namespace) -> int:
-    sys.stdout.write(render_letter(review(load_request(read_json(args.file)))))
+    sys.stdout.write(render_letter(review(load_request(read_json(args.file)), policy_from(args))))
     return EXIT_OK
 
 
@@ -83,12 +105,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "review",
         help="review a request document",
-        description="Review a request document (dueprocess.request/1) under the default policy.",
+        description="Review a request document (dueprocess.request/1).",
     )
     parser.add_argument("file", metavar="REQUEST.json", help="the request document, or - for stdin")
     parser.add_argument(
         "--json", action="store_true", help="print the dueprocess.review/1 document"
     )
+    add_policy_option(parser)
     parser.set_defaults(handler=_review)
 
     parser = subparsers.add_parser(
@@ -97,4 +120,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Review a request and print the response letter (Markdown).",
     )
     parser.add_argument("file", metavar="REQUEST.json", help="the request document, or - for stdin")
+    add_policy_option(parser)
     parser.set_defaults(handler=_letter)

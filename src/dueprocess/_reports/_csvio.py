@@ -21,7 +21,7 @@ import datetime as dt
 import enum
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -32,17 +32,21 @@ from ..exceptions import Problem
 __all__ = [
     "DateStyle",
     "LayoutKind",
+    "Observed",
+    "Record",
     "ReportLayout",
     "Table",
     "cell_path",
     "format_count",
     "format_day",
     "format_percent",
+    "header_fields",
     "neutralise",
     "parse_count",
     "parse_day",
     "parse_percent",
     "read_table",
+    "records",
     "restore",
     "round_half_up",
     "write_table",
@@ -357,16 +361,20 @@ class Observed:
         self.date_styles.add(style)
         return day
 
-    def layout(self, kind: LayoutKind, table: Table, default_places: int) -> ReportLayout:
-        places = self.percent_places
+    def layout(self, table: Table, default: ReportLayout) -> ReportLayout:
+        """The layout of *table* as its cells show it; *default* where they show nothing."""
+        places = sorted(self.percent_places)
         return ReportLayout(
-            kind=kind,
+            kind=default.kind,
             columns=table.header,
             date_style=_file_date_style(self.date_styles),
-            percent_sign=True in self.percent_signs,
-            percent_places=places.copy().pop()
+            percent_sign=(True in self.percent_signs)
+            if self.percent_signs
+            else default.percent_sign,
+            # Mixed decimals: write each percentage as it was published.
+            percent_places=places[0]
             if len(places) == 1
-            else (None if places else default_places),
+            else (None if places else default.percent_places),
             thousands_separator=self.thousands,
             newline=table.newline,
             final_newline=table.final_newline,

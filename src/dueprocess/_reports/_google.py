@@ -22,32 +22,27 @@ Rules of the road for this module:
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Final
 
-import attrs
-
 from .._enums import ProcessKind
 from ..exceptions import Problem
 from ._csvio import (
-    DateStyle,
     LayoutKind,
+    Observed,
     ReportLayout,
     Table,
-    cell_path,
     format_count,
     format_day,
     format_percent,
+    header_fields,
     neutralise,
-    parse_count,
-    parse_day,
-    parse_percent,
+    records,
     restore,
     round_half_up,
+    write_table,
 )
 from ._errors import ReportError
 from ._rows import ALL_PROCESS, PRESERVATION, ReportRow
@@ -168,7 +163,6 @@ def _optional_count(count: int | None, layout: ReportLayout) -> str:
 
 def render_google(rows: Iterable[ReportRow], layout: ReportLayout) -> str:
     """Rows as CSV in a Google *layout*, in the order given."""
-    from ._csvio import write_table
 
     def cells(row: ReportRow) -> list[str]:
         if row.period_end is None:
@@ -221,4 +215,4 @@ def parse_google(table: Table) -> tuple[tuple[ReportRow, ...], ReportLayout, lis
                 accounts=accounts,
             )
         )
-    return tuple(rows), seen.layout(LayoutKind.GOOGLE, table, 0), problems
+    return tuple(rows), seen.layout(table, LAYOUT), problems

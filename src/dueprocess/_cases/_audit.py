@@ -1,0 +1,202 @@
+"""The audit log: append-only and hash-chained (spec: reports.md, "Audit log").
+
+Every case event becomes one :class:`AuditEntry`. An entry's *canonical bytes* are the
+canonical JSON (``dueprocess._canonical``) of its body, which includes ``seq`` and
+``prev``, the SHA-256 of the previous entry's canonical bytes (64 zeros for the first).
+The entry also carries ``digest``, the SHA-256 of its own canonical bytes, so a changed
+entry is named itself rather than by its successor. A store also keeps a
+:class:`ChainHead` (length and last digest), written with every append, so that entries
+cut from the end are caught too.
+
+What the chain proves, and what it cannot: any single change to a stored log — an entry
+modified, deleted, inserted or moved — breaks it at a named entry. Someone able to
+rewrite the whole log *and* its head could forge a consistent history; publish the head
+(``dueprocess audit verify`` prints it) somewhere they cannot reach to rule that out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from .._canonical import canonical_bytes
+from .._dates import format_timestamp, parse_timestamp
+from ._case import CaseEvent, Detail
+
+__all__ = ["GENESIS", "AuditEntry", "ChainBreak", "ChainHead", "verify_chain"]
+
+#: ``prev`` of the first entry.
+GENESIS = "0" * 64
+
+
+@attrs.frozen
+class ChainHead:
+    """The end of a chain: how many entries it has and the digest of the last one."""
+
+    length: int
+    digest: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"length": self.length, "digest": self.digest}
+
+
+@attrs.frozen
+class AuditEntry:
+    """One entry of the audit log.
+
+    Build entries with :meth:`following`, never by hand: it fills ``seq``, ``prev`` and
+    ``digest`` from the chain's head. States and actions are kept as plain strings so a
+    tampered entry can still be read and named.
+    """
+
+    seq: int
+    at: dt.datetime
+    actor: str
+    case_id: str
+    action: str
+    from_state: str | None
+    to_state: str
+    reason: str
+    detail: Detail
+    prev: str
+    digest: str
+    _bytes: bytes | None = attrs.field(default=None, init=False, eq=False, repr=False)
+
+    def body(self) -> dict[str, Any]:
+        """The entry's document without ``digest``: what its canonical bytes encode."""
+        return {
+            "seq": self.seq,
+            "at": format_timestamp(self.at),
+            "actor": self.actor,
+            "case_id": self.case_id,
+            "action": self.action,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "reason": self.reason,
+            "detail": dict(self.detail),
+            "prev": self.prev,
+        }
+
+    def canonical_bytes(self) -> bytes:
+        """Canonical JSON of :meth:`body` (computed once, then kept)."""
+        cached = self._bytes
+        if cached is None:
+            cached = canonical_bytes(self.body())
+            object.__setattr__(self, "_bytes", cached)
+        return cached
+
+    @property
+    def head(self) -> ChainHead:
+        """The chain's head if this entry is the last."""
+        return ChainHead(self.seq + 1, self.digest)
+
+    def to_dict(self) -> dict[str, Any]:
+        """:meth:`body` with ``digest``."""
+        return {**self.body(), "digest": self.digest}
+
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any]) -> AuditEntry:
+        """Read an entry back; the stored ``digest`` is taken as claimed, not checked."""
+        return cls(
+            seq=document["seq"],
+            at=parse_timestamp(document["at"]),
+            actor=document["actor"],
+            case_id=document["case_id"],
+            action=document["action"],
+            from_state=document["from_state"],
+            to_state=document["to_state"],
+            reason=document["reason"],
+            detail=dict(document["detail"]),
+            prev=document["prev"],
+            digest=document["digest"],
+        )
+
+    @classmethod
+    def following(cls, head: ChainHead | None, case_id: str, event: CaseEvent) -> AuditEntry:
+        """The entry that records *event* after a chain ending at *head* (``None``: empty).
+
+        >>> import datetime as dt
+        >>> from dueprocess._cases._lifecycle import CaseAction, CaseState
+        >>> event = CaseEvent(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), "intake",
+        ...                   None, CaseState.RECEIVED, "request received", CaseAction.OPEN)
+        >>> first = AuditEntry.following(None, "R-1", event)
+        >>> first.seq, first.prev == GENESIS, verify_chain([first]) is None
+        (0, True, True)
+        """
+        unsigned = cls(
+            seq=head.length if head is not None else 0,
+            at=event.at,
+            actor=event.actor,
+            case_id=case_id,
+            action=event.action.value,
+            from_state=event.from_state.value if event.from_state is not None else None,
+            to_state=event.to_state.value,
+            reason=event.reason,
+            detail=dict(event.detail),
+            prev=head.digest if head is not None else GENESIS,
+            digest="",
+        )
+        data = unsigned.canonical_bytes()
+        entry = attrs.evolve(unsigned, digest=hashlib.sha256(data).hexdigest())
+        object.__setattr__(entry, "_bytes", data)
+        return entry
+
+
+@attrs.frozen
+class ChainBreak:
+    """Where a chain breaks: ``index`` is the position in the sequence checked (equal to
+    the number of entries when entries are missing at the end), ``seq`` the sequence
+    number the entry there claims (``None`` past the end)."""
+
+    index: int
+    seq: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        claimed = f" (claims #{self.seq})" if self.seq is not None and self.seq != self.index else ""
+        return f"audit log broken at entry #{self.index}{claimed}: {self.reason}"
+
+
+def verify_chain(
+    entries: Iterable[AuditEntry], *, head: ChainHead | None = None
+) -> ChainBreak | None:
+    """Check a chain entry by entry; return the first break, or ``None`` when intact.
+
+    Each entry must carry its position as ``seq``, name the previous entry's digest as
+    ``prev`` and hash to its own ``digest``. With *head* (the store's record of the
+    chain's end) the chain must also end exactly there, so cutting entries off the end
+    is caught. *entries* is read once, in order, in constant memory.
+    """
+    sha256 = hashlib.sha256
+    previous = GENESIS
+    index = -1
+    for index, entry in enumerate(entries):  # noqa: B007 - the count is used below
+        if entry.seq != index:
+            return ChainBreak(index, entry.seq, _MOVED.format(index=index))
+        if entry.prev != previous:
+            return ChainBreak(index, entry.seq, _UNLINKED)
+        digest = sha256(entry.canonical_bytes()).hexdigest()
+        if digest != entry.digest:
+            return ChainBreak(index, entry.seq, _MODIFIED)
+        previous = digest
+    length = index + 1
+    if head is None or (head.length == length and head.digest == previous):
+        return None
+    if head.length > length:
+        return ChainBreak(
+            length, None, f"the log ends after {length} entries but its head records {head.length}"
+        )
+    if head.length < length:
+        return ChainBreak(
+            head.length, head.length, f"entries after the {head.length} its head records"
+        )
+    return ChainBreak(index, index, "the last entry is not the one the log's head records")
+
+
+_MOVED = "expected sequence number {index}: an entry was deleted, inserted or moved here"
+_UNLINKED = "does not follow the entry before it: an entry before it was deleted, inserted or changed"
+_MODIFIED = "modified: its content does not hash to its digest"

@@ -1,0 +1,208 @@
+"""In-memory record source and sink, and a source that records what it is asked.
+
+For tests, notebooks and examples; re-exported by :mod:`dueprocess.testing`. They follow
+the same contracts as the shipped adapters (:mod:`dueprocess.typing`), so a test written
+against them says something about the SQLite store too.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+
+import attrs
+
+from ._enums import Category, TargetKind
+from ._manifest import is_plain_file_name
+from ._records import IDENTITY_KINDS, Identity, Record, identity_key
+from ._request import Target
+from .exceptions import StoreError
+from .typing import RecordSource
+
+__all__ = ["MemorySink", "MemoryStore", "RecordingSource", "SourceCall"]
+
+
+@attrs.define
+class MemoryStore:
+    """A record source held in memory.
+
+    Like the SQLite store it holds a *set* of records: adding the same record twice
+    keeps one. Accounts exist once a record or identity names them (or
+    :meth:`add_account` does).
+
+    >>> import datetime as dt
+    >>> store = MemoryStore()
+    >>> store.add(Record("100001", Category.SUBSCRIBER,
+    ...     dt.datetime(2016, 5, 1, tzinfo=dt.timezone.utc), {"name": "A. Person"}))
+    >>> store.add_identity(Identity("100001", TargetKind.EMAIL, "a@example.com"))
+    >>> store.resolve(Target(TargetKind.EMAIL, "A@Example.com"))
+    ('100001',)
+    >>> [r.fields for r in store.records("100001", Category.SUBSCRIBER, None, None)]
+    [{'name': 'A. Person'}]
+    """
+
+    _accounts: set[str] = attrs.field(factory=set)
+    _identities: dict[tuple[TargetKind, str], set[str]] = attrs.field(factory=dict)
+    # Per (account, category): records sorted by (at, canonical bytes), and their keys.
+    _records: dict[tuple[str, Category], list[tuple[dt.datetime, bytes, Record]]] = attrs.field(
+        factory=dict
+    )
+    _seen: set[bytes] = attrs.field(factory=set)
+
+    @classmethod
+    def of(cls, records: Iterable[Record] = (), identities: Iterable[Identity] = ()) -> MemoryStore:
+        """A store holding *records* and *identities*."""
+        store = cls()
+        store.add_all(records)
+        for identity in identities:
+            store.add_identity(identity)
+        return store
+
+    def add_account(self, account: str) -> None:
+        """Make *account* exist (an ``account_id`` target resolves only to those)."""
+        self._accounts.add(account)
+
+    def add(self, record: Record) -> None:
+        """Add one record (a duplicate of one already held is ignored)."""
+        if record.at.utcoffset() is None:
+            raise StoreError(f"record without a timezone: {record!r}")
+        data = record.canonical_bytes()
+        if data in self._seen:
+            return
+        self._seen.add(data)
+        self._accounts.add(record.account)
+        bisect.insort(
+            self._records.setdefault((record.account, record.category), []),
+            (record.at, data, record),
+            key=lambda item: (item[0], item[1]),
+        )
+
+    def add_all(self, records: Iterable[Record]) -> None:
+        """Add many records."""
+        for record in records:
+            self.add(record)
+
+    def add_identity(self, identity: Identity) -> None:
+        """Record that *identity* identifies its account."""
+        self._accounts.add(identity.account)
+        self._identities.setdefault((identity.kind, identity.key), set()).add(identity.account)
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+    def resolve(self, target: Target) -> tuple[str, ...]:
+        """The accounts *target* identifies, sorted; see :class:`dueprocess.typing.RecordSource`."""
+        if target.kind is TargetKind.ACCOUNT_ID:
+            return (target.value,) if target.value in self._accounts else ()
+        if target.kind not in IDENTITY_KINDS:
+            return ()
+        key = identity_key(target.kind, target.value)
+        return tuple(sorted(self._identities.get((target.kind, key), ())))
+
+    def records(
+        self,
+        account: str,
+        category: Category,
+        start: dt.datetime | None,
+        end: dt.datetime | None,
+    ) -> Iterator[Record]:
+        """One account's records of one category from *start* to *end*, in time order."""
+        held = self._records.get((account, category), [])
+        low = 0 if start is None else bisect.bisect_left(held, start, key=lambda item: item[0])
+        for at, _, record in held[low:]:
+            if end is not None and at > end:
+                break
+            yield record
+
+
+@attrs.define
+class MemorySink:
+    """A sink that keeps a production's files in memory.
+
+    ``files`` holds the committed files by name (empty until :meth:`commit`);
+    ``aborted`` tells whether :meth:`abort` was called.
+
+    >>> sink = MemorySink()
+    >>> sink.write("a.txt", [b"x", b"y"])
+    >>> sink.files, sink.pending
+    ({}, {'a.txt': b'xy'})
+    >>> sink.commit()
+    >>> sink.files
+    {'a.txt': b'xy'}
+    """
+
+    files: dict[str, bytes] = attrs.field(factory=dict)
+    pending: dict[str, bytes] = attrs.field(factory=dict)
+    committed: bool = False
+    aborted: bool = False
+
+    def write(self, name: str, chunks: Iterable[bytes]) -> None:
+        """Consume *chunks* as the file *name*."""
+        self._open()
+        if not is_plain_file_name(name):
+            raise StoreError(f"{name!r} is not a plain file name")
+        if name in self.pending:
+            raise StoreError(f"{name} was already written")
+        self.pending[name] = b"".join(chunks)
+
+    def commit(self) -> None:
+        """Make the written files visible as one production."""
+        self._open()
+        self.files = dict(self.pending)
+        self.pending = {}
+        self.committed = True
+
+    def abort(self) -> None:
+        """Discard what was written."""
+        self.pending = {}
+        self.aborted = True
+
+    def _open(self) -> None:
+        if self.committed or self.aborted:
+            raise StoreError("this sink is finished (committed or aborted)")
+
+
+@attrs.frozen
+class SourceCall:
+    """One question a :class:`RecordingSource` was asked.
+
+    ``method`` is ``"resolve"`` (with ``target``) or ``"records"`` (with ``account``,
+    ``category``, ``start`` and ``end``).
+    """
+
+    method: str
+    target: Target | None = None
+    account: str | None = None
+    category: Category | None = None
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+
+
+@attrs.define
+class RecordingSource:
+    """Wraps a record source and remembers every question asked of it, in order.
+
+    Use it to show what a production read: ``calls`` lists each :class:`SourceCall`.
+    """
+
+    source: RecordSource
+    calls: list[SourceCall] = attrs.field(factory=list)
+
+    def resolve(self, target: Target) -> Sequence[str]:
+        """Ask the wrapped source, and remember the question."""
+        self.calls.append(SourceCall("resolve", target=target))
+        return self.source.resolve(target)
+
+    def records(
+        self,
+        account: str,
+        category: Category,
+        start: dt.datetime | None,
+        end: dt.datetime | None,
+    ) -> Iterable[Record]:
+        """Ask the wrapped source, and remember the question."""
+        self.calls.append(
+            SourceCall("records", account=account, category=category, start=start, end=end)
+        )
+        return self.source.records(account, category, start, end)

@@ -19,6 +19,7 @@ from dueprocess import (
     LegalRequest,
     Nature,
     NondisclosureKind,
+    Problem,
     ProcessKind,
     Role,
     TargetKind,
@@ -33,6 +34,7 @@ from dueprocess._intake import (
     MAX_TARGETS,
     MAX_TEXT_LENGTH,
     QUOTE_LIMIT,
+    _problem_order,
 )
 
 MINIMAL: dict[str, Any] = {
@@ -128,8 +130,15 @@ PRESERVATION: dict[str, Any] = {
 }
 
 
-def document(base: dict[str, Any] = MINIMAL, **changes: Any) -> dict[str, Any]:
-    """A deep copy of ``base`` with ``changes`` applied; keys are dotted paths, None deletes."""
+DELETE = object()
+
+
+def document(base: dict[str, Any] = MINIMAL, /, **changes: Any) -> dict[str, Any]:
+    """A deep copy of ``base`` with ``changes`` applied.
+
+    A change's name is a path with ``__`` between its parts (``targets__0__value``); the
+    value ``DELETE`` removes the key.
+    """
     result = copy.deepcopy(base)
     for dotted, value in changes.items():
         *parents, last = dotted.split("__")
@@ -143,9 +152,6 @@ def document(base: dict[str, Any] = MINIMAL, **changes: Any) -> dict[str, Any]:
         else:
             node[last] = value
     return result
-
-
-DELETE = object()
 
 
 def problems(doc: Any) -> dict[str, str]:
@@ -259,18 +265,18 @@ def test_a_document_that_is_not_an_object_is_one_problem_at_the_root(value: Any)
     assert found["$"].startswith("expected an object, got ")
 
 
-def test_an_empty_object_lists_every_required_key() -> None:
+def test_an_empty_object_lists_every_required_key_in_the_formats_order() -> None:
     assert paths({}) == [
-        "$.categories",
-        "$.channel",
         "$.format",
         "$.id",
-        "$.investigation",
+        "$.received_at",
+        "$.channel",
         "$.jurisdiction",
         "$.process",
-        "$.received_at",
         "$.requester",
+        "$.investigation",
         "$.targets",
+        "$.categories",
     ]
 
 
@@ -910,16 +916,59 @@ def test_every_problem_of_a_document_is_listed_at_once() -> None:
         nondisclosure__until="soon",
     )
     assert paths(doc) == [
-        "$.categories[1]",
-        "$.channel",
         "$.id",
-        "$.investigation.max_sentence_years",
-        "$.nondisclosure.until",
-        "$.period.start",
-        "$.process.issuer.role",
         "$.received_at",
+        "$.channel",
+        "$.process.issuer.role",
         "$.requester.email",
+        "$.investigation.max_sentence_years",
         "$.targets[1].value",
+        "$.categories[1]",
+        "$.period.start",
+        "$.nondisclosure.until",
+    ]
+
+
+# request.md's tables, in the order they list each object's keys.
+SPEC_ORDER = {
+    "request": "format id received_at channel jurisdiction process requester investigation"
+    " targets categories period emergency nondisclosure preservation",
+    "process": "kind issued_on issuer validated_by authority signed reference return_date",
+    "issuer": "name role",
+    "requester": "agency name email phone supervisor callback",
+    "supervisor": "name phone",
+    "investigation": "nature area offense max_sentence_years committed_online facts"
+    " offence_location person_residence",
+    "target": "kind value",
+    "period": "start end",
+    "emergency": "danger imminent description",
+    "nondisclosure": "kind statute until",
+    "preservation": "extends prior_extensions prior_expires_on",
+}
+
+
+@pytest.mark.parametrize("table", SPEC_ORDER)
+def test_problems_follow_the_order_of_each_objects_table_in_request_md(table: str) -> None:
+    keys = SPEC_ORDER[table].split()
+    found = [Problem(f"$.{key}", "x") for key in reversed(keys)]
+    assert [problem.path for problem in InvalidRequest(found, order=_problem_order).problems] == [
+        f"$.{key}" for key in keys
+    ]
+
+
+def test_unknown_keys_follow_the_known_ones_in_the_order_they_appear() -> None:
+    doc = {"zeta": 1, "id": "", "alpha": 2, "process": {"zz": 1}}
+    found = paths({**document(id=DELETE, process=DELETE), **doc})
+    assert found == [
+        "$.id",
+        "$.process.kind",
+        "$.process.issued_on",
+        "$.process.issuer",
+        "$.process.authority",
+        "$.process.signed",
+        "$.process.zz",
+        "$.zeta",
+        "$.alpha",
     ]
 
 
@@ -927,8 +976,9 @@ def test_every_message_is_one_line_and_quotes_values_escaped_and_short() -> None
     hostile = "evil\n$.id: forged problem\r\x1b[31m" + "x" * 1_000
     doc = document(channel=hostile, categories=[hostile], targets=[{"kind": hostile, "value": "1"}])
     error = problems(doc)
-    text = str(pytest.raises(InvalidRequest, load_request, doc).value)
-    assert len(text.splitlines()) == 1 + len(error)
+    with pytest.raises(InvalidRequest) as caught:
+        load_request(doc)
+    assert len(str(caught.value).splitlines()) == 1 + len(error)
     for message in error.values():
         assert "\n" not in message
         assert "\x1b" not in message
@@ -972,7 +1022,7 @@ def test_problems_past_the_limit_are_cut_with_one_final_problem_saying_so() -> N
         load_request(doc)
     found = caught.value.problems
     assert len(found) == MAX_PROBLEMS + 1
-    assert found[0].path == "$"
+    assert found[0].path == "$"  # the root comes first in path order
     assert found[0].message == (
         f"more than {MAX_PROBLEMS} problems; only the first {MAX_PROBLEMS} are listed"
     )

@@ -8,6 +8,25 @@ modules. Public submodules: :mod:`dueprocess.exceptions`, :mod:`dueprocess.typin
 
 from __future__ import annotations
 
+from ._cases import (
+    AuditEntry,
+    Case,
+    CaseAction,
+    CaseEvent,
+    CaseNotFound,
+    Cases,
+    CaseState,
+    ChainBreak,
+    ChainHead,
+    Deadline,
+    DeadlineKind,
+    Hold,
+    LedgerEntry,
+    ProductionRecord,
+    UserNotice,
+    verify_chain,
+)
+from ._certificate import render_certificate
 from ._enums import (
     Area,
     Callback,
@@ -26,8 +45,25 @@ from ._enums import (
 )
 from ._intake import load_request
 from ._letter import render_letter
+from ._manifest import FileDigest, Manifest
+from ._merkle import InclusionProof, merkle_root, verify_inclusion
 from ._policy import DEFAULT_POLICY, AuthorityScope, Policy, load_policy, policy_to_dict
-from ._records import Record
+from ._production import produce
+from ._records import Identity, InvalidRecords, Record, read_identities, read_records
+from ._reports import (
+    Band,
+    BandCategory,
+    BandRow,
+    Bands,
+    BandsOption,
+    Report,
+    ReportError,
+    ReportLayout,
+    ReportPeriod,
+    ReportRow,
+    read_report_csv,
+    transparency_report,
+)
 from ._request import (
     Emergency,
     Investigation,
@@ -43,6 +79,7 @@ from ._request import (
 )
 from ._review import CategoryDecision, Finding, Notice, Review, Scope, ScopedCategory
 from ._reviewer import review
+from ._verify import Mismatch, VerificationResult, verify
 from ._version import __version__
 from .exceptions import (
     ConflictError,
@@ -59,24 +96,48 @@ from .exceptions import (
 __all__ = [
     "DEFAULT_POLICY",
     "Area",
+    "AuditEntry",
     "AuthorityScope",
+    "Band",
+    "BandCategory",
+    "BandRow",
+    "Bands",
+    "BandsOption",
     "Callback",
+    "Case",
+    "CaseAction",
+    "CaseEvent",
+    "CaseNotFound",
+    "CaseState",
+    "Cases",
     "Category",
     "CategoryDecision",
+    "ChainBreak",
+    "ChainHead",
     "Channel",
     "ConflictError",
     "Danger",
+    "Deadline",
+    "DeadlineKind",
     "Decision",
     "DueProcessError",
     "Effect",
     "Emergency",
+    "FileDigest",
     "Finding",
+    "Hold",
+    "Identity",
+    "InclusionProof",
     "IntegrityError",
+    "InvalidRecords",
     "InvalidRequest",
     "InvalidTransition",
     "Investigation",
     "Issuer",
+    "LedgerEntry",
     "LegalRequest",
+    "Manifest",
+    "Mismatch",
     "Nature",
     "Nondisclosure",
     "NondisclosureKind",
@@ -90,8 +151,14 @@ __all__ = [
     "Problem",
     "Process",
     "ProcessKind",
+    "ProductionRecord",
     "ProductionRefused",
     "Record",
+    "Report",
+    "ReportError",
+    "ReportLayout",
+    "ReportPeriod",
+    "ReportRow",
     "Requester",
     "Review",
     "Role",
@@ -101,10 +168,22 @@ __all__ = [
     "Supervisor",
     "Target",
     "TargetKind",
+    "UserNotice",
+    "VerificationResult",
     "__version__",
     "load_policy",
     "load_request",
+    "merkle_root",
     "policy_to_dict",
+    "produce",
+    "read_identities",
+    "read_records",
+    "read_report_csv",
+    "render_certificate",
     "render_letter",
     "review",
+    "transparency_report",
+    "verify",
+    "verify_chain",
+    "verify_inclusion",
 ]

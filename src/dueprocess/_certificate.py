@@ -20,10 +20,39 @@ from ._markdown import md_text
 from ._review import Review
 from ._rules import tables
 
-__all__ = ["DEFAULT_CUSTODIAN", "render_certificate"]
+__all__ = ["DEFAULT_CUSTODIAN", "manifest_rows", "render_certificate"]
 
 #: Who the certificate names when the caller does not: the role, to be signed by a person.
 DEFAULT_CUSTODIAN = "Custodian of Records"
+
+
+def manifest_rows(manifest: Manifest) -> list[str]:
+    """The certificate's table rows that restate the manifest, one per figure.
+
+    :func:`dueprocess.verify` checks that each is in ``certificate.md``, so an edit to
+    any figure of the manifest disagrees with the certificate the custodian signed.
+    """
+    if manifest.period is not None:
+        period = f"{format_date(manifest.period.start)} to {format_date(manifest.period.end)}"
+    else:
+        period = "none (subscriber records only)"
+    counts = ", ".join(
+        f"{tables.CATEGORY_NAMES[category]}: {count}" for category, count in manifest.counts.items()
+    )
+    accounts = ", ".join(md_text(account, limit=200) for account in manifest.accounts) or "none"
+    records_file = manifest.files[FILE_RECORDS]
+    return [
+        f"| File | {FILE_RECORDS} ({records_file.size} bytes) |",
+        f"| Records | {manifest.records} |",
+        f"| By category | {counts or 'none'} |",
+        f"| Accounts | {accounts} |",
+        f"| Period | {period} |",
+        f"| SHA-256 of {FILE_RECORDS} | `{records_file.sha256}` |",
+        f"| Merkle root (RFC 6962) | `{manifest.merkle_root}` |",
+        f"| Produced at | {format_timestamp(manifest.produced_at)} |",
+        f"| Review (SHA-256 of its document) | `{manifest.review_sha256}` |",
+        f"| Request | {md_text(manifest.request_id, limit=200)} |",
+    ]
 
 
 def render_certificate(
@@ -33,7 +62,8 @@ def render_certificate(
 
     Args:
         review: the review the production answers.
-        manifest: the production's manifest (only its records figures are used).
+        manifest: the production's manifest (its figures and ``records.jsonl``'s digest;
+            other files are not needed).
         custodian: the name (or title) of the person who will sign.
 
     Returns:
@@ -45,15 +75,7 @@ def render_certificate(
     instrument = f"{kind} issued on {format_date(process.issued_on)}"
     if process.reference:
         instrument += f", reference {md_text(process.reference, limit=200)}"
-    if manifest.period is not None:
-        period = f"{format_date(manifest.period.start)} to {format_date(manifest.period.end)}"
-    else:
-        period = "none (subscriber records only)"
-    counts = ", ".join(
-        f"{tables.CATEGORY_NAMES[category]}: {count}" for category, count in manifest.counts.items()
-    )
-    accounts = ", ".join(md_text(account, limit=200) for account in manifest.accounts) or "none"
-    records_file = manifest.files[FILE_RECORDS]
+    *records_rows, review_row, request_row = manifest_rows(manifest)
     who = md_text(custodian, limit=200)
     lines = [
         "# Certificate of Authenticity of Business Records",
@@ -78,23 +100,17 @@ def render_certificate(
         "",
         "| | |",
         "|---|---|",
-        f"| Request | {md_text(request.id, limit=200)} |",
+        request_row,
         f"| Requesting agency | {md_text(request.requester.agency, limit=200)} |",
         f"| Legal process | {instrument} |",
         f"| Received | {format_timestamp(request.received_at)} |",
+        review_row,
         "",
         "## Records",
         "",
         "| | |",
         "|---|---|",
-        f"| File | {FILE_RECORDS} ({records_file.size} bytes) |",
-        f"| Records | {manifest.records} |",
-        f"| By category | {counts} |",
-        f"| Accounts | {accounts} |",
-        f"| Period | {period} |",
-        f"| SHA-256 of {FILE_RECORDS} | `{records_file.sha256}` |",
-        f"| Merkle root (RFC 6962) | `{manifest.merkle_root}` |",
-        f"| Produced at | {format_timestamp(manifest.produced_at)} |",
+        *records_rows,
         "",
         "I declare under penalty of perjury under the laws of the United States of America"
         " that the foregoing is true and correct.",

@@ -101,56 +101,56 @@ _RANGE: Final = f"expected a day from {EARLIEST_DATE} to {LATEST_DATE}"
 
 # --- The format's tables -----------------------------------------------------------
 
-_REQUEST_KEYS: Final = frozenset(
-    {
-        "format",
-        "id",
-        "received_at",
-        "channel",
-        "jurisdiction",
-        "process",
-        "requester",
-        "investigation",
-        "targets",
-        "categories",
-        "period",
-        "emergency",
-        "nondisclosure",
-        "preservation",
-    }
+
+def _keys(names: str) -> frozenset[str]:
+    return frozenset(names.split())
+
+
+# The keys each object may hold, as request.md's tables list them.
+_REQUEST_KEYS: Final = _keys(
+    "format id received_at channel jurisdiction process requester investigation targets"
+    " categories period emergency nondisclosure preservation"
 )
-_PROCESS_KEYS: Final = frozenset(
-    {
-        "kind",
-        "issued_on",
-        "issuer",
-        "validated_by",
-        "authority",
-        "signed",
-        "reference",
-        "return_date",
-    }
+_PROCESS_KEYS: Final = _keys(
+    "kind issued_on issuer validated_by authority signed reference return_date"
 )
-_ISSUER_KEYS: Final = frozenset({"name", "role"})
-_REQUESTER_KEYS: Final = frozenset({"agency", "name", "email", "phone", "supervisor", "callback"})
-_SUPERVISOR_KEYS: Final = frozenset({"name", "phone"})
-_INVESTIGATION_KEYS: Final = frozenset(
-    {
-        "nature",
-        "area",
-        "offense",
-        "max_sentence_years",
-        "committed_online",
-        "facts",
-        "offence_location",
-        "person_residence",
-    }
+_ISSUER_KEYS: Final = _keys("name role")
+_REQUESTER_KEYS: Final = _keys("agency name email phone supervisor callback")
+_SUPERVISOR_KEYS: Final = _keys("name phone")
+_INVESTIGATION_KEYS: Final = _keys(
+    "nature area offense max_sentence_years committed_online facts offence_location"
+    " person_residence"
 )
-_TARGET_KEYS: Final = frozenset({"kind", "value"})
-_PERIOD_KEYS: Final = frozenset({"start", "end"})
-_EMERGENCY_KEYS: Final = frozenset({"danger", "imminent", "description"})
-_NONDISCLOSURE_KEYS: Final = frozenset({"kind", "statute", "until"})
-_PRESERVATION_KEYS: Final = frozenset({"extends", "prior_extensions", "prior_expires_on"})
+_TARGET_KEYS: Final = _keys("kind value")
+_PERIOD_KEYS: Final = _keys("start end")
+_EMERGENCY_KEYS: Final = _keys("danger imminent description")
+_NONDISCLOSURE_KEYS: Final = _keys("kind statute until")
+_PRESERVATION_KEYS: Final = _keys("extends prior_extensions prior_expires_on")
+
+# Problems are listed in the format's own field order (request.md's tables), as the
+# public cases list them: one order that agrees with each object's table, unknown keys
+# after the known ones, array entries by index.
+_FIELDS_IN_ORDER: Final = (
+    "format id received_at channel jurisdiction process requester investigation targets"
+    " categories period emergency nondisclosure preservation"
+    " kind issued_on issuer validated_by authority signed reference return_date"
+    " agency name role email phone supervisor callback"
+    " nature area offense max_sentence_years committed_online facts offence_location"
+    " person_residence value start end danger imminent description statute until"
+    " extends prior_extensions prior_expires_on"
+)
+_FIELD_ORDER: Final = {name: rank for rank, name in enumerate(_FIELDS_IN_ORDER.split())}
+_PATH_STEP: Final = re.compile(r'\.(\w+)|\[(\d+)\]|\["(?:[^"\\]|\\.)*"\]', re.ASCII)
+_UNKNOWN: Final = len(_FIELD_ORDER)
+
+
+def _problem_order(problem: Problem) -> tuple[int, ...]:
+    """Sort key: each step of the path as its field rank or array index."""
+    key: list[int] = []
+    for name, index in _PATH_STEP.findall(problem.path):
+        key.append(int(index) if index else _FIELD_ORDER.get(name, _UNKNOWN))
+    return tuple(key)
+
 
 # request.md, "Rules across fields": the process kinds that may carry each optional block.
 _KINDS_ALLOWING: Final = {
@@ -268,7 +268,7 @@ def _key_path(path: str, key: str) -> str:
 
 
 def _unknown_key(key: str, allowed: frozenset[str]) -> str:
-    close = difflib.get_close_matches(key, allowed, n=1) if len(key) <= 64 else []
+    close = difflib.get_close_matches(key, allowed, n=1) if len(key) <= QUOTE_LIMIT else []
     if close:
         return f"unknown key; did you mean {close[0]!r}?"
     return "unknown key; the keys allowed here are " + ", ".join(sorted(allowed))
@@ -808,14 +808,15 @@ def load_request(document: Mapping[str, Any]) -> LegalRequest:
 
     Raises:
         InvalidRequest: the document does not fit request.md; ``problems`` lists every
-            problem with its JSONPath (at most ``MAX_PROBLEMS``, then one saying more
-            were omitted).
+            problem with its JSONPath, in the format's field order with unknown keys
+            last (at most ``MAX_PROBLEMS``, then one at ``$`` saying more were omitted).
 
     >>> try:
     ...     load_request({"format": "dueprocess.request/1", "surprise": True})
     ... except InvalidRequest as error:
-    ...     print(error.problems[0], error.problems[-2], sep=" | ")
-    $.categories: is required: expected an array of category names | $.surprise: unknown key; ...
+    ...     print(error.problems[0], error.problems[-1], sep="\\n")
+    $.id: is required: expected a string of 1-128 characters
+    $.surprise: unknown key; the keys allowed here are categories, channel, emergency, ...
     """
     intake = _Intake()
     try:
@@ -827,7 +828,7 @@ def load_request(document: Mapping[str, Any]) -> LegalRequest:
                 "$", f"more than {MAX_PROBLEMS} problems; only the first {MAX_PROBLEMS} are listed"
             )
         )
-        raise InvalidRequest(listed) from None
+        raise InvalidRequest(listed, order=_problem_order) from None
     if intake.problems or request is None:
-        raise InvalidRequest(intake.problems)
+        raise InvalidRequest(intake.problems, order=_problem_order)
     return request

@@ -45,7 +45,7 @@ from .typing import RecordSource, Sink
 if TYPE_CHECKING:
     from hashlib import _Hash
 
-__all__ = ["produce"]
+__all__ = ["check_producible", "produce"]
 
 # Targets that never pick out an account: the platform does not search for people.
 _UNRESOLVABLE = frozenset({TargetKind.NAME, TargetKind.QUERY})
@@ -129,6 +129,12 @@ def _abort(sink: Sink) -> None:
 
 def _digest(data: bytes) -> FileDigest:
     return FileDigest(hashlib.sha256(data).hexdigest(), len(data))
+
+
+def check_producible(review: Review) -> None:
+    """Raise :class:`ProductionRefused` (with the outcome and reasons) unless *review*
+    allows a production; reads nothing and writes nothing."""
+    _plan(review)
 
 
 def _plan(review: Review) -> tuple[ScopedCategory, ...]:
@@ -308,7 +314,10 @@ def _check(
             f" returned one of {record.category} for account {record.account!r}"
         )
     if not isinstance(at, dt.datetime) or at.utcoffset() is None:
-        raise StoreError(f"the record source returned a record without a timezone: {record!r}")
+        raise StoreError(
+            f"the record source returned a {category.value} record of account {account!r}"
+            f" without a timezone: {at!r}"
+        )
     if start is not None and end is not None and not start <= at <= end:
         raise StoreError(
             f"asked for {category.value} records of account {account!r} from"

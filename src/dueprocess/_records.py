@@ -139,23 +139,26 @@ class Record:
         return attrs.evolve(self, fields=kept)
 
     @classmethod
-    def from_dict(cls, document: object) -> Record:
+    def from_dict(cls, document: object, *, strict: bool = True) -> Record:
         """Check and convert one ``dueprocess.record/1`` object.
+
+        With ``strict=False`` only the shape is checked (the four keys, the category,
+        a UTC timestamp, a JSON object of fields), not what each category's fields must
+        be: a verifier reading a production back needs no more.
 
         Raises:
             InvalidRecords: listing every problem, each with its JSON path.
         """
         problems: list[Problem] = []
-        record = _record(document, "", problems)
+        record = _record(document, "", problems, strict=strict)
         if record is None:
             raise InvalidRecords(problems, what="record")
         return record
 
     def __repr__(self) -> str:
-        return (
-            f"Record({self.account!r}, {self.category.value}, {format_timestamp(self.at)},"
-            f" {len(self.fields)} fields)"
-        )
+        aware = self.at.utcoffset() is not None
+        when = format_timestamp(self.at) if aware else f"{self.at.isoformat()} (no timezone)"
+        return f"Record({self.account!r}, {self.category.value}, {when}, {len(self.fields)} fields)"
 
 
 @attrs.frozen
@@ -309,7 +312,9 @@ def _account(value: object, path: str, problems: list[Problem]) -> str | None:
     return value
 
 
-def _record(document: object, where: str, problems: list[Problem]) -> Record | None:
+def _record(
+    document: object, where: str, problems: list[Problem], *, strict: bool = True
+) -> Record | None:
     found = len(problems)
     doc = _object(document, _RECORD_KEYS, where, problems)
     if doc is None:
@@ -326,7 +331,7 @@ def _record(document: object, where: str, problems: list[Problem]) -> Record | N
     if not isinstance(fields, dict):
         problems.append(Problem(f"{where}$.fields", "expected a JSON object"))
     else:
-        _check_fields(category, fields, f"{where}$.fields", problems)
+        _check_fields(category if strict else None, fields, f"{where}$.fields", problems)
     if len(problems) != found:
         return None
     assert account is not None

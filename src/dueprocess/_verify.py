@@ -8,8 +8,12 @@ raised for a damaged production, so a report can list everything at once.
 
 What is checked:
 
-* the manifest is a ``dueprocess.manifest/1`` document;
-* every listed file is present with the stated SHA-256 and size, and no other file is;
+* the manifest is a ``dueprocess.manifest/1`` document, in exactly the form dueprocess
+  writes it (so even an edit that keeps it valid JSON is caught);
+* it lists ``records.jsonl``, ``letter.md`` and ``certificate.md``; every listed file
+  is present with the stated SHA-256 and size, and no other file is;
+* the certificate restates each figure of the manifest (request, review hash, time,
+  period, accounts, counts, digest, root) exactly as the manifest has it;
 * ``records.jsonl``: each line is a record in canonical form, of a listed account and a
   counted category, inside the period (subscriber aside), in production order; the
   total, the count per category and the Merkle root equal the manifest's;
@@ -29,8 +33,16 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 
+from ._certificate import manifest_rows
 from ._enums import Category
-from ._manifest import FILE_MANIFEST, FILE_RECORDS, Manifest, parse_manifest
+from ._manifest import (
+    FILE_CERTIFICATE,
+    FILE_LETTER,
+    FILE_MANIFEST,
+    FILE_RECORDS,
+    Manifest,
+    parse_manifest,
+)
 from ._merkle import MerkleBuilder
 from ._records import Record
 from ._review import Review
@@ -42,6 +54,8 @@ __all__ = ["MAX_LINE_MISMATCHES", "Mismatch", "VerificationResult", "verify"]
 MAX_LINE_MISMATCHES = 100
 
 _CATEGORY_ORDER = {category: position for position, category in enumerate(Category)}
+_REQUIRED = (FILE_RECORDS, FILE_LETTER, FILE_CERTIFICATE)
+_MAX_CERTIFICATE = 1 << 20
 
 
 @attrs.frozen
@@ -120,10 +134,15 @@ def verify(
     if parsed is None:
         mismatches = tuple(Mismatch(FILE_MANIFEST, str(problem)) for problem in problems)
         return VerificationResult(mismatches, None)
+    raw = manifest.encode("utf-8") if isinstance(manifest, str) else manifest
+    if raw != parsed.to_json():
+        # dueprocess writes one exact form; any other bytes mean someone edited it.
+        out.append(Mismatch(FILE_MANIFEST, "is not in the form dueprocess writes: edited?"))
     if review is not None:
         out += _against_review(parsed, review)
-    if FILE_RECORDS not in parsed.files:
-        out.append(Mismatch(FILE_MANIFEST, f"does not list {FILE_RECORDS}"))
+    for name in _REQUIRED:
+        if name not in parsed.files:
+            out.append(Mismatch(FILE_MANIFEST, f"does not list {name}"))
     for name in files:
         if name not in parsed.files:
             out.append(Mismatch(name, "is not listed in the manifest"))
@@ -135,6 +154,10 @@ def verify(
             checker = _RecordsCheck(parsed, review)
             sha256, size = _hash(checker.feed(_chunks(files[name])))
             out += checker.finish()
+        elif name == FILE_CERTIFICATE:
+            kept: list[bytes] = []
+            sha256, size = _hash(_keep(_chunks(files[name]), kept))
+            out += _against_certificate(parsed, b"".join(kept))
         else:
             sha256, size = _hash(_chunks(files[name]))
         if size != digest.size:
@@ -146,6 +169,30 @@ def verify(
 
 def _chunks(content: bytes | Iterable[bytes]) -> Iterable[bytes]:
     return (content,) if isinstance(content, bytes) else content
+
+
+def _keep(chunks: Iterable[bytes], kept: list[bytes]) -> Iterator[bytes]:
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size <= _MAX_CERTIFICATE:
+            kept.append(chunk)
+        yield chunk
+
+
+def _against_certificate(manifest: Manifest, data: bytes) -> list[Mismatch]:
+    """Each figure of the manifest must be stated, as written, in the certificate."""
+    try:
+        stated = set(data.decode("utf-8").splitlines())
+    except UnicodeDecodeError:
+        return [Mismatch(FILE_CERTIFICATE, "is not UTF-8 text")]
+    if FILE_RECORDS not in manifest.files:
+        return []
+    return [
+        Mismatch(FILE_CERTIFICATE, f"does not state the manifest's figure {row!r}")
+        for row in manifest_rows(manifest)
+        if row not in stated
+    ]
 
 
 def _hash(chunks: Iterable[bytes]) -> tuple[str, int]:
@@ -218,7 +265,7 @@ class _RecordsCheck:
     def _line(self, number: int, line: bytes) -> None:
         self.merkle.append(line)
         try:
-            record = Record.from_dict(json.loads(line))
+            record = Record.from_dict(json.loads(line), strict=False)
         except InvalidRequest as error:
             problem = error.problems[0] if error.problems else None
             self._problem(number, f"not a record ({problem})")

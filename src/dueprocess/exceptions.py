@@ -6,7 +6,7 @@ for what you can act on. The command line turns each into one message and an exi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import attrs
 
@@ -58,6 +58,9 @@ def _path_key(problem: Problem) -> tuple[tuple[int, int | str], ...]:
 class InvalidRequest(DueProcessError):
     """A document does not fit its format; ``problems`` lists every problem at once.
 
+    Problems are deduplicated and ordered by JSON path (array indices as numbers), or
+    by ``order`` when the raiser passes its own sort key.
+
     >>> error = InvalidRequest([Problem("$.id", "must not be empty")])
     >>> print(error)
     invalid request document (1 problem):
@@ -66,8 +69,17 @@ class InvalidRequest(DueProcessError):
 
     problems: tuple[Problem, ...]
 
-    def __init__(self, problems: Iterable[Problem], what: str = "request document") -> None:
-        unique = sorted(set(problems), key=lambda p: (_path_key(p), p.path, p.message))
+    def __init__(
+        self,
+        problems: Iterable[Problem],
+        what: str = "request document",
+        *,
+        order: Callable[[Problem], tuple[object, ...]] | None = None,
+    ) -> None:
+        # ``order`` lets a format list its problems in its own field order (intake does);
+        # the sort is stable, so problems with equal keys keep the order they came in.
+        key = order or (lambda p: (_path_key(p), p.path, p.message))
+        unique = sorted(dict.fromkeys(problems), key=key)
         self.problems = tuple(unique)
         self.what = what
         count = len(self.problems)

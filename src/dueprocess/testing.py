@@ -5,4 +5,16 @@ Nothing here touches a file, a database or a clock.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from ._cases._memory import ManualClock, MemoryAuditLog, MemoryCaseStore, RecordingNotifier
+from ._memory_store import MemorySink, MemoryStore, RecordingSource, SourceCall
+
+__all__: list[str] = [
+    "ManualClock",
+    "MemoryAuditLog",
+    "MemoryCaseStore",
+    "MemorySink",
+    "MemoryStore",
+    "RecordingNotifier",
+    "RecordingSource",
+    "SourceCall",
+]

@@ -12,11 +12,26 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
+from ._cases._audit import AuditEntry, ChainHead
+from ._cases._case import Case, CaseEvent, Hold
+from ._cases._lifecycle import CaseState
+from ._cases._notice import UserNotice
 from ._enums import Category
 from ._records import Record
+from ._reports._protocols import ReportCase, ReportProduction, ReportReview
 from ._request import Target
 
-__all__ = ["Clock", "RecordSource", "Sink"]
+__all__ = [
+    "AuditStore",
+    "CaseStore",
+    "Clock",
+    "Notifier",
+    "RecordSource",
+    "ReportCase",
+    "ReportProduction",
+    "ReportReview",
+    "Sink",
+]
 
 
 @runtime_checkable
@@ -70,3 +85,79 @@ class Clock(Protocol):
     """Tells the time. Must return a timezone-aware datetime."""
 
     def now(self) -> dt.datetime: ...
+
+
+@runtime_checkable
+class AuditStore(Protocol):
+    """The audit log, as it is read back: append-only and hash-chained.
+
+    Contract:
+
+    * :meth:`entries` yields every entry, ``seq`` 0, 1, 2… in order, exactly as stored:
+      a store must not repair, skip or re-hash anything, so that
+      :func:`dueprocess.verify_chain` sees what is really there. Reading may stream.
+    * :meth:`head` returns the :class:`~dueprocess.ChainHead` (length and last digest)
+      the store recorded with its last append, kept apart from the entries so that
+      entries cut from the end are caught; ``None`` while the log is empty.
+    * Entries are appended only by the paired :class:`CaseStore`, in the same
+      transaction as the case change they record; nothing may change or remove one.
+    * Failures raise :class:`dueprocess.exceptions.StoreError`.
+    """
+
+    def entries(self) -> Iterable[AuditEntry]: ...
+
+    def head(self) -> ChainHead | None: ...
+
+
+@runtime_checkable
+class CaseStore(Protocol):
+    """Where cases live, with their holds and the audit log of every change.
+
+    Contract:
+
+    * :meth:`create` stores a new case (``version`` 1) and appends one audit entry for
+      each of ``case.events``; :class:`~dueprocess.exceptions.ConflictError` if a case
+      with that id exists.
+    * :meth:`update` stores *case* in place of the stored case only if the stored
+      ``version`` is ``case.version - 1``, and appends one entry for each of *events*;
+      otherwise :class:`~dueprocess.exceptions.ConflictError` (another writer won), or
+      :class:`~dueprocess.CaseNotFound` if there is no such case. Two writers that
+      read the same version can never both succeed.
+    * Both writes are atomic: the case, its holds and its audit entries are written
+      together or not at all. Audit entries are built with
+      :meth:`dueprocess.AuditEntry.following` from the head read *inside* the same
+      transaction, and the head is updated with them.
+    * :meth:`get` returns the case as stored or raises :class:`~dueprocess.CaseNotFound`;
+      :meth:`cases` returns every case (only those in *state*, if given), by id.
+    * :meth:`hold_chain` is the hold registry: every hold of every stored case whose
+      ``root`` is that of the hold named *hold_id* (or is *hold_id* itself, for a chain
+      whose first hold was never stored), ordered by ``extensions``; empty if unknown.
+    * :attr:`audit` is the log this store appends to.
+    * Failures raise :class:`dueprocess.exceptions.StoreError`.
+    """
+
+    @property
+    def audit(self) -> AuditStore: ...
+
+    def create(self, case: Case) -> None: ...
+
+    def update(self, case: Case, events: Sequence[CaseEvent]) -> None: ...
+
+    def get(self, case_id: str) -> Case: ...
+
+    def cases(self, state: CaseState | None = None) -> Iterable[Case]: ...
+
+    def hold_chain(self, hold_id: str) -> Sequence[Hold]: ...
+
+
+@runtime_checkable
+class Notifier(Protocol):
+    """Tells an account holder about a request for their data.
+
+    Contract: :meth:`deliver` hands the notice on (mail, in-app message, a queue) and
+    returns once it is accepted; raising means it was not delivered and the case does
+    not record it. It may be called again for a notice after a failure elsewhere, so
+    delivery should tolerate repeats (the notice's ``case_id`` identifies it).
+    """
+
+    def deliver(self, notice: UserNotice) -> None: ...

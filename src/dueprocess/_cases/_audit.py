@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -27,7 +27,7 @@ from .._canonical import canonical_bytes
 from .._dates import format_timestamp, parse_timestamp
 from ._case import CaseEvent, Detail
 
-__all__ = ["GENESIS", "AuditEntry", "ChainBreak", "ChainHead", "verify_chain"]
+__all__ = ["GENESIS", "AuditEntry", "ChainBreak", "ChainHead", "chain_events", "verify_chain"]
 
 #: ``prev`` of the first entry.
 GENESIS = "0" * 64
@@ -146,6 +146,18 @@ class AuditEntry:
         return entry
 
 
+def chain_events(
+    head: ChainHead | None, case_id: str, events: Sequence[CaseEvent]
+) -> list[AuditEntry]:
+    """The entries that record *events* of one case after a chain ending at *head*."""
+    entries = []
+    for event in events:
+        entry = AuditEntry.following(head, case_id, event)
+        entries.append(entry)
+        head = entry.head
+    return entries
+
+
 @attrs.frozen
 class ChainBreak:
     """Where a chain breaks: ``index`` is the position in the sequence checked (equal to
@@ -157,7 +169,9 @@ class ChainBreak:
     reason: str
 
     def __str__(self) -> str:
-        claimed = f" (claims #{self.seq})" if self.seq is not None and self.seq != self.index else ""
+        claimed = (
+            f" (claims #{self.seq})" if self.seq is not None and self.seq != self.index else ""
+        )
         return f"audit log broken at entry #{self.index}{claimed}: {self.reason}"
 
 
@@ -174,7 +188,7 @@ def verify_chain(
     sha256 = hashlib.sha256
     previous = GENESIS
     index = -1
-    for index, entry in enumerate(entries):  # noqa: B007 - the count is used below
+    for index, entry in enumerate(entries):
         if entry.seq != index:
             return ChainBreak(index, entry.seq, _MOVED.format(index=index))
         if entry.prev != previous:
@@ -198,5 +212,7 @@ def verify_chain(
 
 
 _MOVED = "expected sequence number {index}: an entry was deleted, inserted or moved here"
-_UNLINKED = "does not follow the entry before it: an entry before it was deleted, inserted or changed"
+_UNLINKED = (
+    "does not follow the entry before it: an entry before it was deleted, inserted or changed"
+)
 _MODIFIED = "modified: its content does not hash to its digest"

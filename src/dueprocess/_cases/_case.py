@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -40,7 +40,7 @@ __all__ = [
 CASE_FORMAT = "dueprocess.case/1"
 
 #: The JSON scalars an event's ``detail`` may hold.
-Scalar = Union[str, int, bool, None]
+Scalar = str | int | bool | None
 Detail = Mapping[str, Scalar]
 
 

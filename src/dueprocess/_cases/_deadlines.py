@@ -98,6 +98,4 @@ def case_deadlines(case: Case) -> tuple[Deadline, ...]:
         found.append((DeadlineKind.NOTICE_NOT_BEFORE, notice.due_at))
     if is_open and case.holds:
         found.append((DeadlineKind.PRESERVE_UNTIL, start_of_day(case.holds[-1].expires_on)))
-    return tuple(
-        sorted(Deadline(at, case.id, kind, case.request_id) for kind, at in found)
-    )
+    return tuple(sorted(Deadline(at, case.id, kind, case.request_id) for kind, at in found))

@@ -148,8 +148,8 @@ def check_transition(
     if targets is None:
         allowed = ", ".join(a.value for a in allowed_actions(state)) or "nothing"
         shown = state.value if state is not None else "not yet open"
-        raise InvalidTransition(f"cannot {action.value} {where} that is {shown} (allowed: {allowed})")
+        raise InvalidTransition(
+            f"cannot {action.value} {where} that is {shown} (allowed: {allowed})"
+        )
     shown = state.value if state is not None else "not yet open"
-    raise InvalidTransition(
-        f"{action.value} cannot move {where} from {shown} to {target.value}"
-    )
+    raise InvalidTransition(f"{action.value} cannot move {where} from {shown} to {target.value}")

@@ -8,25 +8,26 @@ first and only then put in place, so an error half-way leaves both untouched.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 
 import attrs
 
 from ..exceptions import ConflictError
-from ._audit import AuditEntry, ChainHead
+from ._audit import AuditEntry, ChainHead, chain_events
 from ._case import Case, CaseEvent, CaseNotFound, Hold
 from ._lifecycle import CaseState
 from ._notice import UserNotice
 
-__all__ = ["MemoryAuditLog", "MemoryCaseStore", "RecordingNotifier"]
+__all__ = ["ManualClock", "MemoryAuditLog", "MemoryCaseStore", "RecordingNotifier"]
 
 
 @attrs.define
 class MemoryAuditLog:
     """An audit log in a list. It offers no way to change or remove an entry."""
 
-    _entries: list[AuditEntry] = attrs.field(factory=list, alias="_entries")
-    _head: ChainHead | None = attrs.field(default=None, alias="_head")
+    _entries: list[AuditEntry] = attrs.field(factory=list, init=False)
+    _head: ChainHead | None = attrs.field(default=None, init=False)
 
     def entries(self) -> Iterator[AuditEntry]:
         """Every entry, oldest first (a snapshot: appends during iteration are not seen)."""
@@ -38,15 +39,6 @@ class MemoryAuditLog:
 
     def __len__(self) -> int:
         return len(self._entries)
-
-    def _chain(self, case_id: str, events: Sequence[CaseEvent]) -> list[AuditEntry]:
-        head = self._head
-        entries = []
-        for event in events:
-            entry = AuditEntry.following(head, case_id, event)
-            entries.append(entry)
-            head = entry.head
-        return entries
 
     def _extend(self, entries: list[AuditEntry]) -> None:
         if entries:
@@ -84,8 +76,12 @@ class MemoryCaseStore:
         self._write(case, events)
 
     def _write(self, case: Case, events: Sequence[CaseEvent]) -> None:
-        entries = self.audit._chain(case.id, events)
+        entries = chain_events(self.audit.head(), case.id, events)
         holds = {hold.id: hold for hold in case.holds}
+        for hold in holds.values():
+            owner = self._holds.get(hold.id)
+            if owner is not None and owner.case_id != case.id:
+                raise ConflictError(f"hold {hold.id!r} belongs to case {owner.case_id!r}")
         # Nothing above changed the store; the three assignments below cannot fail.
         self.audit._extend(entries)
         self._holds.update(holds)
@@ -101,9 +97,7 @@ class MemoryCaseStore:
     def cases(self, state: CaseState | None = None) -> list[Case]:
         """Every stored case (in the given *state*), by id."""
         return [
-            case
-            for _, case in sorted(self._cases.items())
-            if state is None or case.state is state
+            case for _, case in sorted(self._cases.items()) if state is None or case.state is state
         ]
 
     def hold_chain(self, hold_id: str) -> tuple[Hold, ...]:
@@ -122,3 +116,35 @@ class RecordingNotifier:
 
     def deliver(self, notice: UserNotice) -> None:
         self.delivered.append(notice)
+
+
+@attrs.define
+class ManualClock:
+    """A clock that tells the time it is set to and moves only when told.
+
+    >>> import datetime as dt
+    >>> clock = ManualClock(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    >>> clock.advance(dt.timedelta(days=10)).date()
+    datetime.date(2026, 1, 11)
+    """
+
+    _now: dt.datetime = attrs.field()
+
+    @_now.validator
+    def _aware(self, attribute: object, value: dt.datetime) -> None:
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("a ManualClock needs a timezone-aware datetime")
+
+    def now(self) -> dt.datetime:
+        """The time the clock is set to."""
+        return self._now
+
+    def set(self, moment: dt.datetime) -> dt.datetime:
+        """Set the clock to *moment* (timezone-aware) and return it."""
+        self._now = moment  # attrs runs the validator on assignment
+        return moment
+
+    def advance(self, delta: dt.timedelta) -> dt.datetime:
+        """Move the clock on by *delta* and return the new time."""
+        self._now = self._now + delta
+        return self._now

@@ -9,8 +9,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from ._case_cmds import register as register_cases
+from ._production_cmds import register as register_production
+from ._report_cmds import register as register_report
 from ._review_cmds import register as register_review
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
-REGISTRY: tuple[Register, ...] = (register_review,)
+REGISTRY: tuple[Register, ...] = (
+    register_review,
+    register_production,
+    register_cases,
+    register_report,
+)

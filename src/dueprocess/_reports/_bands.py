@@ -43,13 +43,13 @@ from ._csvio import LayoutKind, ReportLayout, neutralise, write_table
 from ._period import ReportPeriod
 
 __all__ = [
+    "OPTION_CATEGORIES",
     "Band",
     "BandCategory",
     "BandRow",
     "Bands",
     "BandsOption",
     "NationalSecurityTally",
-    "OPTION_CATEGORIES",
     "bands_for",
 ]
 
@@ -163,7 +163,7 @@ class Bands:
     rows: tuple[BandRow, ...]
 
     def to_csv(self) -> str:
-        """``Period Ending,Category,Band`` lines, e.g. ``2026-12-31,National security letters,0-999``."""
+        """CSV text: ``Period Ending,Category,Band``, then e.g. ``2026-12-31,...,0-999``."""
         layout = ReportLayout(kind=LayoutKind.GOOGLE, columns=_COLUMNS)
         return write_table(
             layout,
@@ -220,7 +220,9 @@ class NationalSecurityTally:
         )
 
     def counts(self) -> dict[BandCategory, int]:
-        everyone = self.nsl_selectors | self.fisa_content_selectors | self.fisa_non_content_selectors
+        everyone = (
+            self.nsl_selectors | self.fisa_content_selectors | self.fisa_non_content_selectors
+        )
         return {
             BandCategory.NSL: self.nsl,
             BandCategory.NSL_SELECTORS: len(self.nsl_selectors),

@@ -8,9 +8,10 @@ byte for byte the same when it was written consistently, and a report built from
 is written in the canonical layout.
 
 Formula injection: a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a
-carriage return is written with a leading apostrophe (``'=1+1``), which spreadsheets show
-as text (the OWASP "CSV injection" advice). Reading strips exactly that apostrophe again,
-so a neutralised file reads back to the original text and writes out the same bytes.
+carriage return (after any apostrophes) is written with one more leading apostrophe
+(``'=1+1``), which spreadsheets show as text (the OWASP "CSV injection" advice). Reading
+strips exactly that apostrophe again, so a neutralised file reads back to the original
+text and writes out the same bytes.
 Numbers are rendered by this module from integers and decimals and never start so.
 """
 
@@ -28,6 +29,7 @@ from fractions import Fraction
 import attrs
 
 from ..exceptions import Problem
+from ._errors import ReportError
 
 __all__ = [
     "DateStyle",
@@ -37,6 +39,7 @@ __all__ = [
     "ReportLayout",
     "Table",
     "cell_path",
+    "column_fields",
     "format_count",
     "format_day",
     "format_percent",
@@ -94,9 +97,6 @@ class ReportLayout:
     newline: str = "\n"
     final_newline: bool = True
     byte_order_mark: bool = False
-
-    def column(self, index: int) -> str:
-        return self.columns[index]
 
 
 @attrs.frozen
@@ -159,22 +159,28 @@ def write_table(layout: ReportLayout, rows: Iterable[Sequence[str]]) -> str:
     return ("\ufeff" if layout.byte_order_mark else "") + text
 
 
+def _runs_as_formula(text: str) -> bool:
+    # Apostrophes already in front count too, so that neutralise/restore are inverses
+    # even for text that itself starts with "'=".
+    return text.lstrip("'").startswith(_FORMULA_START)
+
+
 def neutralise(text: str) -> str:
     """Prefix an apostrophe to text a spreadsheet would run as a formula.
 
-    >>> neutralise("=HYPERLINK(\\"x\\")"), neutralise("Germany")
-    ('\\'=HYPERLINK("x")', 'Germany')
+    >>> neutralise("=1+1"), neutralise("Germany"), neutralise("'=1")
+    ("'=1+1", 'Germany', "''=1")
     """
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if _runs_as_formula(text) else text
 
 
 def restore(text: str) -> str:
-    """Undo :func:`neutralise`: drop an apostrophe that precedes a formula character.
+    """Undo :func:`neutralise`: drop the apostrophe it added.
 
-    >>> restore("'=1+1"), restore("'s-Hertogenbosch")
-    ('=1+1', "'s-Hertogenbosch")
+    >>> restore("'=1+1"), restore("''=1"), restore("'s-Hertogenbosch")
+    ('=1+1', "'=1", "'s-Hertogenbosch")
     """
-    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+    if text.startswith("'") and _runs_as_formula(text):
         return text[1:]
     return text
 
@@ -274,14 +280,28 @@ def format_day(day: dt.date, style: DateStyle) -> str:
 # --- reading a file's records ------------------------------------------------------
 
 
+def column_fields(layout: ReportLayout, labels: Mapping[str, str]) -> list[str]:
+    """The field each of *layout*'s columns shows (labels matched without regard to case).
+
+    Raises:
+        ReportError: a column the layout kind does not know.
+    """
+    known = {label.casefold(): field for label, field in labels.items()}
+    fields = [known.get(column.casefold()) for column in layout.columns]
+    unknown = [column for column, field in zip(layout.columns, fields, strict=True) if not field]
+    if unknown:
+        raise ReportError(f"{layout.kind.value} layout has no column {unknown[0]!r}")
+    return [field for field in fields if field]
+
+
 def header_fields(
     header: tuple[str, ...],
-    column_fields: Mapping[str, str],
+    labels: Mapping[str, str],
     required: tuple[str, ...],
     whose: str,
 ) -> tuple[dict[str, int], list[Problem]]:
     """Map each known column label (any case) to its field; note unknown or repeated ones."""
-    known = {label.casefold(): field for label, field in column_fields.items()}
+    known = {label.casefold(): field for label, field in labels.items()}
     positions: dict[str, int] = {}
     problems: list[Problem] = []
     for index, label in enumerate(header):
@@ -363,18 +383,18 @@ class Observed:
 
     def layout(self, table: Table, default: ReportLayout) -> ReportLayout:
         """The layout of *table* as its cells show it; *default* where they show nothing."""
-        places = sorted(self.percent_places)
+        sign = (True in self.percent_signs) if self.percent_signs else default.percent_sign
+        places: int | None = default.percent_places
+        if len(self.percent_places) == 1:
+            (places,) = self.percent_places
+        elif self.percent_places:
+            places = None  # mixed decimals: write each percentage as it was published
         return ReportLayout(
             kind=default.kind,
             columns=table.header,
             date_style=_file_date_style(self.date_styles),
-            percent_sign=(True in self.percent_signs)
-            if self.percent_signs
-            else default.percent_sign,
-            # Mixed decimals: write each percentage as it was published.
-            percent_places=places[0]
-            if len(places) == 1
-            else (None if places else default.percent_places),
+            percent_sign=sign,
+            percent_places=places,
             thousands_separator=self.thousands,
             newline=table.newline,
             final_newline=table.final_newline,

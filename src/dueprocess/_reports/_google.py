@@ -34,6 +34,7 @@ from ._csvio import (
     Observed,
     ReportLayout,
     Table,
+    column_fields,
     format_count,
     format_day,
     format_percent,
@@ -179,8 +180,9 @@ def render_google(rows: Iterable[ReportRow], layout: ReportLayout) -> str:
             "percent": percent_cell(row, layout),
             "accounts": _optional_count(row.accounts, layout),
         }
-        return [values[COLUMN_FIELDS[column]] for column in layout.columns]
+        return [values[field] for field in fields]
 
+    fields = column_fields(layout, COLUMN_FIELDS)
     return write_table(layout, (cells(row) for row in rows))
 
 

@@ -34,6 +34,7 @@ from ._csvio import (
     Observed,
     ReportLayout,
     Table,
+    column_fields,
     format_count,
     format_percent,
     header_fields,
@@ -88,6 +89,7 @@ def render_meta(rows: Iterable[ReportRow], layout: ReportLayout) -> str:
     by_country: dict[tuple[str, str], list[ReportRow]] = {}
     for row in rows:
         by_country.setdefault((row.country, row.country_code), []).append(row)
+    fields = column_fields(layout, COLUMN_FIELDS)
     lines = []
     for (country, _code), country_rows in by_country.items():
         data = [row for row in country_rows if not row.is_preservation]
@@ -104,7 +106,7 @@ def render_meta(rows: Iterable[ReportRow], layout: ReportLayout) -> str:
                 _total((row.accounts_preserved for row in kept), layout) if kept else "0"
             ),
         }
-        lines.append([values[COLUMN_FIELDS[column]] for column in layout.columns])
+        lines.append([values[field] for field in fields])
     return write_table(layout, lines)
 
 

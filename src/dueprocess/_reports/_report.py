@@ -16,13 +16,21 @@ from ._period import ReportPeriod
 from ._rows import ReportRow
 
 if TYPE_CHECKING:
-    import pandas
-    from matplotlib.figure import Figure
+    import pandas  # type: ignore[import-not-found, import-untyped, unused-ignore]
+    from matplotlib.figure import Figure  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
 __all__ = ["Report"]
 
 _HTML_ROWS = 60
-_TEXT_HEADINGS = ("Period Ending", "Country", "Code", "Legal Process", "Requests", "% data", "Accounts")
+_TEXT_HEADINGS = (
+    "Period Ending",
+    "Country",
+    "Code",
+    "Legal Process",
+    "Requests",
+    "% data",
+    "Accounts",
+)
 
 
 @attrs.frozen(repr=False)
@@ -77,8 +85,10 @@ class Report:
     def to_meta_csv(self, period_end: dt.date | None = None) -> str:
         """One period's rows in Meta's government-requests layout (one line per country).
 
-        Percentages have two decimals and a ``%`` sign. Meta's layout has no period
-        column, so a report over several periods needs *period_end* to pick one.
+        Percentages have two decimals and a ``%`` sign, computed from the counts. Meta's
+        layout has no period column, so a report over several periods needs *period_end*
+        to pick one. Text cells are neutralised against formulas as in
+        :meth:`to_google_csv`.
 
         Raises:
             ReportError: several periods and none picked, or percentages that cannot be
@@ -153,7 +163,7 @@ class Report:
         for line in table:
             cells = [
                 cell.rjust(width) if index in numeric else cell.ljust(width)
-                for index, (cell, width) in enumerate(zip(line, widths))
+                for index, (cell, width) in enumerate(zip(line, widths, strict=True))
             ]
             lines.append("  ".join(cells).rstrip())
         return "\n".join(lines) + "\n"
@@ -166,9 +176,7 @@ class Report:
         )
         more = len(self.rows) - _HTML_ROWS
         note = f"<p>… and {more} more rows</p>" if more > 0 else ""
-        return (
-            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}"
-        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}"
 
     def to_pandas(self) -> pandas.DataFrame:
         """The rows as a pandas DataFrame (needs the ``pandas`` extra)."""

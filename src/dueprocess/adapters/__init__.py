@@ -1,8 +1,55 @@
 """Adapters that touch the outside world: SQLite and SQL stores, a directory sink.
 
 The core never imports this package; callers pass adapters in.
+
+:class:`SqlStore` and :class:`SqlAuditLog` need SQLAlchemy (the ``sql`` extra) and are
+imported on first use, so this package imports without it; without it they raise
+:class:`SqlExtraMissing`, which names the extra.
 """
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import TYPE_CHECKING
+
+from ._directory import DirectorySink, read_manifest, read_record_lines, verify_directory
+from ._sql_mapping import IdentityTableMapping, RecordTableMapping
+from ._sql_open import SqlExtraMissing, open_case_store, open_record_store
+from ._sqlite_cases import SqliteAuditLog, SqliteCaseStore
+from ._sqlite_store import SqliteStore
+
+if TYPE_CHECKING:
+    from ._sql import SqlStore
+    from ._sql_cases import SqlAuditLog
+
+__all__: list[str] = [
+    "DirectorySink",
+    "IdentityTableMapping",
+    "RecordTableMapping",
+    "SqlAuditLog",
+    "SqlExtraMissing",
+    "SqlStore",
+    "SqliteAuditLog",
+    "SqliteCaseStore",
+    "SqliteStore",
+    "open_case_store",
+    "open_record_store",
+    "read_manifest",
+    "read_record_lines",
+    "verify_directory",
+]
+
+
+def __getattr__(name: str) -> object:
+    # SQLAlchemy is imported only when a SQL store is asked for.
+    if name == "SqlStore":
+        from ._sql import SqlStore
+
+        return SqlStore
+    if name == "SqlAuditLog":
+        from ._sql_open import require_sqlalchemy
+
+        require_sqlalchemy()
+        from ._sql_cases import SqlAuditLog
+
+        return SqlAuditLog
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -90,19 +90,26 @@ class SqliteStore:
         self, path: str | os.PathLike[str], *, create: bool = True, readonly: bool = False
     ) -> None:
         self.path = str(path)
+        self._connection = self._connect(
+            self.path, create=create and not readonly, readonly=readonly
+        )
         try:
-            self._connection = self._connect(self.path, create=create and not readonly, readonly=readonly)
             version = self._connection.execute("PRAGMA user_version").fetchone()[0]
-            if version == 0 and not readonly and create:
+            empty = (
+                self._connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+            )
+            if version == 0 and empty and create and not readonly:
                 self._create_schema()
-            elif version != SCHEMA_VERSION:
-                self._connection.close()
-                raise StoreError(
-                    f"{self.path}: not a dueprocess store (schema version {version},"
-                    f" expected {SCHEMA_VERSION})"
-                )
+                version = SCHEMA_VERSION
         except sqlite3.Error as error:
+            self._connection.close()
             raise StoreError(f"{self.path}: cannot open the store: {error}") from None
+        if version != SCHEMA_VERSION:
+            self._connection.close()
+            raise StoreError(
+                f"{self.path}: not a dueprocess store (schema version {version},"
+                f" expected {SCHEMA_VERSION})"
+            )
 
     @staticmethod
     def _connect(path: str, *, create: bool, readonly: bool) -> sqlite3.Connection:
@@ -113,8 +120,11 @@ class SqliteStore:
             raise StoreError(f"{path}: no such store")
         mode = "ro" if readonly else ("rwc" if create else "rw")
         uri = f"{file.resolve().as_uri()}?mode={mode}"
-        # isolation_level=None: transactions are begun and ended explicitly below.
-        return sqlite3.connect(uri, uri=True, isolation_level=None)
+        try:
+            # isolation_level=None: transactions are begun and ended explicitly.
+            return sqlite3.connect(uri, uri=True, isolation_level=None)
+        except sqlite3.Error as error:
+            raise StoreError(f"{path}: cannot open the store: {error}") from None
 
     def _create_schema(self) -> None:
         with self._transaction():
@@ -164,82 +174,72 @@ class SqliteStore:
         """Add records in one transaction; return how many were new.
 
         A record already held is skipped. If anything fails (including the iterable
-        raising), nothing is added.
+        raising), nothing is added. Rows go to SQLite in batches with ``executemany``.
 
         Raises:
             StoreError: a record cannot be stored faithfully, or SQLite failed.
         """
-        before = self._connection.total_changes
         try:
             with self._transaction():
-                self._insert(records)
+                return self._insert(records)
         except sqlite3.Error as error:
             raise StoreError(f"{self.path}: cannot add records: {error}") from None
-        return self._connection.total_changes - before
 
-    def _insert(self, records: Iterable[Record]) -> None:
-        execute = self._connection.executemany
+    def _insert(self, records: Iterable[Record]) -> int:
+        added = 0
         rows: list[tuple[str, str, int, str]] = []
         accounts: set[str] = set()
         for record in records:
             rows.append(_row(record))
-            if record.account not in accounts:
-                accounts.add(record.account)
-                self._connection.execute(
-                    "INSERT OR IGNORE INTO accounts (id) VALUES (?)", (record.account,)
-                )
+            accounts.add(record.account)
             if len(rows) >= _BATCH:
-                execute("INSERT OR IGNORE INTO records VALUES (?, ?, ?, ?)", rows)
+                added += self._flush(rows, accounts)
                 rows = []
-                if len(accounts) > _BATCH:
-                    accounts.clear()
-        execute("INSERT OR IGNORE INTO records VALUES (?, ?, ?, ?)", rows)
+                accounts = set()
+        return added + self._flush(rows, accounts)
+
+    def _flush(self, rows: list[tuple[str, str, int, str]], accounts: set[str]) -> int:
+        connection = self._connection
+        connection.executemany(
+            "INSERT OR IGNORE INTO accounts (id) VALUES (?)", [(a,) for a in sorted(accounts)]
+        )
+        cursor = connection.executemany("INSERT OR IGNORE INTO records VALUES (?, ?, ?, ?)", rows)
+        return max(cursor.rowcount, 0)
 
     def add_identities(self, identities: Iterable[Identity]) -> int:
         """Add identities in one transaction; return how many were new."""
-        before = self._connection.total_changes
+        added = 0
         try:
             with self._transaction():
                 for identity in identities:
                     self._connection.execute(
                         "INSERT OR IGNORE INTO accounts (id) VALUES (?)", (identity.account,)
                     )
-                    self._connection.execute(
+                    cursor = self._connection.execute(
                         "INSERT OR IGNORE INTO identities (kind, value, account) VALUES (?, ?, ?)",
                         (identity.kind.value, identity.key, identity.account),
                     )
+                    added += cursor.rowcount
         except sqlite3.Error as error:
             raise StoreError(f"{self.path}: cannot add identities: {error}") from None
-        return self._connection.total_changes - before
+        return added
 
-    def import_records(self, lines: Iterable[str | bytes]) -> int:
+    def import_records(self, lines: Iterable[str | bytes], *, what: str = "records") -> int:
         """Import JSON Lines of ``dueprocess.record/1`` objects, all or nothing.
 
         Returns how many records were new. Every line is checked; if any is bad,
         nothing is imported and :class:`~dueprocess.InvalidRecords` names every bad line.
         """
-        before = self._connection.total_changes
-        records = read_records(lines)
-        try:
-            with self._transaction():
-                self._insert(records)
-        except sqlite3.Error as error:
-            raise StoreError(f"{self.path}: cannot import records: {error}") from None
-        # total_changes also counts new accounts; count records alone.
-        return self._connection.total_changes - before - self._new_accounts_since(before)
+        return self.add_records(read_records(lines, what=what))
 
-    def _new_accounts_since(self, before: int) -> int:
-        del before
-        return 0
-
-    def import_identities(self, lines: Iterable[str | bytes]) -> int:
+    def import_identities(self, lines: Iterable[str | bytes], *, what: str = "identities") -> int:
         """Import JSON Lines of ``{"account", "kind", "value"}`` objects, all or nothing."""
-        return self.add_identities(read_identities(lines))
+        return self.add_identities(read_identities(lines, what=what))
 
     # --- reading (the RecordSource protocol) -----------------------------------------
 
     def resolve(self, target: Target) -> tuple[str, ...]:
-        """The accounts *target* identifies, sorted (see :class:`dueprocess.typing.RecordSource`)."""
+        """The accounts *target* identifies, sorted; ``name`` and ``query`` find none."""
         try:
             if target.kind is TargetKind.ACCOUNT_ID:
                 rows = self._connection.execute(
@@ -280,7 +280,9 @@ class SqliteStore:
             try:
                 while rows := cursor.fetchmany(1000):
                     for at, fields in rows:
-                        yield Record(account, category, epoch + delta(microseconds=at), loads(fields))
+                        yield Record(
+                            account, category, epoch + delta(microseconds=at), loads(fields)
+                        )
             finally:
                 cursor.close()
         except sqlite3.Error as error:

@@ -1,0 +1,497 @@
+"""The rule reference, generated from dueprocess's own rule tables.
+
+A page (``docs/rules.md``, ``docs/concepts.md``) holds markers, each alone on a line::
+
+    % rule-reference: findings
+
+(``%`` starts a comment in MyST, so without this extension a marker shows nothing.) When
+Sphinx reads a page, every marker is replaced by the Markdown that :func:`render` makes
+from ``dueprocess._rules.tables`` and ``dueprocess.DEFAULT_POLICY``, so the reference
+cannot drift from the code: a new finding code, citation or domain appears in the next
+build. An unknown marker name fails the build.
+
+Numbers used in prose (``{{ notice_hold_days }}``) come from :func:`substitutions`,
+through MyST's ``substitution`` extension.
+
+Nothing here imports Sphinx at module level: ``tests/test_docs_rules.py`` calls
+:func:`render` directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+
+import dueprocess
+from dueprocess import DEFAULT_POLICY, Category, Decision, ProcessKind
+from dueprocess._rules import tables as T
+
+__all__ = ["MARKER", "SECTIONS", "render", "render_document", "setup", "substitutions"]
+
+MARKER = re.compile(r"^% rule-reference: (?P<name>[a-z0-9-]+)[ \t]*$", re.MULTILINE)
+
+# The headings of review.md's "Findings", by the code's prefix.
+GROUPS: Mapping[str, str] = {
+    "requester": "Who sent it",
+    "process": "The instrument",
+    "basis": "The instrument",
+    "purpose": "What it is for",
+    "target": "Whose data",
+    "scope": "How much",
+    "category": "Category decisions",
+    "emergency": "Emergencies",
+    "preservation": "Preservation",
+    "eu": "European orders",
+    "nondisclosure": "Telling the user",
+}
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!~$])")
+
+
+def text(value: object) -> str:
+    """Plain text for a Markdown table cell: Markdown's special characters escaped."""
+    return _SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
+
+
+def code(value: object) -> str:
+    """Inline code for a Markdown table cell."""
+    body = str(value).replace("|", "\\|")
+    return f"`{body}`"
+
+
+def table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
+    """A pipe table; every cell is already Markdown."""
+    head = list(header)
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _codes(values: Iterable[object]) -> str:
+    return ", ".join(code(value) for value in values) or "—"
+
+
+def _kinds(kinds: Iterable[ProcessKind]) -> list[ProcessKind]:
+    """Kinds in request.md's order."""
+    chosen = set(kinds)
+    return [kind for kind in ProcessKind if kind in chosen]
+
+
+def _categories(categories: Iterable[Category]) -> list[Category]:
+    chosen = set(categories)
+    return [category for category in Category if category in chosen]
+
+
+def _ordered(members: Iterable[Any]) -> list[Any]:
+    """Enum members in their declaration order (the spec's order)."""
+    return sorted(members, key=lambda member: list(type(member)).index(member))
+
+
+# --- sections -------------------------------------------------------------------------
+
+
+def findings() -> str:
+    """Every finding code with its effect and source, grouped as review.md groups them."""
+    groups: dict[str, list[tuple[str, T.FindingRule]]] = {}
+    for name, rule in T.FINDINGS.items():
+        title = GROUPS.get(name.split(".", 1)[0], name.split(".", 1)[0])
+        groups.setdefault(title, []).append((name, rule))
+    parts = []
+    for title, rules in groups.items():
+        rows = [[code(name), code(rule.effect.value), text(rule.citation)] for name, rule in rules]
+        parts.append(f"### {title}\n\n" + table(["code", "effect", "source"], rows))
+    return "\n\n".join(parts)
+
+
+def _cell(cell: T.Cell) -> str:
+    if cell.decision is Decision.LIMITED:
+        return f"limited: {', '.join(cell.fields or ())}"
+    if cell.required:
+        return f"withhold (needs `{cell.required}`)"
+    return cell.decision.value
+
+
+def process_matrix() -> str:
+    """The process x category table, decisions only, as review.md prints it."""
+    kinds = list(T.PROCESS_CATEGORIES)
+    header = ["requested", *(code(kind.value) for kind in kinds)]
+    rows = [
+        [code(category.value), *(_cell(T.PROCESS_CATEGORIES[kind][category]) for kind in kinds)]
+        for category in Category
+    ]
+    return table(header, rows)
+
+
+def process_categories() -> str:
+    """Every cell of the process x category table with its finding and its source."""
+    rows = []
+    for kind, column in T.PROCESS_CATEGORIES.items():
+        for category, cell in column.items():
+            rows.append(
+                [
+                    code(kind.value),
+                    code(category.value),
+                    code(cell.decision.value),
+                    _codes(cell.fields or ()),
+                    code(cell.required) if cell.required else "—",
+                    code(cell.code) if cell.code else "—",
+                    text(cell.citation),
+                ]
+            )
+    header = ["process", "category", "decision", "fields", "required", "finding", "source"]
+    return table(header, rows)
+
+
+def emergency() -> str:
+    """What an emergency request releases by default."""
+    return table(
+        ["released in an emergency (policy default)", "source"],
+        [
+            [
+                _codes(category.value for category in _categories(T.EMERGENCY_CATEGORIES)),
+                text(T.EMERGENCY_CITATION),
+            ]
+        ],
+    )
+
+
+def kinds() -> str:
+    """Every process kind and the kind lists the rules read."""
+    rows = []
+    for kind in ProcessKind:
+        rows.append(
+            [
+                code(kind.value),
+                text(T.PROCESS_NAMES[kind]),
+                "yes" if kind in T.US_KINDS else "no",
+                "yes" if kind in T.CRIMINAL_ONLY_KINDS else "no",
+                "yes" if kind in T.NO_PRODUCTION_KINDS else "no",
+                "yes" if kind in T.PROCESS_CATEGORIES else "—",
+                "yes" if kind in T.PRESERVATION_TERMS else "no",
+            ]
+        )
+    header = [
+        "kind",
+        "name in letters",
+        "US kind (`US_KINDS`)",
+        "criminal only (`CRIMINAL_ONLY_KINDS`)",
+        "releases nothing (`NO_PRODUCTION_KINDS`)",
+        "column in the process table",
+        "preservation",
+    ]
+    return table(header, rows)
+
+
+def categories() -> str:
+    """The data categories and their names in letters."""
+    rows = [[code(c.value), text(T.CATEGORY_NAMES[c])] for c in Category]
+    return table(["category", "name in letters"], rows)
+
+
+def required() -> str:
+    """The values of a category's ``required`` and what the letter calls them."""
+    rows = [[code(name), text(words)] for name, words in T.REQUIRED_NAMES.items()]
+    return table(["`required`", "the letter asks for"], rows)
+
+
+def authority_scopes() -> str:
+    """Statutes and the investigation areas each may serve."""
+    rows = [
+        [text(statute), _codes(area.value for area in areas)]
+        for statute, areas in T.AUTHORITY_SCOPES
+    ]
+    return table(["statute cited in `authority`", "allowed `area`s"], rows)
+
+
+def domains() -> str:
+    """Government and free mail domains."""
+    return table(
+        ["list", "domains"],
+        [
+            ["`GOVERNMENT_DOMAINS`", _codes(T.GOVERNMENT_DOMAINS)],
+            ["`FREE_MAIL_DOMAINS`", _codes(T.FREE_MAIL_DOMAINS)],
+        ],
+    )
+
+
+def eu() -> str:
+    """The Regulation's member states, dates, competent issuers and thresholds."""
+    competent = table(
+        ["category", "may be ordered by (issuer or validator)", "source"],
+        [
+            [
+                code(category.value),
+                _codes(role.value for role in _ordered(roles)),
+                text(T.EU_COMPETENT_CITATION[category]),
+            ]
+            for category, roles in T.EU_COMPETENT.items()
+        ],
+    )
+    facts = table(
+        ["rule", "value", "source"],
+        [
+            [
+                "member states bound (`EU_MEMBER_STATES`)",
+                _codes(sorted(T.EU_MEMBER_STATES)),
+                _source("eu.not_member_state"),
+            ],
+            [
+                "applies to orders received from (`EU_APPLICABLE_FROM`)",
+                T.EU_APPLICABLE_FROM.isoformat(),
+                _source("eu.not_yet_applicable"),
+            ],
+            [
+                "emergency issuers without prior validation (`EU_EMERGENCY_ISSUERS`)",
+                _codes(role.value for role in _ordered(T.EU_EMERGENCY_ISSUERS)),
+                _source("eu.validation_pending"),
+            ],
+            [
+                "categories they may order (`EU_IDENTIFYING`)",
+                _codes(c.value for c in _categories(T.EU_IDENTIFYING)),
+                _source("eu.validation_pending"),
+            ],
+            [
+                "validation due within (`EU_VALIDATION_HOURS`)",
+                f"{T.EU_VALIDATION_HOURS} hours",
+                _source("eu.validation_pending"),
+            ],
+            [
+                "minimum maximum sentence (`EU_OFFENCE_MIN_YEARS`)",
+                f"{T.EU_OFFENCE_MIN_YEARS} years",
+                _source("eu.offence_threshold"),
+            ],
+            [
+                "categories under that threshold (`EU_THRESHOLD_CATEGORIES`)",
+                _codes(c.value for c in _categories(T.EU_THRESHOLD_CATEGORIES)),
+                _source("eu.offence_threshold"),
+            ],
+            [
+                "areas exempt from it (`EU_ALWAYS_AREAS`)",
+                _codes(area.value for area in _ordered(T.EU_ALWAYS_AREAS)),
+                _source("eu.offence_threshold"),
+            ],
+            [
+                "areas exempt when committed online (`EU_ONLINE_AREAS`)",
+                _codes(area.value for area in _ordered(T.EU_ONLINE_AREAS)),
+                _source("eu.offence_threshold"),
+            ],
+            [
+                "respond by (`EU_RESPOND`)",
+                _duration(T.EU_RESPOND),
+                text(f"{T.EU}, Art. 10"),
+            ],
+            [
+                "respond by, in an emergency (`EU_RESPOND_EMERGENCY`)",
+                _duration(T.EU_RESPOND_EMERGENCY),
+                text(f"{T.EU}, Art. 10"),
+            ],
+        ],
+    )
+    return f"{facts}\n\nCompetent issuers (`EU_COMPETENT`):\n\n{competent}"
+
+
+def _source(finding: str) -> str:
+    """The source of a finding's rule, as the tables cite it."""
+    return text(T.FINDINGS[finding].citation)
+
+
+def _duration(delta: Any) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds % 86400 == 0:
+        return f"{seconds // 86400} days after receipt"
+    return f"{seconds // 3600} hours after receipt"
+
+
+def preservation() -> str:
+    """How long each preservation kind lasts and how often it may be renewed."""
+    rows = [
+        [
+            code(kind.value),
+            f"{term.days} days",
+            f"{term.renewal_days} days",
+            str(term.max_extensions),
+            text(term.citation),
+        ]
+        for kind, term in T.PRESERVATION_TERMS.items()
+    ]
+    header = ["kind", "preserved for", "a renewal adds", "renewals allowed", "source"]
+    return table(header, rows)
+
+
+def _policy_value(value: object) -> str:
+    if isinstance(value, frozenset):
+        return _codes(getattr(item, "value", item) for item in _ordered(value))
+    if isinstance(value, tuple):
+        if value and isinstance(value[0], dueprocess.AuthorityScope):
+            return "; ".join(
+                f"{text(scope.statute)} → " + _codes(area.value for area in _ordered(scope.areas))
+                for scope in value
+            )
+        return _codes(value)
+    return code(repr(value))
+
+
+def policy() -> str:
+    """Every field of ``DEFAULT_POLICY``."""
+    rows = [
+        [code(field.name), _policy_value(getattr(DEFAULT_POLICY, field.name))]
+        for field in attrs.fields(type(DEFAULT_POLICY))
+    ]
+    return table(["`Policy` field", "`DEFAULT_POLICY`"], rows)
+
+
+def case_transitions() -> str:
+    """The case lifecycle's transition table: from each state, what may happen and where to."""
+    from dueprocess._cases import TRANSITIONS, CaseAction, CaseState
+
+    rows = []
+    for state in [None, *CaseState]:
+        moves = [
+            (action, TRANSITIONS[(state, action)])
+            for action in CaseAction
+            if (state, action) in TRANSITIONS
+        ]
+        for action, targets in moves:
+            rows.append(
+                [
+                    code(state.value) if state is not None else "(no case yet)",
+                    code(action.value),
+                    _codes(target.value for target in _ordered(targets)),
+                ]
+            )
+    return table(["from", "action", "to"], rows)
+
+
+def _commands(
+    parser: argparse.ArgumentParser, prefix: str
+) -> list[tuple[str, argparse.ArgumentParser, str]]:
+    """Every command under *parser*, depth first, with the help line its group gives it."""
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help or "" for choice in action._choices_actions}
+            for name, sub in action.choices.items():
+                found.append((f"{prefix} {name}", sub, helps.get(name, "")))
+                found += _commands(sub, f"{prefix} {name}")
+    return found
+
+
+def _usage(parser: argparse.ArgumentParser) -> str:
+    formatter = argparse.HelpFormatter(parser.prog, width=88)
+    formatter.add_usage(parser.usage, parser._actions, parser._mutually_exclusive_groups)
+    return formatter.format_help().strip()
+
+
+def _argument(action: argparse.Action) -> str:
+    if action.option_strings:
+        name = ", ".join(action.option_strings)
+        if action.nargs != 0:
+            metavar = action.metavar or action.dest.upper()
+            if action.choices is not None and action.metavar is None:
+                metavar = "{" + ",".join(str(choice) for choice in action.choices) + "}"
+            name += f" {metavar}"
+        return code(name)
+    return code(action.metavar or action.dest)
+
+
+def cli() -> str:
+    """Every command of ``dueprocess``: usage, description and arguments, from argparse."""
+    from dueprocess._cli import build_parser
+
+    parts = []
+    for name, parser, summary in _commands(build_parser(), "dueprocess"):
+        text_parts = [f"### `{name}`", "", f"```text\n{_usage(parser)}\n```"]
+        description = parser.description or summary
+        if description:
+            text_parts += ["", text(description)]
+        rows = [
+            [_argument(action), text(action.help or "")]
+            for action in parser._actions
+            if not isinstance(action, (argparse._HelpAction, argparse._SubParsersAction))
+        ]
+        if rows:
+            text_parts += ["", table(["argument", "meaning"], rows)]
+        parts.append("\n".join(text_parts))
+    return "\n\n".join(parts)
+
+
+SECTIONS: Mapping[str, Callable[[], str]] = {
+    "findings": findings,
+    "process-matrix": process_matrix,
+    "process-categories": process_categories,
+    "emergency": emergency,
+    "kinds": kinds,
+    "categories": categories,
+    "required": required,
+    "authority-scopes": authority_scopes,
+    "domains": domains,
+    "eu": eu,
+    "preservation": preservation,
+    "policy": policy,
+    "case-transitions": case_transitions,
+    "cli": cli,
+}
+
+
+def render(name: str) -> str:
+    """The Markdown of one section.
+
+    Raises:
+        KeyError: *name* is not a section.
+    """
+    return SECTIONS[name]().strip() + "\n"
+
+
+def render_document(source: str) -> str:
+    """*source* with every marker replaced by its section."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group("name")
+        if name not in SECTIONS:
+            known = ", ".join(SECTIONS)
+            raise ValueError(f"unknown rule-reference section {name!r} (known: {known})")
+        return render(name)
+
+    return MARKER.sub(replace, source)
+
+
+def substitutions() -> dict[str, str]:
+    """Numbers and names the prose of the docs quotes, read from the code."""
+    policy = DEFAULT_POLICY
+    return {
+        "policy_name": policy.name,
+        "max_period_days": str(policy.max_period_days),
+        "max_targets": str(policy.max_targets),
+        "min_fact_words": str(policy.min_fact_words),
+        "warrant_service_days": str(policy.warrant_service_days),
+        "notice_hold_days": str(policy.notice_hold_days),
+        "indefinite_gag_days": str(T.INDEFINITE_GAG_DAYS),
+        "eu_applicable_from": T.EU_APPLICABLE_FROM.isoformat(),
+        "eu_validation_hours": str(T.EU_VALIDATION_HOURS),
+        "finding_count": str(len(T.FINDINGS)),
+        "version": dueprocess.__version__,
+    }
+
+
+# --- Sphinx ---------------------------------------------------------------------------
+
+
+def _source_read(app: Any, docname: str, source: list[str]) -> None:
+    source[0] = render_document(source[0])
+
+
+def _config_inited(app: Any, config: Any) -> None:
+    merged = dict(substitutions())
+    merged.update(config.myst_substitutions or {})
+    config.myst_substitutions = merged
+
+
+def setup(app: Any) -> dict[str, Any]:
+    """Register with Sphinx."""
+    app.connect("config-inited", _config_inited)
+    app.connect("source-read", _source_read)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,37 @@
+"""The case layer: a request followed from receipt to close (spec: reports.md).
+
+``_lifecycle`` is the transition table, ``_case`` the values, ``_service`` the
+operations, ``_audit`` the hash-chained log, ``_deadlines``, ``_notice``, ``_holds`` and
+``_ledger`` what is derived from cases, ``_memory`` the in-memory stores.
+"""
+
+from __future__ import annotations
+
+from ._audit import GENESIS, AuditEntry, ChainBreak, ChainHead, verify_chain
+from ._case import Case, CaseEvent, CaseNotFound, Hold, ProductionRecord
+from ._deadlines import Deadline, DeadlineKind
+from ._ledger import LedgerEntry
+from ._lifecycle import TRANSITIONS, CaseAction, CaseState
+from ._notice import UserNotice
+from ._service import Cases
+
+__all__ = [
+    "GENESIS",
+    "TRANSITIONS",
+    "AuditEntry",
+    "Case",
+    "CaseAction",
+    "CaseEvent",
+    "CaseNotFound",
+    "CaseState",
+    "Cases",
+    "ChainBreak",
+    "ChainHead",
+    "Deadline",
+    "DeadlineKind",
+    "Hold",
+    "LedgerEntry",
+    "ProductionRecord",
+    "UserNotice",
+    "verify_chain",
+]

@@ -1,0 +1,354 @@
+"""``dueprocess case …``, ``dueprocess audit verify`` and ``dueprocess ledger``.
+
+A thin shell over :class:`dueprocess.Cases` with a SQLite case database. The command
+line is the one place that reads the system clock: ``--now`` defaults to it. Every
+``case`` command and ``ledger`` print JSON with ``--json`` so other programs can drive
+them. Exit codes: 0 done, 2 invalid input (a bad document or timestamp, an unknown case
+or database), 1 an illegal transition or a conflicting writer, 4 a broken audit log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .._cases import Case, CaseNotFound, Cases, CaseState
+from .._dates import format_timestamp, parse_timestamp
+from .._intake import load_request
+from ..adapters import DirectorySink, SqliteCaseStore, SqliteStore
+from ..exceptions import StoreError
+from ._common import EXIT_INVALID, EXIT_OK, EXIT_VERIFY_FAILED, CommandError, read_json
+from ._review_cmds import add_policy_option, policy_from, terminal_safe
+
+__all__ = ["register"]
+
+
+class _SystemClock:
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+class _FixedClock:
+    def __init__(self, moment: dt.datetime) -> None:
+        self._moment = moment
+
+    def now(self) -> dt.datetime:
+        return self._moment
+
+
+def _timestamp(text: str, option: str) -> dt.datetime:
+    try:
+        return parse_timestamp(text)
+    except ValueError as error:
+        raise CommandError(f"{option}: {error}", EXIT_INVALID) from None
+
+
+def _actor(args: argparse.Namespace) -> str:
+    if args.actor:
+        return str(args.actor)
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in some containers
+        return "dueprocess-cli"
+
+
+@contextmanager
+def _service(args: argparse.Namespace, *, create: bool = False) -> Iterator[Cases]:
+    """A Cases service over ``--db``; a missing or foreign database is exit 2."""
+    try:
+        store = SqliteCaseStore(args.db, create=create)
+    except StoreError as error:
+        raise CommandError(str(error), EXIT_INVALID) from None
+    now = getattr(args, "now", None)
+    clock = _FixedClock(_timestamp(now, "--now")) if now is not None else _SystemClock()
+    try:
+        yield Cases(store, clock, policy=policy_from(args))
+    except CaseNotFound as error:
+        raise CommandError(f"{args.db}: {error}", EXIT_INVALID) from None
+    finally:
+        store.close()
+
+
+def _print_json(document: Any) -> None:
+    json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def _print_case(case: Case, args: argparse.Namespace, *, detail: bool = False) -> None:
+    if args.json:
+        _print_json(case.to_dict())
+    elif detail:
+        print(_summary(case))
+    else:
+        print(f"{terminal_safe(case.id)} {case.state.value}")
+
+
+def _summary(case: Case) -> str:
+    safe = terminal_safe
+    request, review = case.request, case.review
+    lines = [
+        f"{safe(case.id)}: {case.state.value} (version {case.version})",
+        f"  request: {request.process.kind.value} from {safe(request.jurisdiction)},"
+        f" received {format_timestamp(request.received_at)}",
+        f"  review: {review.outcome.value} ({', '.join(review.codes) or 'no findings'})",
+        f"  opened: {format_timestamp(case.opened_at)}"
+        + (f"; closed: {format_timestamp(case.closed_at)}" if case.closed_at else ""),
+    ]
+    if case.deadlines:
+        lines.append("  deadlines:")
+        lines += [f"    {format_timestamp(d.at)}  {d.kind.value}" for d in case.deadlines]
+    for hold in case.holds:
+        lines.append(
+            f"  hold {safe(hold.id)}: until {hold.expires_on.isoformat()}"
+            + (f" (extends {safe(hold.extends)})" if hold.extends else "")
+        )
+    for production in case.productions:
+        lines.append(
+            f"  produced {format_timestamp(production.produced_at)}: {production.records}"
+            f" records, merkle root {production.merkle_root}"
+            + (f" (override: {safe(production.override)})" if production.override else "")
+        )
+    lines.append("  events:")
+    lines += [
+        f"    {format_timestamp(e.at)}  {safe(e.actor)}  {e.action.value}"
+        f" -> {e.to_state.value}: {safe(e.reason)}"
+        for e in case.events
+    ]
+    return "\n".join(lines)
+
+
+# --- handlers ----------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace) -> int:
+    request = load_request(read_json(args.file))
+    with _service(args, create=True) as cases:
+        _print_case(cases.open(request, actor=_actor(args)), args)
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    with _service(args) as cases:
+        _print_case(cases.get(args.id), args, detail=True)
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace) -> int:
+    with _service(args) as cases:
+        found = cases.find(args.state)
+        if args.json:
+            _print_json([case.to_dict() for case in found])
+        for case in [] if args.json else found:
+            print(
+                f"{terminal_safe(case.id)}  {case.state.value}  {case.review.outcome.value}"
+                f"  opened {format_timestamp(case.opened_at)}"
+            )
+    return EXIT_OK
+
+
+def _due(args: argparse.Namespace) -> int:
+    before = _timestamp(args.before, "--before")
+    with _service(args) as cases:
+        deadlines = cases.due(before=before)
+    if args.json:
+        _print_json([deadline.to_dict() for deadline in deadlines])
+    for deadline in [] if args.json else deadlines:
+        print(
+            f"{format_timestamp(deadline.at)}  {terminal_safe(deadline.case_id)}  {deadline.kind}"
+        )
+    return EXIT_OK
+
+
+def _callback(args: argparse.Namespace) -> int:
+    with _service(args) as cases:
+        _print_case(cases.record_callback(args.id, args.result, actor=_actor(args)), args)
+    return EXIT_OK
+
+
+def _cure(args: argparse.Namespace) -> int:
+    request = load_request(read_json(args.file))
+    with _service(args) as cases:
+        _print_case(cases.cure(args.id, request, actor=_actor(args)), args)
+    return EXIT_OK
+
+
+def _renew(args: argparse.Namespace) -> int:
+    request = load_request(read_json(args.file)) if args.file else None
+    with _service(args) as cases:
+        _print_case(cases.renew(args.id, actor=_actor(args), request=request), args)
+    return EXIT_OK
+
+
+def _produce(args: argparse.Namespace) -> int:
+    with _service(args) as cases:
+        case = cases.get(args.id)
+        try:
+            source = SqliteStore(args.store, create=False, readonly=True)
+            sink = DirectorySink(args.out)
+        except StoreError as error:
+            raise CommandError(str(error), EXIT_INVALID) from None
+        with source:
+            case = cases.produce(case.id, source, sink, actor=_actor(args), override=args.override)
+    if args.json:
+        _print_json(case.to_dict())
+    else:
+        production = case.productions[-1]
+        print(
+            f"{terminal_safe(case.id)} {case.state.value}: {production.records} records into"
+            f" {args.out}, merkle root {production.merkle_root}"
+        )
+    return EXIT_OK
+
+
+def _close(args: argparse.Namespace) -> int:
+    with _service(args) as cases:
+        _print_case(cases.close(args.id, actor=_actor(args), reason=args.reason), args)
+    return EXIT_OK
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    with _service(args) as cases:
+        broken = cases.verify_audit()
+        head = cases.store.audit.head()
+    if broken is not None:
+        print(f"NOT intact: {args.db}: {broken}")
+        return EXIT_VERIFY_FAILED
+    if head is None:
+        print(f"intact: {args.db}: the audit log is empty")
+    else:
+        print(f"intact: {args.db}: {head.length} entries, head {head.digest}")
+    return EXIT_OK
+
+
+def _ledger(args: argparse.Namespace) -> int:
+    with _service(args) as cases:
+        entries = cases.ledger(args.account)
+    if args.json:
+        _print_json([entry.to_dict() for entry in entries])
+        return EXIT_OK
+    if not entries:
+        print(f"no disclosures of account {terminal_safe(args.account)}")
+    for entry in entries:
+        categories = ", ".join(f"{name} {count}" for name, count in entry.counts.items())
+        print(
+            f"{format_timestamp(entry.produced_at)}  {terminal_safe(entry.agency)}"
+            f" ({terminal_safe(entry.jurisdiction)}), {entry.process.value},"
+            f" case {terminal_safe(entry.case_id)}: {entry.records} records"
+            f" ({categories or 'none'}), merkle root {entry.merkle_root}"
+        )
+    return EXIT_OK
+
+
+# --- parsers -----------------------------------------------------------------------------
+
+def _common(parser: argparse.ArgumentParser, *, moves: bool = False) -> None:
+    parser.add_argument("--db", required=True, metavar="CASES.sqlite", help="the case database")
+    parser.add_argument("--json", action="store_true", help="print JSON for other programs")
+    if moves:
+        parser.add_argument(
+            "--now",
+            metavar="TIMESTAMP",
+            help="the time of this event (default: now, from the system clock)",
+        )
+        parser.add_argument("--actor", metavar="NAME", help="who acts (default: the login name)")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``case``, ``audit`` and ``ledger``."""
+    case = subparsers.add_parser(
+        "case",
+        help="follow requests as cases, from receipt to close",
+        description="Open, move and inspect cases in a SQLite case database.",
+    )
+    actions = case.add_subparsers(dest="case_command", metavar="ACTION", required=True)
+
+    parser = actions.add_parser("open", help="open a case for a request and review it")
+    parser.add_argument("file", metavar="REQUEST.json", help="the request document, or - for stdin")
+    _common(parser, moves=True)
+    add_policy_option(parser)
+    parser.set_defaults(handler=_open)
+
+    parser = actions.add_parser("show", help="show one case")
+    parser.add_argument("id", metavar="ID", help="the case id (the request's id)")
+    _common(parser)
+    parser.set_defaults(handler=_show)
+
+    parser = actions.add_parser("list", help="list cases")
+    parser.add_argument(
+        "--state", choices=[state.value for state in CaseState], help="only cases in this state"
+    )
+    _common(parser)
+    parser.set_defaults(handler=_list)
+
+    parser = actions.add_parser("due", help="list deadlines falling due before an instant")
+    parser.add_argument("--before", required=True, metavar="TIMESTAMP", help="the instant")
+    _common(parser)
+    parser.set_defaults(handler=_due)
+
+    parser = actions.add_parser("callback", help="record a callback result and review again")
+    parser.add_argument("id", metavar="ID", help="the case id")
+    parser.add_argument("result", choices=["confirmed", "failed"], help="the callback's result")
+    _common(parser, moves=True)
+    add_policy_option(parser)
+    parser.set_defaults(handler=_callback)
+
+    parser = actions.add_parser("cure", help="replace the request with a corrected document")
+    parser.add_argument("id", metavar="ID", help="the case id")
+    parser.add_argument("file", metavar="REQUEST.json", help="the corrected request (same id)")
+    _common(parser, moves=True)
+    add_policy_option(parser)
+    parser.set_defaults(handler=_cure)
+
+    parser = actions.add_parser("renew", help="renew the preservation a case holds")
+    parser.add_argument("id", metavar="ID", help="the case id")
+    parser.add_argument(
+        "file", nargs="?", metavar="REQUEST.json", help="the renewal document (same id), if any"
+    )
+    _common(parser, moves=True)
+    add_policy_option(parser)
+    parser.set_defaults(handler=_renew)
+
+    parser = actions.add_parser("produce", help="produce what a case's review releases")
+    parser.add_argument("id", metavar="ID", help="the case id")
+    parser.add_argument("--store", required=True, metavar="STORE.sqlite", help="the record store")
+    parser.add_argument("--out", required=True, metavar="DIR", help="the new production directory")
+    parser.add_argument(
+        "--override",
+        metavar="REASON",
+        help="produce before disclose_after, for this reason (audited)",
+    )
+    _common(parser, moves=True)
+    parser.set_defaults(handler=_produce)
+
+    parser = actions.add_parser("close", help="close a case")
+    parser.add_argument("id", metavar="ID", help="the case id")
+    parser.add_argument("--reason", default="closed", help="why (default: closed)")
+    _common(parser, moves=True)
+    parser.set_defaults(handler=_close)
+
+    audit = subparsers.add_parser(
+        "audit",
+        help="check the case audit log",
+        description="Check the hash-chained audit log of a case database.",
+    )
+    audit_actions = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    parser = audit_actions.add_parser(
+        "verify", help="verify the audit chain (exit 4 naming the first broken entry)"
+    )
+    parser.add_argument("--db", required=True, metavar="CASES.sqlite", help="the case database")
+    parser.set_defaults(handler=_audit_verify)
+
+    parser = subparsers.add_parser(
+        "ledger",
+        help="every disclosure of one account's data",
+        description="List every disclosure of one account's data recorded in a case database.",
+    )
+    parser.add_argument("account", metavar="ACCOUNT", help="the account id")
+    _common(parser)
+    parser.set_defaults(handler=_ledger)

@@ -1,0 +1,214 @@
+"""``dueprocess store import``, ``produce``, ``verify`` and ``demo``.
+
+The command line is the one place that reads the system clock: ``produce`` stamps a
+production with the current time unless ``--produced-at`` says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+from .._certificate import DEFAULT_CUSTODIAN
+from .._dates import format_timestamp, parse_timestamp
+from .._intake import load_request
+from .._production import check_producible, produce
+from .._records import Identity, InvalidRecords, read_identities, read_records
+from .._reviewer import review
+from ..adapters import DirectorySink, SqliteStore, verify_directory
+from ..exceptions import StoreError
+from ._common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_VERIFY_FAILED,
+    CommandError,
+    read_json,
+)
+from ._review_cmds import add_policy_option, policy_from, terminal_safe
+
+__all__ = ["register"]
+
+
+def _lines(path: str) -> Iterator[bytes]:
+    try:
+        with open(path, "rb") as handle:
+            yield from handle
+    except OSError as error:
+        raise CommandError(
+            f"{path}: cannot read: {error.strerror or error}", EXIT_INVALID
+        ) from None
+
+
+def _store_import(args: argparse.Namespace) -> int:
+    # Identities are checked first (they are few) and records streamed second, so a
+    # bad line in either file imports nothing, and both files' bad lines are named.
+    identities: list[Identity] = []
+    problems: list[str] = []
+    if args.identities is not None:
+        try:
+            identities = list(read_identities(_lines(args.identities), what=args.identities))
+        except InvalidRecords as error:
+            problems.append(str(error))
+    if problems:
+        try:
+            for _ in read_records(_lines(args.records), what=args.records):
+                pass
+        except InvalidRecords as error:
+            problems.append(str(error))
+        raise CommandError("\n".join(problems), EXIT_INVALID)
+    existed = Path(args.store).exists()
+    try:
+        with _open_store(args.store, create=True) as store:
+            records = store.import_records(_lines(args.records), what=args.records)
+            added = store.add_identities(identities)
+            held = store.counts()
+    except (InvalidRecords, CommandError):
+        if not existed:
+            # Do not leave an empty store behind a failed first import.
+            Path(args.store).unlink(missing_ok=True)
+        raise
+    print(
+        f"imported {records} new records and {added} new identities into {args.store}"
+        f" (it holds {held['accounts']} accounts, {held['identities']} identities,"
+        f" {held['records']} records)"
+    )
+    return EXIT_OK
+
+
+def _open_store(path: str, *, create: bool) -> SqliteStore:
+    # A store that is missing, or is not a dueprocess store, is bad input (exit 2).
+    try:
+        return SqliteStore(path, create=create, readonly=not create)
+    except StoreError as error:
+        raise CommandError(str(error), EXIT_INVALID) from None
+
+
+def _produced_at(text: str | None) -> dt.datetime:
+    if text is None:
+        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    try:
+        return parse_timestamp(text)
+    except ValueError as error:
+        raise CommandError(f"--produced-at: {error}", EXIT_INVALID) from None
+
+
+def _produce(args: argparse.Namespace) -> int:
+    produced_at = _produced_at(args.produced_at)
+    result = review(load_request(read_json(args.file)), policy_from(args))
+    # Refuse before the store is opened or the output directory touched.
+    check_producible(result)
+    try:
+        sink = DirectorySink(args.out)
+    except StoreError as error:
+        raise CommandError(str(error), EXIT_INVALID) from None
+    with _open_store(args.store, create=False) as store:
+        manifest = produce(result, store, sink, produced_at=produced_at, custodian=args.custodian)
+    counts = ", ".join(f"{category.value} {count}" for category, count in manifest.counts.items())
+    accounts = ", ".join(terminal_safe(account) for account in manifest.accounts) or "none found"
+    print(f"produced {terminal_safe(manifest.request_id)} into {args.out}")
+    print(f"  outcome: {result.outcome.value}")
+    print(f"  accounts: {accounts}")
+    print(f"  records: {manifest.records} ({counts})")
+    print(f"  merkle root: {manifest.merkle_root}")
+    print(f"  produced at: {format_timestamp(manifest.produced_at)}")
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    result = verify_directory(args.directory)
+    if result.ok:
+        manifest = result.manifest
+        assert manifest is not None
+        print(
+            f"intact: {args.directory} holds {manifest.records} records for"
+            f" {terminal_safe(manifest.request_id)}; merkle root {manifest.merkle_root}"
+        )
+        return EXIT_OK
+    count = len(result.mismatches)
+    print(f"NOT intact: {args.directory} has {count} mismatch{'es' if count != 1 else ''}:")
+    for mismatch in result.mismatches:
+        print(f"  {terminal_safe(str(mismatch))}")
+    return EXIT_VERIFY_FAILED
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from .._demo import run_demo
+
+    return run_demo(Path(args.out) if args.out else None, echo=print)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``store``, ``produce``, ``verify`` and ``demo``."""
+    store = subparsers.add_parser(
+        "store",
+        help="manage a SQLite record store",
+        description="Manage a SQLite record store.",
+    )
+    actions = store.add_subparsers(dest="store_command", metavar="ACTION", required=True)
+    parser = actions.add_parser(
+        "import",
+        help="load records (and identities) from JSON Lines",
+        description=(
+            "Load dueprocess.record/1 records, one JSON object a line, into a SQLite store"
+            " (created if missing). All or nothing: a bad line imports nothing, and every"
+            " bad line is named. Importing the same record twice keeps one copy."
+        ),
+    )
+    parser.add_argument("store", metavar="STORE.sqlite", help="the store")
+    parser.add_argument("records", metavar="RECORDS.jsonl", help="the records")
+    parser.add_argument(
+        "--identities",
+        metavar="IDS.jsonl",
+        help='identities, one {"account", "kind", "value"} object a line',
+    )
+    parser.set_defaults(handler=_store_import)
+
+    parser = subparsers.add_parser(
+        "produce",
+        help="review a request and write the production it allows",
+        description=(
+            "Review a request and, if the outcome releases data, write the production"
+            " (records.jsonl, letter.md, certificate.md, manifest.json) into a new directory."
+            " Exit 3 when the review releases nothing."
+        ),
+    )
+    parser.add_argument("file", metavar="REQUEST.json", help="the request document, or - for stdin")
+    parser.add_argument("--store", required=True, metavar="STORE.sqlite", help="the record store")
+    parser.add_argument("--out", required=True, metavar="DIR", help="the new production directory")
+    parser.add_argument(
+        "--produced-at",
+        metavar="TIMESTAMP",
+        help="when the production is made (default: now, from the system clock)",
+    )
+    parser.add_argument(
+        "--custodian",
+        default=DEFAULT_CUSTODIAN,
+        metavar="NAME",
+        help=f"who signs the certificate (default: {DEFAULT_CUSTODIAN})",
+    )
+    add_policy_option(parser)
+    parser.set_defaults(handler=_produce)
+
+    parser = subparsers.add_parser(
+        "verify",
+        help="check a production against its manifest",
+        description="Recompute every figure of a production's manifest. Exit 4 on any mismatch.",
+    )
+    parser.add_argument("directory", metavar="DIR", help="the production directory")
+    parser.set_defaults(handler=_verify)
+
+    parser = subparsers.add_parser(
+        "demo",
+        help="run the whole pipeline on synthetic data",
+        description=(
+            "Build a demo store of synthetic accounts, review the bundled example requests,"
+            " produce the motivating one (HSI-2017-0042), verify it and show that tampering"
+            " is caught."
+        ),
+    )
+    parser.add_argument(
+        "--out", metavar="DIR", help="where to put the demo's files (default: a new temp dir)"
+    )
+    parser.set_defaults(handler=_demo)

@@ -1,0 +1,105 @@
+"""``dueprocess report``: a transparency report from the case store."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from .._cases._lifecycle import CaseState
+from .._reports import ReportError, ReportPeriod, transparency_report
+from .._reports._protocols import ReportCase
+from ..adapters import SqliteCaseStore
+from ..exceptions import StoreError
+from ._common import EXIT_ERROR, EXIT_INVALID, EXIT_OK, CommandError
+
+__all__ = ["load_cases", "register"]
+
+FORMATS = ("google", "meta", "bands", "table")
+
+
+def load_cases(path: str) -> Sequence[ReportCase]:
+    """The closed cases in the SQLite case store at *path*, which must exist already.
+
+    Raises:
+        CommandError: no such file, or not a dueprocess case database (exit 2).
+    """
+    if not os.path.isfile(path):
+        raise CommandError(f"{path}: no such case store", EXIT_INVALID)
+    try:
+        store = SqliteCaseStore(path, create=False)
+    except StoreError as error:
+        raise CommandError(str(error), EXIT_INVALID) from None
+    with store:
+        return store.cases(CaseState.CLOSED)
+
+
+def _write(text: str, out: str | None) -> None:
+    if out is None or out == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        # newline="" keeps the layout's own line endings byte for byte.
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise CommandError(f"{out}: cannot write: {error.strerror or error}", EXIT_ERROR) from None
+
+
+def _report(args: argparse.Namespace) -> int:
+    try:
+        period = ReportPeriod.parse(args.period)
+    except ReportError as error:
+        raise CommandError(str(error), EXIT_INVALID) from None
+    if args.format == "meta" and len(period.halves()) > 1:
+        raise CommandError(
+            f"Meta's layout holds one half-year and {period} spans {len(period.halves())}:"
+            " give --period YYYY-H1 or YYYY-H2",
+            EXIT_INVALID,
+        )
+    if args.format == "bands" and args.bands_option is None:
+        raise CommandError(
+            "--format bands needs --bands-option 1, 2, 3 or 4 (50 U.S.C. 1874(a))", EXIT_INVALID
+        )
+    report = transparency_report(load_cases(args.db), period=period)
+    if args.format == "google":
+        text = report.to_google_csv()
+    elif args.format == "meta":
+        text = report.to_meta_csv()
+    elif args.format == "bands":
+        text = report.to_bands(args.bands_option).to_csv()
+    else:
+        text = report.to_text()
+    _write(text, args.out)
+    return EXIT_OK
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``report``."""
+    parser = subparsers.add_parser(
+        "report",
+        help="write a transparency report from the case store",
+        description=(
+            "Count the closed cases whose request was received in PERIOD, per country and"
+            " kind of legal process, and write Google's or Meta's CSV layout, the"
+            " national-security bands of 50 U.S.C. 1874(a), or a readable table."
+        ),
+    )
+    parser.add_argument("--db", required=True, metavar="CASES.sqlite", help="the case store")
+    parser.add_argument(
+        "--period",
+        required=True,
+        metavar="PERIOD",
+        help="2026-H1, 2026-H2, 2026 (both halves) or 2026-01-01..2026-03-31",
+    )
+    parser.add_argument("--format", choices=FORMATS, default="table", help="default: table")
+    parser.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    parser.add_argument(
+        "--bands-option",
+        type=int,
+        choices=(1, 2, 3, 4),
+        metavar="N",
+        help="for --format bands: the reporting option of 50 U.S.C. 1874(a), 1 to 4",
+    )
+    parser.set_defaults(handler=_report)

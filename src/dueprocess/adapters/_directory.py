@@ -1,0 +1,217 @@
+"""A production as a directory: the sink that writes one, and the helpers that read one.
+
+:class:`DirectorySink` writes every file into a hidden temporary folder beside the
+target (``.NAME.partial-…``) and renames it into place only on :meth:`~DirectorySink.commit`,
+after the files are flushed to disk. A production that fails, or a process that is
+killed, leaves at most that hidden folder, never a directory at the target path, so
+nothing that looks like a complete production can exist unless one was completed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+import attrs
+
+from .._manifest import FILE_MANIFEST, FILE_RECORDS, Manifest, is_plain_file_name
+from .._review import Review
+from .._verify import Mismatch, VerificationResult, verify
+from ..exceptions import IntegrityError, StoreError
+
+__all__ = ["DirectorySink", "read_manifest", "read_record_lines", "verify_directory"]
+
+_READ = 1 << 20
+
+
+class DirectorySink:
+    """Writes a production into the directory *path*, atomically.
+
+    Args:
+        path: the production's directory. It must not exist yet, or be empty (a
+            ``--out`` folder made in advance); with ``replace=True`` an existing
+            production there is replaced, only once the new one is complete.
+        durable: flush every file and the directories to disk before and after the
+            rename (``fsync``), so a committed production survives a power cut.
+
+    Raises:
+        StoreError: *path* exists and holds something (without ``replace``), or the
+            file system fails.
+    """
+
+    def __init__(
+        self, path: str | os.PathLike[str], *, replace: bool = False, durable: bool = True
+    ) -> None:
+        self.path = Path(path)
+        self.replace = replace
+        self.durable = durable
+        self._partial: Path | None = None
+        self._names: list[str] = []
+        self._finished = False
+        self._check_target()
+
+    def __repr__(self) -> str:
+        return f"DirectorySink({str(self.path)!r})"
+
+    def _check_target(self) -> None:
+        if self.replace or not self.path.exists():
+            return
+        if not self.path.is_dir() or any(self.path.iterdir()):
+            raise StoreError(
+                f"{self.path} already exists and is not empty: choose another directory"
+            )
+
+    def _folder(self) -> Path:
+        if self._finished:
+            raise StoreError(f"the production for {self.path} is already finished")
+        if self._partial is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._partial = Path(
+                    tempfile.mkdtemp(prefix=f".{self.path.name}.partial-", dir=self.path.parent)
+                )
+            except OSError as error:
+                raise StoreError(f"cannot write beside {self.path}: {error}") from None
+        return self._partial
+
+    def write(self, name: str, chunks: Iterable[bytes]) -> None:
+        """Write *chunks* as the file *name* (a plain name, no directories)."""
+        if not is_plain_file_name(name):
+            raise StoreError(f"{name!r} is not a plain file name")
+        if name in self._names:
+            raise StoreError(f"{name} was already written")
+        folder = self._folder()
+        try:
+            with open(folder / name, "xb") as handle:
+                for chunk in chunks:
+                    handle.write(chunk)
+                if self.durable:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+        except OSError as error:
+            raise StoreError(f"cannot write {name} for {self.path}: {error}") from None
+        self._names.append(name)
+
+    def commit(self) -> None:
+        """Rename the finished production into place."""
+        folder = self._folder()
+        try:
+            self._check_target()
+            if self.durable:
+                _fsync_directory(folder)
+            old: Path | None = None
+            if self.path.exists():
+                if self.path.is_dir() and not any(self.path.iterdir()):
+                    self.path.rmdir()
+                else:
+                    old = self.path.with_name(f".{self.path.name}.replaced-{folder.name}")
+                    self.path.rename(old)
+            folder.rename(self.path)
+            if old is not None and old.is_dir():
+                shutil.rmtree(old)
+            elif old is not None:
+                old.unlink()
+            if self.durable:
+                _fsync_directory(self.path.parent)
+        except OSError as error:
+            raise StoreError(f"cannot move the production into {self.path}: {error}") from None
+        self._partial = None
+        self._finished = True
+
+    def abort(self) -> None:
+        """Remove everything written; the target path is left as it was."""
+        if self._partial is not None:
+            shutil.rmtree(self._partial, ignore_errors=True)
+            self._partial = None
+        self._finished = True
+
+
+def _fsync_directory(path: Path) -> None:
+    # Directories cannot be opened for fsync on every platform (Windows): best effort.
+    with contextlib.suppress(OSError):
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _file_chunks(path: Path) -> Iterator[bytes]:
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_READ):
+            yield chunk
+
+
+@attrs.frozen
+class _Listing:
+    files: Mapping[str, Path]
+    strays: tuple[Mismatch, ...]
+
+
+def _listing(directory: Path) -> _Listing:
+    files: dict[str, Path] = {}
+    strays: list[Mismatch] = []
+    for entry in sorted(directory.iterdir()):
+        if entry.name == FILE_MANIFEST:
+            continue
+        if entry.is_file() and not entry.is_symlink():
+            files[entry.name] = entry
+        else:
+            strays.append(Mismatch(entry.name, "is not a regular file of a production"))
+    return _Listing(files, tuple(strays))
+
+
+def verify_directory(
+    path: str | os.PathLike[str], *, review: Review | None = None
+) -> VerificationResult:
+    """Verify the production in directory *path* (see :func:`dueprocess.verify`).
+
+    Files are streamed, never read whole. A missing or unreadable directory or
+    manifest is reported as a mismatch, not raised.
+    """
+    directory = Path(path)
+    if not directory.is_dir():
+        return VerificationResult((Mismatch(str(directory), "is not a directory"),), None)
+    try:
+        manifest = (directory / FILE_MANIFEST).read_bytes()
+    except OSError as error:
+        reason = "is missing" if isinstance(error, FileNotFoundError) else f"unreadable: {error}"
+        return VerificationResult((Mismatch(FILE_MANIFEST, reason),), None)
+    try:
+        listing = _listing(directory)
+        result = verify(
+            manifest,
+            {name: _file_chunks(file) for name, file in listing.files.items()},
+            review=review,
+        )
+    except OSError as error:
+        return VerificationResult((Mismatch(str(directory), f"unreadable: {error}"),), None)
+    return attrs.evolve(result, mismatches=listing.strays + result.mismatches)
+
+
+def read_manifest(path: str | os.PathLike[str]) -> Manifest:
+    """Read the manifest of the production in directory *path*.
+
+    Raises:
+        IntegrityError: it is missing or not a ``dueprocess.manifest/1`` document.
+    """
+    try:
+        data = (Path(path) / FILE_MANIFEST).read_bytes()
+    except OSError as error:
+        raise IntegrityError(f"{path}: cannot read {FILE_MANIFEST}: {error}") from None
+    return Manifest.from_json(data)
+
+
+def read_record_lines(path: str | os.PathLike[str]) -> Iterator[bytes]:
+    """Stream the records of the production in directory *path*: each line's bytes,
+    without the newline, for :meth:`Manifest.inclusion_proof`."""
+    try:
+        with open(Path(path) / FILE_RECORDS, "rb") as handle:
+            for line in handle:
+                yield line[:-1] if line.endswith(b"\n") else line
+    except OSError as error:
+        raise IntegrityError(f"{path}: cannot read {FILE_RECORDS}: {error}") from None

@@ -1,0 +1,250 @@
+"""A mapping bound to the real table: its columns checked, its queries built.
+
+:class:`~dueprocess.adapters.RecordTableMapping` names columns; here they are looked
+up in the database (SQLAlchemy reflection) the first time the store reads, so a typo or
+an instant column that is not a timestamp fails with a message naming the table and
+the column, before any record is produced.
+
+Values are converted on the way in and out:
+
+* an account column of an integer type is compared with the account id as a number
+  (and only an id written as that number, ``"100"`` but not ``"0100"``, matches);
+* bounds on a timestamp column without a time zone are given in UTC without one, so
+  the engine compares like with like whatever its session time zone;
+* a field read from a column becomes JSON: numbers, text, booleans and null as they
+  are, timestamps as ``…Z`` text in UTC, dates as ``YYYY-MM-DD``, decimals as an
+  integer when whole and as exact text otherwise, anything else (an IP address, a UUID)
+  as its text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+
+from .._dates import format_timestamp
+from .._enums import Category, TargetKind
+from .._records import Record
+from ..exceptions import StoreError
+from ._sql_mapping import IdentityTableMapping, RecordTableMapping
+
+__all__ = [
+    "BoundIdentityTable",
+    "BoundRecordTable",
+    "bind_identity_table",
+    "bind_record_table",
+    "instant",
+    "json_value",
+]
+
+_UTC = dt.timezone.utc
+
+
+def instant(value: object) -> dt.datetime:
+    """A value read from a timestamp column as an aware UTC datetime (naive is UTC)."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            return value.replace(tzinfo=_UTC)
+        return value.astimezone(_UTC)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(0), tzinfo=_UTC)
+    raise StoreError(f"expected a timestamp, the database returned {value!r}")
+
+
+def bound(moment: dt.datetime, *, naive: bool) -> dt.datetime:
+    """*moment* in UTC, without its time zone when the column has none."""
+    utc = moment.astimezone(_UTC)
+    return utc.replace(tzinfo=None) if naive else utc
+
+
+def json_value(value: object) -> Any:
+    """A column's value as a JSON value (see the module's rules)."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, dt.datetime):
+        return format_timestamp(instant(value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        # Exact: a whole amount is a number, a fraction keeps every digit as text.
+        return int(value) if value == value.to_integral_value() else str(value)
+    if isinstance(value, Mapping):
+        return {str(key): json_value(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_value(item) for item in value]
+    return str(value)
+
+
+def _is_integer(column: sa.ColumnElement[Any]) -> bool:
+    try:
+        return column.type.python_type is int
+    except NotImplementedError:
+        return False
+
+
+def _naive(column: sa.ColumnElement[Any], dialect: sa.Dialect) -> bool:
+    # SQLite keeps timestamps as text without an offset, whatever the column says.
+    return dialect.name == "sqlite" or not getattr(column.type, "timezone", False)
+
+
+def account_value(account: str, *, integer: bool) -> str | int | None:
+    """The account id as the column compares it; ``None`` if it cannot be in the column."""
+    if not integer:
+        return account
+    try:
+        number = int(account)
+    except ValueError:
+        return None
+    return number if str(number) == account else None
+
+
+def _reflect(
+    connection: sa.Connection, name: str, schema: str | None, columns: Sequence[str], what: str
+) -> sa.Table:
+    try:
+        table = sa.Table(name, sa.MetaData(), schema=schema, autoload_with=connection)
+    except sa.exc.NoSuchTableError:
+        where = f"{schema}.{name}" if schema else name
+        raise StoreError(f"the {what} names table {where!r}, which does not exist") from None
+    missing = [column for column in columns if column not in table.c]
+    if missing:
+        have = ", ".join(table.c.keys())
+        raise StoreError(
+            f"the {what} names column{'s' if len(missing) > 1 else ''}"
+            f" {', '.join(repr(m) for m in missing)}, which table {table.fullname!r} lacks"
+            f" (it has: {have})"
+        )
+    return table
+
+
+@attrs.frozen
+class BoundRecordTable:
+    """A :class:`RecordTableMapping` with the real table's columns."""
+
+    mapping: RecordTableMapping
+    table: sa.Table
+    naive_at: bool
+    integer_account: bool
+
+    def select(
+        self,
+        account: str,
+        category: Category,
+        start: dt.datetime | None,
+        end: dt.datetime | None,
+    ) -> sa.Select[Any] | None:
+        """The query for one account's records of one category, or ``None`` if none can match."""
+        mapping = self.mapping
+        if not mapping.holds(category):
+            return None
+        value = account_value(account, integer=self.integer_account)
+        if value is None:
+            return None
+        columns = self.table.c
+        at = columns[mapping.at]
+        if isinstance(mapping.fields, str):
+            wanted = [at, columns[mapping.fields]]
+        else:
+            wanted = [at, *(columns[column] for _, column in mapping.fields)]
+        query = sa.select(*wanted).where(columns[mapping.account] == value)
+        if mapping.fixed_category is None:
+            query = query.where(columns[str(mapping.category)] == category.value)
+        if start is not None:
+            query = query.where(at >= bound(start, naive=self.naive_at))
+        if end is not None:
+            query = query.where(at <= bound(end, naive=self.naive_at))
+        return query.order_by(at)
+
+    def record(self, row: Sequence[Any], account: str, category: Category) -> Record:
+        """The record a row of :meth:`select` holds."""
+        fields = self.mapping.fields
+        if isinstance(fields, str):
+            document = row[1]
+            if isinstance(document, (str, bytes)):
+                document = json.loads(document)
+            elif document is None:
+                document = {}
+            if not isinstance(document, dict):
+                raise StoreError(
+                    f"column {fields!r} of {self.table.fullname!r} holds"
+                    f" {type(document).__name__}, not a JSON object of fields"
+                )
+            values = document
+        else:
+            values = {
+                name: json_value(value) for (name, _), value in zip(fields, row[1:], strict=True)
+            }
+        return Record(account, category, instant(row[0]), values)
+
+    def exists(self, account: str) -> sa.Select[Any] | None:
+        """A query with a row if the account has any record here."""
+        value = account_value(account, integer=self.integer_account)
+        if value is None:
+            return None
+        column = self.table.c[self.mapping.account]
+        return sa.select(sa.literal(1)).where(column == value).limit(1)
+
+
+def bind_record_table(mapping: RecordTableMapping, connection: sa.Connection) -> BoundRecordTable:
+    """Look the mapping's table up and check it; :class:`StoreError` names what is wrong."""
+    what = f"record mapping of {mapping.qualified_name!r}"
+    table = _reflect(connection, mapping.table, mapping.schema, mapping.columns(), what)
+    at = table.c[mapping.at]
+    if not isinstance(at.type, (sa.DateTime, sa.Date)):
+        raise StoreError(
+            f"column {mapping.at!r} of {table.fullname!r} is {at.type}, not a timestamp:"
+            " map a view that converts it"
+        )
+    return BoundRecordTable(
+        mapping=mapping,
+        table=table,
+        naive_at=_naive(at, connection.dialect),
+        integer_account=_is_integer(table.c[mapping.account]),
+    )
+
+
+@attrs.frozen
+class BoundIdentityTable:
+    """An :class:`IdentityTableMapping` with the real table's columns."""
+
+    mapping: IdentityTableMapping
+    table: sa.Table
+    integer_account: bool
+
+    def select(self, kind: TargetKind, key: str) -> sa.Select[Any] | None:
+        """The accounts with identifier *key* of *kind*, or ``None`` if none can match."""
+        mapping = self.mapping
+        if not mapping.holds(kind):
+            return None
+        columns = self.table.c
+        query = sa.select(columns[mapping.account]).where(columns[mapping.value] == key)
+        if mapping.fixed_kind is None:
+            query = query.where(columns[str(mapping.kind)] == kind.value)
+        return query.distinct()
+
+    def exists(self, account: str) -> sa.Select[Any] | None:
+        """A query with a row if the account has any identifier here."""
+        value = account_value(account, integer=self.integer_account)
+        if value is None:
+            return None
+        column = self.table.c[self.mapping.account]
+        return sa.select(sa.literal(1)).where(column == value).limit(1)
+
+
+def bind_identity_table(
+    mapping: IdentityTableMapping, connection: sa.Connection
+) -> BoundIdentityTable:
+    """Look the mapping's table up and check it; :class:`StoreError` names what is wrong."""
+    what = f"identity mapping of {mapping.qualified_name!r}"
+    table = _reflect(connection, mapping.table, mapping.schema, mapping.columns(), what)
+    return BoundIdentityTable(
+        mapping=mapping,
+        table=table,
+        integer_account=_is_integer(table.c[mapping.account]),
+    )

@@ -1,0 +1,121 @@
+"""Opening a store from what a user types: a SQLite path or a SQLAlchemy URL.
+
+Every ``--store`` and ``--db`` of the command line goes through :func:`open_record_store`
+or :func:`open_case_store`, so each accepts ``cases.sqlite`` as well as
+``postgresql+psycopg://user@db.internal/dueprocess``. Anything with ``://`` is a URL
+and opens a :class:`~dueprocess.adapters.SqlStore`; anything else is a file path and
+opens the embedded SQLite store, which needs nothing beyond the standard library.
+
+This module imports no SQLAlchemy: a path never needs the ``sql`` extra, and a URL
+without it fails with :class:`SqlExtraMissing`, which names the extra to install.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import TYPE_CHECKING, Any
+
+from ..exceptions import StoreError
+
+if TYPE_CHECKING:
+    from ._sql import SqlStore
+    from ._sqlite_cases import SqliteCaseStore
+    from ._sqlite_store import SqliteStore
+
+__all__ = ["SqlExtraMissing", "is_url", "open_case_store", "open_record_store"]
+
+SQL_EXTRA_HINT = "install the sql extra: pip install 'dueprocess[sql]'"
+
+
+class SqlExtraMissing(StoreError, ImportError):
+    """A SQLAlchemy URL was given but SQLAlchemy (the ``sql`` extra) is not installed.
+
+    It is both a :class:`~dueprocess.exceptions.StoreError`, so the command line reports
+    it as one clear message, and an :class:`ImportError`, which is what it is.
+    """
+
+
+def is_url(spec: str | os.PathLike[str]) -> bool:
+    """Whether *spec* is a SQLAlchemy URL (it has ``://``) rather than a file path.
+
+    >>> is_url("postgresql+psycopg://db.internal/dueprocess"), is_url("store.sqlite")
+    (True, False)
+    """
+    return isinstance(spec, str) and "://" in spec
+
+
+def require_sqlalchemy() -> Any:
+    """Import and return :mod:`sqlalchemy`, or raise :class:`SqlExtraMissing`."""
+    try:
+        return importlib.import_module("sqlalchemy")
+    except ImportError as error:
+        raise SqlExtraMissing(
+            f"SQL stores need SQLAlchemy, which is not installed: {SQL_EXTRA_HINT}",
+            name="sqlalchemy",
+        ) from error
+
+
+def open_record_store(
+    spec: str | os.PathLike[str], *, create: bool = True, readonly: bool = False
+) -> SqliteStore | SqlStore:
+    """The record store *spec* names: a SQLite file, or a database at a SQLAlchemy URL.
+
+    Args:
+        spec: a file path (the embedded :class:`~dueprocess.adapters.SqliteStore`) or a
+            URL such as ``postgresql+psycopg://user@host/db`` or ``sqlite:///x.db``
+            (:class:`~dueprocess.adapters.SqlStore` over dueprocess's own tables).
+        create: create the store's tables if they are missing.
+        readonly: open for reading only (to produce); implies ``create=False``.
+
+    Both results are record sources and context managers; close them when done.
+
+    Raises:
+        StoreError: the store cannot be opened, or is not a dueprocess store.
+        SqlExtraMissing: *spec* is a URL and SQLAlchemy is not installed.
+
+    >>> with open_record_store(":memory:") as store:
+    ...     store.counts()
+    {'accounts': 0, 'identities': 0, 'records': 0}
+    """
+    if is_url(spec):
+        return _sql_store(str(spec), create=create, readonly=readonly)
+    from ._sqlite_store import SqliteStore
+
+    return SqliteStore(spec, create=create, readonly=readonly)
+
+
+def open_case_store(
+    spec: str | os.PathLike[str], *, create: bool = True
+) -> SqliteCaseStore | SqlStore:
+    """The case and audit store *spec* names: a SQLite file, or a SQLAlchemy URL.
+
+    Args:
+        spec: a file path (the embedded SQLite case store) or a SQLAlchemy URL
+            (:class:`~dueprocess.adapters.SqlStore`, whose case and audit tables share
+            the database with its record tables).
+        create: create the store's tables if they are missing.
+
+    Both results are :class:`~dueprocess.typing.CaseStore` objects and context
+    managers; close them when done.
+
+    Raises:
+        StoreError: the store cannot be opened, or is not a dueprocess store.
+        SqlExtraMissing: *spec* is a URL and SQLAlchemy is not installed.
+
+    >>> with open_case_store(":memory:") as store:
+    ...     store.cases(), store.audit.head()
+    ([], None)
+    """
+    if is_url(spec):
+        return _sql_store(str(spec), create=create, readonly=False)
+    from ._sqlite_cases import SqliteCaseStore
+
+    return SqliteCaseStore(spec, create=create)
+
+
+def _sql_store(url: str, *, create: bool, readonly: bool) -> SqlStore:
+    require_sqlalchemy()
+    from ._sql import SqlStore
+
+    return SqlStore(url, create=create, readonly=readonly)

@@ -1,0 +1,173 @@
+"""The rule reference in the docs is generated from the rule tables and misses nothing."""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import attrs
+import pytest
+
+from dueprocess import DEFAULT_POLICY, Category, ProcessKind
+from dueprocess._rules import tables as T
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+EXT = DOCS / "_ext"
+
+
+def _load_extension() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("rule_reference", EXT / "rule_reference.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+rule_reference = _load_extension()
+
+
+def _plain(markdown: str) -> str:
+    """The Markdown's text with backslash escapes undone and white space made single."""
+    return " ".join(re.sub(r"\\(.)", r"\1", markdown).split())
+
+
+def _every_citation() -> set[str]:
+    citations = {rule.citation for rule in T.FINDINGS.values()}
+    citations |= {
+        cell.citation for column in T.PROCESS_CATEGORIES.values() for cell in column.values()
+    }
+    citations |= {term.citation for term in T.PRESERVATION_TERMS.values()}
+    citations |= set(T.EU_COMPETENT_CITATION.values())
+    citations.add(T.EMERGENCY_CITATION)
+    citations |= {statute for statute, _ in T.AUTHORITY_SCOPES}
+    return citations
+
+
+def _every_value() -> set[str]:
+    """Every code, kind, domain, country and name the tables hold."""
+    values = set(T.FINDINGS)
+    values |= {rule.effect.value for rule in T.FINDINGS.values()}
+    values |= {kind.value for kind in ProcessKind}
+    values |= {category.value for category in Category}
+    values |= set(T.GOVERNMENT_DOMAINS) | set(T.FREE_MAIL_DOMAINS) | set(T.EU_MEMBER_STATES)
+    values |= set(T.REQUIRED_NAMES) | set(T.REQUIRED_NAMES.values())
+    values |= set(T.PROCESS_NAMES.values()) | set(T.CATEGORY_NAMES.values())
+    values |= {cell.required for col in T.PROCESS_CATEGORIES.values() for cell in col.values()} - {
+        None
+    }
+    values |= {field.name for field in attrs.fields(type(DEFAULT_POLICY))}
+    return values
+
+
+def _whole_reference() -> str:
+    return _plain(rule_reference.render_document((DOCS / "rules.md").read_text("utf-8")))
+
+
+def test_rules_page_contains_every_finding_code_with_its_effect_and_citation() -> None:
+    findings = _plain(rule_reference.render("findings"))
+    for code, rule in T.FINDINGS.items():
+        row = f"| `{code}` | `{rule.effect.value}` | {rule.citation} |"
+        assert row in findings, code
+
+
+def test_rules_page_contains_every_citation_of_the_tables() -> None:
+    reference = _whole_reference()
+    missing = sorted(citation for citation in _every_citation() if citation not in reference)
+    assert missing == []
+
+
+def test_rules_page_contains_every_code_kind_domain_and_policy_field() -> None:
+    reference = _whole_reference()
+    missing = sorted(value for value in _every_value() if value not in reference)
+    assert missing == []
+
+
+def test_rules_page_lists_every_cell_of_the_process_table() -> None:
+    cells = _plain(rule_reference.render("process-categories"))
+    for kind, column in T.PROCESS_CATEGORIES.items():
+        for category, cell in column.items():
+            row = f"| `{kind.value}` | `{category.value}` | `{cell.decision.value}` |"
+            assert row in cells, (kind, category)
+
+
+def test_the_pages_use_every_generated_section_and_no_unknown_one() -> None:
+    used: set[str] = set()
+    for page in sorted(DOCS.glob("*.md")):
+        source = page.read_text("utf-8")
+        used |= {match.group("name") for match in rule_reference.MARKER.finditer(source)}
+        assert rule_reference.MARKER.search(rule_reference.render_document(source)) is None
+    assert used == set(rule_reference.SECTIONS)
+
+
+def test_the_concepts_page_shows_every_transition_of_the_case_lifecycle() -> None:
+    from dueprocess._cases import TRANSITIONS
+
+    source = (DOCS / "concepts.md").read_text("utf-8")
+    transitions = _plain(rule_reference.render_document(source))
+    for (state, action), targets in TRANSITIONS.items():
+        start = f"`{state.value}`" if state is not None else "(no case yet)"
+        row = f"| {start} | `{action.value}` |"
+        assert row in transitions, (state, action)
+        line = transitions[transitions.index(row) :].split(" |", 3)[2]
+        assert {target.value for target in targets} <= set(re.findall(r"`([a-z_]+)`", line))
+
+
+def test_an_unknown_section_marker_fails_the_build() -> None:
+    with pytest.raises(ValueError, match="unknown rule-reference section 'nonsense'"):
+        rule_reference.render_document("# Rules\n\n% rule-reference: nonsense\n")
+
+
+def test_table_cells_escape_markdown_so_a_pipe_cannot_split_a_row() -> None:
+    row = rule_reference.table(["a", "b"], [[rule_reference.text("x | *y* _z_"), "ok"]])
+    assert row.splitlines()[-1] == r"| x \| \*y\* \_z\_ | ok |"
+
+
+def test_substitutions_quote_the_default_policy() -> None:
+    numbers = rule_reference.substitutions()
+    assert numbers["notice_hold_days"] == str(DEFAULT_POLICY.notice_hold_days)
+    assert numbers["max_period_days"] == str(DEFAULT_POLICY.max_period_days)
+    assert numbers["finding_count"] == str(len(T.FINDINGS))
+    assert numbers["indefinite_gag_days"] == str(T.INDEFINITE_GAG_DAYS)
+
+
+def test_the_built_rules_page_shows_every_code_and_citation(tmp_path: Path) -> None:
+    """Build the page with Sphinx and MyST and read the HTML, as a reader would."""
+    pytest.importorskip("myst_parser")
+    application = pytest.importorskip("sphinx.application")
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "rules.md").write_text((DOCS / "rules.md").read_text("utf-8"), "utf-8")
+    (source / "conf.py").write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(EXT)!r})\n"
+        "extensions = ['myst_parser', 'rule_reference']\n"
+        "myst_enable_extensions = ['colon_fence', 'deflist', 'substitution']\n"
+        "myst_heading_anchors = 3\n"
+        "root_doc = 'rules'\n",
+        "utf-8",
+    )
+    sys.modules.pop("rule_reference", None)
+    app = application.Sphinx(
+        str(source),
+        str(source),
+        str(tmp_path / "html"),
+        str(tmp_path / "doctrees"),
+        "html",
+        status=None,
+        warning=None,
+        freshenv=True,
+    )
+    app.build(force_all=True)
+    page = (tmp_path / "html" / "rules.html").read_text("utf-8")
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    # Sphinx's smart quotes print an apostrophe as a typographic one.
+    text = re.sub(r" ([,)])", r"\1", text).replace("\u2019", "'")
+    missing = sorted(value for value in _every_citation() | set(T.FINDINGS) if value not in text)
+    assert missing == []
+    assert "{{" not in text
+    assert "rule-reference:" not in text

@@ -1,4 +1,4 @@
-"""Shared helpers for the case-layer tests (test_cases_*, test_audit*, test_ledger, test_cli_cases)."""
+"""Helpers shared by the case-layer tests (cases, audit, ledger and their CLI)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from _support import CASES, make_request
 
 import dueprocess
+from _support import CASES, make_request
 from dueprocess import Category, LegalRequest, Record, Review, load_request
 from dueprocess.testing import ManualClock, MemoryCaseStore, RecordingNotifier
 from dueprocess.typing import RecordSource, Sink
@@ -81,9 +81,7 @@ class Harness:
     notifier: RecordingNotifier
 
 
-def harness(
-    store: Any = None, *, now: dt.datetime | None = None, producer: Any = None
-) -> Harness:
+def harness(store: Any = None, *, now: dt.datetime | None = None, producer: Any = None) -> Harness:
     clock = ManualClock(now or utc(2023, 5, 10, 17))
     store = store if store is not None else MemoryCaseStore()
     notifier = RecordingNotifier()

@@ -179,16 +179,21 @@ def records(draw: st.DrawFn) -> Record:
 def reviews(draw: st.DrawFn) -> Review:
     """Random releasing reviews: targets, decisions (some limited), period or none."""
     first = ("account_id", draw(st.sampled_from(ACCOUNTS)))
-    targets = [first] + draw(
-        st.lists(
-            st.one_of(
-                st.tuples(st.just("account_id"), st.sampled_from([*ACCOUNTS, "999999"])),
-                st.tuples(st.just("email"), st.sampled_from(["a@example.com", "B@example.com"])),
-                st.tuples(st.sampled_from(["name", "query"]), st.just("someone")),
-            ),
-            max_size=3,
-        )
-    )
+    targets = [
+        first,
+        *draw(
+            st.lists(
+                st.one_of(
+                    st.tuples(st.just("account_id"), st.sampled_from([*ACCOUNTS, "999999"])),
+                    st.tuples(
+                        st.just("email"), st.sampled_from(["a@example.com", "B@example.com"])
+                    ),
+                    st.tuples(st.sampled_from(["name", "query"]), st.just("someone")),
+                ),
+                max_size=3,
+            )
+        ),
+    ]
     chosen = draw(st.lists(st.sampled_from(list(Category)), unique=True, min_size=1))
     decisions: dict[str, str | tuple[str, ...]] = {}
     for category in chosen:

@@ -6,10 +6,10 @@ import datetime as dt
 
 import attrs
 import pytest
-from _cases_support import FakeProducer, harness, shared_request, utc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from _cases_support import FakeProducer, harness, shared_request, utc
 from dueprocess import (
     CaseAction,
     CaseState,

@@ -7,9 +7,9 @@ import json
 
 import attrs
 import pytest
-from _cases_support import FakeProducer, harness, request, session_records, shared_request, utc
 
 import dueprocess
+from _cases_support import FakeProducer, harness, request, session_records, shared_request, utc
 from dueprocess import (
     Callback,
     Case,
@@ -233,7 +233,9 @@ def test_a_renewal_is_completed_from_the_stored_hold_whatever_it_states() -> Non
     rig = harness(now=utc(2024, 2, 1, 11))
     rig.cases.open(_preservation(), actor="intake")
     claims = {"extends": "PRES-2024-0050", "prior_extensions": 7, "prior_expires_on": "2030-01-01"}
-    renewal = _preservation(id="PRES-2024-0050-R1", received_at="2024-04-25T10:00:00Z", preservation=claims)
+    renewal = _preservation(
+        id="PRES-2024-0050-R1", received_at="2024-04-25T10:00:00Z", preservation=claims
+    )
     rig.clock.set(utc(2024, 4, 25, 11))
     case = rig.cases.open(renewal, actor="intake")
     assert case.state is CaseState.PRESERVED
@@ -448,7 +450,8 @@ def test_an_emergency_notice_falls_due_once_the_disclosure_is_made() -> None:
     req = shared_request("06")
     rig = harness(now=req.received_at, producer=FakeProducer())
     case = rig.cases.open(req, actor="intake")
-    assert case.notice is not None and case.notice.due_at is None
+    assert case.notice is not None
+    assert case.notice.due_at is None
     assert rig.cases.due(before=utc(2030, 1, 1)) == ()
     with pytest.raises(InvalidTransition, match="until the emergency disclosure is made"):
         rig.cases.notify(case.id, actor="scheduler")
@@ -618,8 +621,16 @@ def test_records_split_across_chunks_are_counted_once_each() -> None:
             sink.write("records.jsonl", (data[i : i + 7] for i in range(0, len(data), 7)))
             sink.write("records.jsonl.tail", [b"x"])
             sink.commit()
-            return type("M", (), {"accounts": ("1", "2", "3"), "counts": {"content": 3},
-                                  "records": 3, "merkle_root": "00"})()
+            return type(
+                "M",
+                (),
+                {
+                    "accounts": ("1", "2", "3"),
+                    "counts": {"content": 3},
+                    "records": 3,
+                    "merkle_root": "00",
+                },
+            )()
 
     rig = harness(now=utc(2023, 6, 1), producer=Chunked())
     case = rig.cases.open(request(), actor="intake")

@@ -10,8 +10,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from _cases_support import harness, request
 
+from _cases_support import harness, request
 from dueprocess import CaseState, IntegrityError, StoreError, verify_chain
 from dueprocess.adapters import SqliteAuditLog, SqliteCaseStore, SqliteStore
 
@@ -83,8 +83,10 @@ def test_cases_can_share_a_file_with_the_record_store(tmp_path: Path) -> None:
     path = tmp_path / "both.sqlite"
     with SqliteStore(path) as records:
         records.import_records(
-            ['{"account": "1", "category": "subscriber", "at": "2020-01-01T00:00:00Z",'
-             ' "fields": {}}']
+            [
+                '{"account": "1", "category": "subscriber", "at": "2020-01-01T00:00:00Z",'
+                ' "fields": {}}'
+            ]
         )
     with SqliteCaseStore(path) as store:
         harness(store).cases.open(request(), actor="intake")
@@ -111,7 +113,7 @@ def test_an_unreadable_case_document_is_a_store_error(tmp_path: Path) -> None:
     with SqliteCaseStore(path) as store:
         case = harness(store).cases.open(request(), actor="intake")
     raw = _raw(path)
-    raw.execute("UPDATE cases SET document = '{\"format\": \"x\"}'")
+    raw.execute('UPDATE cases SET document = \'{"format": "x"}\'')
     raw.close()
     with SqliteCaseStore(path) as store, pytest.raises(StoreError, match="cannot be read"):
         store.get(case.id)
@@ -222,7 +224,7 @@ def test_two_processes_racing_on_one_case_give_one_success_and_one_conflict(
         for name in ("callback", "close")
     ]
     outputs = {}
-    for name, racer in zip(("callback", "close"), racers):
+    for name, racer in zip(("callback", "close"), racers, strict=True):
         out, err = racer.communicate(timeout=120)
         assert racer.returncode == 0, err
         outputs[name] = out.strip()

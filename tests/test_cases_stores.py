@@ -10,9 +10,9 @@ from typing import Any
 
 import attrs
 import pytest
-from _cases_support import harness, request, shared_request, utc
 
 import dueprocess
+from _cases_support import harness, request, shared_request, utc
 from dueprocess import (
     Case,
     CaseNotFound,
@@ -197,8 +197,13 @@ def test_a_store_failing_while_opening_leaves_no_case_and_no_entry(
 def test_a_case_event_that_cannot_be_encoded_writes_nothing(store: Any) -> None:
     case = _opened(store)
     bad = dueprocess.CaseEvent(
-        utc(2023, 5, 11), "x", case.state, CaseState.CLOSED, "r",
-        dueprocess.CaseAction.CLOSE, {"figure": float("nan")},  # type: ignore[dict-item]
+        utc(2023, 5, 11),
+        "x",
+        case.state,
+        CaseState.CLOSED,
+        "r",
+        dueprocess.CaseAction.CLOSE,
+        {"figure": float("nan")},  # type: ignore[dict-item]
     )
     good = attrs.evolve(bad, detail={})
     closed = attrs.evolve(case, version=2, state=CaseState.CLOSED, events=(*case.events, good, bad))

@@ -229,9 +229,9 @@ def test_a_proof_for_a_leaf_outside_the_tree_is_refused(index: int, size: int) -
 
 
 def test_a_proof_over_more_or_fewer_leaves_than_the_tree_size_is_refused() -> None:
-    with pytest.raises(ValueError, match="more than 3"):
+    with pytest.raises(ValueError, match=r"more than 3"):
         inclusion_proof(0, 3, distinct_leaves(4))
-    with pytest.raises(ValueError, match="expected 5 leaves, read 4"):
+    with pytest.raises(ValueError, match=r"expected 5 leaves, read 4"):
         inclusion_proof(0, 5, distinct_leaves(4))
 
 
@@ -270,5 +270,5 @@ def test_a_proof_survives_its_json_form() -> None:
     ],
 )
 def test_a_malformed_proof_document_is_refused(document: dict[str, object]) -> None:
-    with pytest.raises(ValueError, match="not an inclusion proof"):
+    with pytest.raises(ValueError, match=r"not an inclusion proof"):
         InclusionProof.from_dict(document)

@@ -241,7 +241,7 @@ def test_a_released_category_without_a_period_is_refused_before_anything_is_read
     review = make_review(period=None)
     source = RecordingSource(motivating_store())
     sink = MemorySink()
-    with pytest.raises(ProductionRefused, match="session_logs released without a period"):
+    with pytest.raises(ProductionRefused, match=r"session_logs released without a period"):
         produce(review, source, sink, produced_at=PRODUCED_AT)
     assert source.calls == []
     assert sink.pending == {}
@@ -265,19 +265,19 @@ def test_an_outcome_that_releases_nothing_is_refused_with_its_reasons(outcome: s
 
 def test_a_push_back_without_findings_says_nothing_may_be_released() -> None:
     review = make_review(outcome="push_back", decisions={"content": "withhold"})
-    with pytest.raises(ProductionRefused, match="no requested category may be released"):
+    with pytest.raises(ProductionRefused, match=r"no requested category may be released"):
         check_producible(review)
 
 
 def test_a_preservation_says_it_keeps_records_and_releases_none() -> None:
     review = make_review(outcome="preserve", decisions={"content": "preserve"})
-    with pytest.raises(ProductionRefused, match="keeps records; it releases none"):
+    with pytest.raises(ProductionRefused, match=r"keeps records; it releases none"):
         check_producible(review)
 
 
 def test_a_releasing_outcome_with_nothing_released_is_refused() -> None:
     review = make_review(outcome="partial", decisions={"content": "withhold"})
-    with pytest.raises(ProductionRefused, match="no category is released"):
+    with pytest.raises(ProductionRefused, match=r"no category is released"):
         check_producible(review)
 
 
@@ -406,7 +406,7 @@ def test_a_source_that_fails_mid_stream_gives_a_store_error_and_no_production() 
                 raise ConnectionError("database went away")
 
     sink = MemorySink()
-    with pytest.raises(StoreError, match="database went away") as caught:
+    with pytest.raises(StoreError, match=r"database went away") as caught:
         produce(make_review(), Failing([]), sink, produced_at=PRODUCED_AT)
     assert isinstance(caught.value.__cause__, ConnectionError)
     assert sink.aborted
@@ -419,7 +419,7 @@ def test_a_store_error_from_the_source_passes_through_unchanged() -> None:
         def records(self, account: str, category: Category, start: Any, end: Any) -> Iterator[Any]:
             raise StoreError("the store's own message")
 
-    with pytest.raises(StoreError, match="^the store's own message$"):
+    with pytest.raises(StoreError, match=r"^the store's own message$"):
         produce(make_review(), Failing([]), MemorySink(), produced_at=PRODUCED_AT)
 
 
@@ -428,7 +428,7 @@ def test_a_source_that_fails_to_resolve_gives_a_store_error() -> None:
         def resolve(self, target: Target) -> list[Any]:
             raise OSError("disk")
 
-    with pytest.raises(StoreError, match="failed to resolve account_id '100001': disk"):
+    with pytest.raises(StoreError, match=r"failed to resolve account_id '100001': disk"):
         produce(make_review(), Failing([]), MemorySink(), produced_at=PRODUCED_AT)
 
 
@@ -437,13 +437,13 @@ def test_a_store_error_while_resolving_passes_through() -> None:
         def resolve(self, target: Target) -> list[Any]:
             raise StoreError("locked")
 
-    with pytest.raises(StoreError, match="^locked$"):
+    with pytest.raises(StoreError, match=r"^locked$"):
         produce(make_review(), Failing([]), MemorySink(), produced_at=PRODUCED_AT)
 
 
 @pytest.mark.parametrize("account", ["", 100001, None])
 def test_a_resolved_value_that_is_not_an_account_id_is_refused(account: Any) -> None:
-    with pytest.raises(StoreError, match="not an account id"):
+    with pytest.raises(StoreError, match=r"not an account id"):
         produce(make_review(), ListSource([], [account]), MemorySink(), produced_at=PRODUCED_AT)
 
 
@@ -453,7 +453,7 @@ def test_a_sink_that_fails_is_aborted_and_its_error_reported() -> None:
             raise StoreError("disk full")
 
     sink = BrokenSink()
-    with pytest.raises(StoreError, match="disk full"):
+    with pytest.raises(StoreError, match=r"disk full"):
         produce(make_review(), motivating_store(), sink, produced_at=PRODUCED_AT)
     assert sink.aborted
 
@@ -466,12 +466,12 @@ def test_a_sink_that_also_fails_to_abort_does_not_hide_the_first_error() -> None
         def abort(self) -> None:
             raise OSError("cannot clean up")
 
-    with pytest.raises(StoreError, match="disk full"):
+    with pytest.raises(StoreError, match=r"disk full"):
         produce(make_review(), motivating_store(), BrokenSink(), produced_at=PRODUCED_AT)
 
 
 def test_produced_at_must_be_timezone_aware() -> None:
-    with pytest.raises(ValueError, match="timezone-aware"):
+    with pytest.raises(ValueError, match=r"timezone-aware"):
         produce(
             make_review(), motivating_store(), MemorySink(), produced_at=dt.datetime(2017, 3, 1)
         )
@@ -519,3 +519,17 @@ def test_the_source_is_read_lazily_as_the_sink_consumes() -> None:
     produce(make_review(), Lazy([]), Watching(), produced_at=PRODUCED_AT)
     assert events[0] == "write records.jsonl"
     assert events[1] == "read 0"
+
+
+def test_the_memory_sink_keeps_the_sink_contract() -> None:
+    sink = MemorySink()
+    with pytest.raises(StoreError, match="not a plain file name"):
+        sink.write("../x", [b""])
+    sink.write("a.txt", [b"x"])
+    with pytest.raises(StoreError, match="already written"):
+        sink.write("a.txt", [b"y"])
+    sink.commit()
+    with pytest.raises(StoreError, match="finished"):
+        sink.write("b.txt", [b"y"])
+    with pytest.raises(StoreError, match="finished"):
+        sink.commit()

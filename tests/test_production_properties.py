@@ -6,11 +6,12 @@ import datetime as dt
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from _production_support import PRODUCED_AT, canonical, lines, records, reviews
-from dueprocess import Category, Identity, Record, Review, TargetKind, produce, verify
+from dueprocess import Category, Identity, Record, Review, StoreError, TargetKind, produce, verify
 from dueprocess.testing import MemorySink, MemoryStore, RecordingSource
 
 EMAILS = {"a@example.com": ["100002"], "b@example.com": ["100001", "200001"]}
@@ -131,27 +132,29 @@ def test_a_source_failing_anywhere_leaves_no_production(
     store = MemoryStore.of(store_records, identities())
 
     class Failing:
-        served = 0
+        def __init__(self, limit: int | None) -> None:
+            self.limit = limit
+            self.served = 0
 
         def resolve(self, target: Any) -> Any:
             return store.resolve(target)
 
         def records(self, *question: Any) -> Any:
             for record in store.records(*question):
-                if self.served == fail_after:
+                if self.served == self.limit:
                     raise RuntimeError("connection reset")
                 self.served += 1
                 yield record
 
-    source = Failing()
+    counting = Failing(None)
+    produce(review, counting, MemorySink(), produced_at=PRODUCED_AT)
     sink = MemorySink()
-    try:
-        produce(review, source, sink, produced_at=PRODUCED_AT)
-    except Exception as error:
-        assert type(error).__name__ == "StoreError"
-        assert "connection reset" in str(error)
+    if fail_after < counting.served:
+        with pytest.raises(StoreError, match="connection reset"):
+            produce(review, Failing(fail_after), sink, produced_at=PRODUCED_AT)
         assert sink.aborted
         assert sink.files == {}
+        assert sink.pending == {}
     else:
-        assert source.served <= fail_after
+        produce(review, Failing(fail_after), sink, produced_at=PRODUCED_AT)
         assert sink.committed

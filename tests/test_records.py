@@ -10,8 +10,16 @@ import pytest
 from hypothesis import given, settings
 
 from _production_support import canonical, records
-from dueprocess import Category, Identity, InvalidRecords, InvalidRequest, Record, TargetKind
-from dueprocess import read_identities, read_records
+from dueprocess import (
+    Category,
+    Identity,
+    InvalidRecords,
+    InvalidRequest,
+    Record,
+    TargetKind,
+    read_identities,
+    read_records,
+)
 from dueprocess._records import identity_key
 
 UTC = dt.timezone.utc

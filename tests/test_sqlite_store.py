@@ -190,14 +190,14 @@ def test_values_reach_sql_only_as_bound_parameters() -> None:
 
 def test_a_record_that_cannot_be_stored_faithfully_adds_nothing() -> None:
     with SqliteStore(":memory:") as store:
-        with pytest.raises(StoreError, match="without a timezone"):
+        with pytest.raises(StoreError, match=r"without a timezone"):
             store.add_records(
                 [
                     login("1", "2017-01-01T00:00:00"),
                     Record("1", Category.CONTENT, dt.datetime(2017, 1, 1), {}),
                 ]
             )
-        with pytest.raises(StoreError, match="not JSON"):
+        with pytest.raises(StoreError, match=r"not JSON"):
             store.add_records(
                 [Record("1", Category.CONTENT, at("2017-01-01T00:00:00"), {"x": {1}})]
             )
@@ -229,9 +229,9 @@ def test_reading_streams_and_may_stop_early() -> None:
 
 
 def test_a_missing_store_is_refused_unless_it_may_be_created(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="no such store"):
+    with pytest.raises(StoreError, match=r"no such store"):
         SqliteStore(tmp_path / "missing.sqlite", create=False)
-    with pytest.raises(StoreError, match="no such store"):
+    with pytest.raises(StoreError, match=r"no such store"):
         SqliteStore(tmp_path / "missing.sqlite", readonly=True)
     assert not (tmp_path / "missing.sqlite").exists()
 
@@ -242,9 +242,9 @@ def test_a_read_only_store_refuses_writes(tmp_path: Path) -> None:
         store.add_records([subscriber("1")])
     with SqliteStore(path, readonly=True) as store:
         assert len(list(store.records("1", Category.SUBSCRIBER, None, None))) == 1
-        with pytest.raises(StoreError, match="cannot add records"):
+        with pytest.raises(StoreError, match=r"cannot add records"):
             store.add_records([subscriber("2")])
-        with pytest.raises(StoreError, match="cannot add identities"):
+        with pytest.raises(StoreError, match=r"cannot add identities"):
             store.add_identities([Identity("2", TargetKind.EMAIL, "a@b.org")])
 
 
@@ -252,29 +252,29 @@ def test_a_file_that_is_not_a_dueprocess_store_is_refused(tmp_path: Path) -> Non
     other = tmp_path / "other.sqlite"
     with sqlite3.connect(other) as connection:
         connection.execute("CREATE TABLE t (x)")
-    with pytest.raises(StoreError, match="not a dueprocess store"):
+    with pytest.raises(StoreError, match=r"not a dueprocess store"):
         SqliteStore(other)
     newer = tmp_path / "newer.sqlite"
     with sqlite3.connect(newer) as connection:
         connection.execute("PRAGMA user_version = 7")
-    with pytest.raises(StoreError, match="schema version 7"):
+    with pytest.raises(StoreError, match=r"schema version 7"):
         SqliteStore(newer)
     garbage = tmp_path / "garbage.sqlite"
     garbage.write_bytes(b"this is not a database, just some text" * 100)
-    with pytest.raises(StoreError, match="cannot open the store"):
+    with pytest.raises(StoreError, match=r"cannot open the store"):
         SqliteStore(garbage)
-    with pytest.raises(StoreError, match="cannot open the store"):
+    with pytest.raises(StoreError, match=r"cannot open the store"):
         SqliteStore(tmp_path, create=False)
 
 
 def test_sqlite_failures_while_reading_become_store_errors() -> None:
     store = SqliteStore(":memory:")
     store.close()
-    with pytest.raises(StoreError, match="cannot resolve"):
+    with pytest.raises(StoreError, match=r"cannot resolve"):
         store.resolve(Target(TargetKind.ACCOUNT_ID, "1"))
-    with pytest.raises(StoreError, match="cannot read records"):
+    with pytest.raises(StoreError, match=r"cannot read records"):
         list(store.records("1", Category.CONTENT, None, None))
-    with pytest.raises(StoreError, match="cannot count"):
+    with pytest.raises(StoreError, match=r"cannot count"):
         store.counts()
 
 
@@ -298,7 +298,7 @@ def test_the_memory_store_refuses_a_naive_record_and_keeps_a_set() -> None:
     store.add(record("1", "content", "2017-01-01T00:00:00", text="a"))
     store.add(record("1", "content", "2017-01-01T00:00:00", text="a"))
     assert len(store) == 1
-    with pytest.raises(StoreError, match="without a timezone"):
+    with pytest.raises(StoreError, match=r"without a timezone"):
         store.add(Record("1", Category.CONTENT, dt.datetime(2017, 1, 1), {}))
     store.add_account("7")
     assert store.resolve(Target(TargetKind.ACCOUNT_ID, "7")) == ("7",)

@@ -262,6 +262,24 @@ def test_a_manifest_that_omits_a_required_file_is_named() -> None:
     assert "manifest.json: does not list certificate.md" in messages
 
 
+def test_a_manifest_without_records_jsonl_is_not_checked_against_the_certificate() -> None:
+    files = production()
+    document = json.loads(files["manifest.json"])
+    del document["files"]["records.jsonl"]
+    files = with_manifest(files, files=document["files"])
+    assert [str(m) for m in check(files).mismatches] == [
+        "manifest.json: does not list records.jsonl",
+        "records.jsonl: is not listed in the manifest",
+    ]
+
+
+def test_an_oversized_certificate_is_hashed_but_not_held() -> None:
+    files = production()
+    huge = files["certificate.md"] + b"x" * (2 << 20)
+    result = check({**files, "certificate.md": huge})
+    assert "certificate.md" in subjects(result)
+
+
 @pytest.mark.parametrize(
     ("manifest", "message"),
     [
@@ -307,12 +325,12 @@ def test_a_malformed_manifest_names_each_problem(changes: dict[str, Any], path: 
     files = with_manifest(production(), **changes)
     result = check(files)
     assert f"manifest.json: {path}:" in " ".join(str(m) for m in result.mismatches)
-    with pytest.raises(IntegrityError, match="not a dueprocess.manifest/1 document"):
+    with pytest.raises(IntegrityError, match=r"not a dueprocess.manifest/1 document"):
         Manifest.from_json(files["manifest.json"])
 
 
 def test_manifest_from_json_refuses_what_is_not_json() -> None:
-    with pytest.raises(IntegrityError, match="not JSON"):
+    with pytest.raises(IntegrityError, match=r"not JSON"):
         Manifest.from_json(b"{")
 
 
@@ -353,11 +371,11 @@ def test_a_proof_is_only_issued_for_the_records_the_manifest_describes() -> None
     files = production()
     manifest = Manifest.from_json(files["manifest.json"])
     records = lines(files["records.jsonl"])
-    with pytest.raises(IntegrityError, match="Merkle root"):
+    with pytest.raises(IntegrityError, match=r"Merkle root"):
         manifest.inclusion_proof(0, [records[1], records[0], *records[2:]])
-    with pytest.raises(IntegrityError, match="expected 16 leaves, read 15"):
+    with pytest.raises(IntegrityError, match=r"expected 16 leaves, read 15"):
         manifest.inclusion_proof(0, records[:-1])
-    with pytest.raises(IndexError, match="outside a production of 16 records"):
+    with pytest.raises(IndexError, match=r"outside a production of 16 records"):
         manifest.inclusion_proof(16, records)
     assert repr(manifest).startswith("<Manifest 'REQ-1': 16 records, root ")
 

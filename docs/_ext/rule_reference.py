@@ -395,6 +395,8 @@ def _argument(action: argparse.Action) -> str:
                 metavar = "{" + ",".join(str(choice) for choice in action.choices) + "}"
             name += f" {metavar}"
         return code(name)
+    if action.metavar is None and action.choices is not None:
+        return code("{" + ",".join(str(choice) for choice in action.choices) + "}")
     return code(action.metavar or action.dest)
 
 
@@ -408,10 +410,12 @@ def cli() -> str:
         description = parser.description or summary
         if description:
             text_parts += ["", text(description)]
+        formatter = argparse.HelpFormatter(parser.prog)
         rows = [
-            [_argument(action), text(action.help or "")]
+            [_argument(action), text(formatter._expand_help(action) if action.help else "")]
             for action in parser._actions
-            if not isinstance(action, (argparse._HelpAction, argparse._SubParsersAction))
+            if action.help != argparse.SUPPRESS
+            and not isinstance(action, (argparse._HelpAction, argparse._SubParsersAction))
         ]
         if rows:
             text_parts += ["", table(["argument", "meaning"], rows)]

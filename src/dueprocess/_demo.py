@@ -65,11 +65,11 @@ _WORDS = ("see", "you", "at", "the", "station", "tomorrow", "call", "me", "later
 def demo_requests() -> list[tuple[str, dict[str, Any]]]:
     """The example request documents bundled with the package, by file name."""
     folder = resources.files("dueprocess").joinpath("_demo_requests")
-    found = []
-    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
-        if entry.name.endswith(".json"):
-            found.append((entry.name, json.loads(entry.read_text(encoding="utf-8"))))
-    return found
+    entries = sorted(
+        (entry for entry in folder.iterdir() if entry.name.endswith(".json")),
+        key=lambda entry: entry.name,
+    )
+    return [(entry.name, json.loads(entry.read_text(encoding="utf-8"))) for entry in entries]
 
 
 def demo_identities() -> list[Identity]:

@@ -24,8 +24,11 @@ __all__ = [
     "EXIT_NOTHING_RELEASED",
     "EXIT_OK",
     "EXIT_VERIFY_FAILED",
+    "MAX_DOCUMENT_BYTES",
     "CommandError",
+    "read_bytes",
     "read_json",
+    "read_text",
     "run_command",
 ]
 
@@ -46,18 +49,41 @@ class CommandError(Exception):
         self.exit_code = exit_code
 
 
-def read_text(path: str) -> str:
-    """Read a UTF-8 file, or standard input for ``-``; errors become exit 2."""
+#: The largest document the command line reads (16 MiB): far above any real request,
+#: low enough that a hostile file cannot exhaust memory. See docs/limits.md.
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
+
+
+def read_bytes(path: str, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """Read a file, or standard input for ``-``, refusing more than *limit* bytes (exit 2)."""
     try:
         if path == "-":
-            return sys.stdin.read()
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except UnicodeDecodeError as error:
-        raise CommandError(f"{path}: not UTF-8 text ({error.reason})", EXIT_INVALID) from None
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read(limit + 1)
+    except IsADirectoryError:
+        raise CommandError(f"{path}: is a directory, not a file", EXIT_INVALID) from None
     except OSError as error:
         raise CommandError(
             f"{path}: cannot read: {error.strerror or error}", EXIT_INVALID
+        ) from None
+    if len(data) > limit:
+        raise CommandError(
+            f"{path}: larger than {limit // (1024 * 1024)} MiB; not a request document",
+            EXIT_INVALID,
+        )
+    return data
+
+
+def read_text(path: str, limit: int = MAX_DOCUMENT_BYTES) -> str:
+    """Read a UTF-8 file (a BOM is allowed), or standard input for ``-``; errors exit 2."""
+    data = read_bytes(path, limit)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CommandError(
+            f"{path}: not UTF-8 text ({error.reason} at byte {error.start})", EXIT_INVALID
         ) from None
 
 
@@ -73,6 +99,8 @@ def read_json(path: str) -> Any:
         ) from None
     except RecursionError:
         raise CommandError(f"{path}: JSON nested too deeply", EXIT_INVALID) from None
+    except ValueError as error:  # e.g. an integer with more digits than Python converts
+        raise CommandError(f"{path}: malformed JSON: {error}", EXIT_INVALID) from None
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ processes (``multiprocessing`` with ``spawn``), so they live in this importable 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import uuid
 from collections.abc import Iterator
@@ -130,8 +131,41 @@ def sql_store(sql_database: SqlDatabase) -> Iterator[SqlStore]:
 # --- workers for the concurrency tests (run in child processes) -----------------------
 
 
+def run_in_processes(worker: Any, arguments: list[tuple[Any, ...]]) -> list[str]:
+    """Run *worker* once per argument tuple, each in a process of its own, all at once.
+
+    Every call gets a barrier shared by all of them as its last argument; the results
+    come back in the order of *arguments*.
+    """
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(len(arguments))
+    results = context.Queue()
+    processes = [
+        context.Process(target=_report, args=(index, worker, (*args, barrier), results))
+        for index, args in enumerate(arguments)
+    ]
+    for process in processes:
+        process.start()
+    try:
+        found = dict(results.get(timeout=180) for _ in processes)
+    finally:
+        for process in processes:
+            process.join(timeout=60)
+            if process.is_alive():  # pragma: no cover - only when a worker hangs
+                process.kill()
+    return [found[index] for index in range(len(arguments))]
+
+
+def _report(index: int, worker: Any, args: tuple[Any, ...], results: Any) -> None:
+    try:
+        outcome = worker(*args)
+    except BaseException as error:  # the parent reports it; a child has no test to fail
+        outcome = f"{type(error).__name__}: {error}"
+    results.put((index, outcome))
+
+
 def update_after_barrier(
-    url: str, schema: str | None, case_id: str, barrier: Any, actor: str
+    url: str, schema: str | None, case_id: str, actor: str, barrier: Any
 ) -> str:
     """Read the case, wait for the other worker to have read it too, then update it.
 

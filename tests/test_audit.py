@@ -247,3 +247,14 @@ def test_an_entry_is_frozen() -> None:
     entry = next(iter(rig.store.audit.entries()))
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         entry.actor = "mallory"  # type: ignore[misc]
+
+
+def test_an_entry_whose_link_was_changed_is_named_as_not_following() -> None:
+    rig = harness()
+    rig.cases.open(request(), actor="intake")
+    first, second, third = rig.store.audit.entries()
+    relinked = attrs.evolve(second, prev="f" * 64)
+    broken = verify_chain([first, relinked, third])
+    assert broken is not None
+    assert broken.index == 1
+    assert broken.reason.startswith("does not follow the entry before it")

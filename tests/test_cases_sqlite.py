@@ -240,3 +240,27 @@ def test_two_processes_racing_on_one_case_give_one_success_and_one_conflict(
         assert len(entries) == len(case.events)
         assert verify_chain(entries, head=store.audit.head()) is None
         assert json.loads(entries[-1].canonical_bytes())["actor"] == winner
+
+
+def test_a_database_in_a_missing_directory_cannot_be_opened(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="cannot open the case database"):
+        SqliteCaseStore(tmp_path / "no" / "such" / "dir" / "cases.sqlite")
+
+
+def test_a_writer_that_cannot_get_the_lock_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "cases.sqlite"
+    SqliteCaseStore(path).close()
+    blocker = _raw(path)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with (
+            SqliteCaseStore(path, timeout=0.05) as store,
+            pytest.raises(StoreError, match="cannot begin a transaction"),
+        ):
+            harness(store).cases.open(request(), actor="intake")
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    with SqliteCaseStore(path) as store:
+        assert store.cases() == []
+        assert store.audit.head() is None

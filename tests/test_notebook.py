@@ -53,6 +53,7 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[nbformat.Noteboo
         "IPYTHONDIR": str(home / "ipython"),
         "MPLCONFIGDIR": str(home / "matplotlib"),
         "MPLBACKEND": "Agg",
+        "JUPYTER_PLATFORM_DIRS": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     }
     saved = {name: os.environ.get(name) for name in environment}
@@ -78,9 +79,8 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[nbformat.Noteboo
     return notebook, time.perf_counter() - started
 
 
+# Jupyter's own deprecations (paths, event loops) are not the walkthrough's concern.
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
-@pytest.mark.filterwarnings("ignore::ResourceWarning")
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_every_cell_of_the_walkthrough_runs_without_an_error(
     executed: tuple[nbformat.NotebookNode, float],
 ) -> None:
@@ -101,8 +101,6 @@ def test_every_cell_of_the_walkthrough_runs_without_an_error(
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
-@pytest.mark.filterwarnings("ignore::ResourceWarning")
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_the_walkthrough_draws_the_report_charts_and_tables(
     executed: tuple[nbformat.NotebookNode, float],
 ) -> None:
@@ -114,8 +112,6 @@ def test_the_walkthrough_draws_the_report_charts_and_tables(
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
-@pytest.mark.filterwarnings("ignore::ResourceWarning")
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_the_walkthrough_runs_in_well_under_half_a_minute(
     executed: tuple[nbformat.NotebookNode, float],
 ) -> None:

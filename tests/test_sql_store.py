@@ -301,6 +301,18 @@ def test_database_errors_become_store_errors_without_the_password(
             assert password not in repr(store)
 
 
+def test_a_foreign_table_with_the_stores_name_is_not_taken_for_it(
+    sql_database: SqlDatabase,
+) -> None:
+    engine = sql_database.engine()
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"CREATE TABLE {sql_database.table('dueprocess_meta')} (x INT)")
+    engine.dispose()
+    with pytest.raises(StoreError, match="cannot open the store") as raised:
+        sql_database.store(create=False)
+    assert "no dueprocess store here" not in str(raised.value)
+
+
 def test_a_broken_database_file_fails_to_open_with_a_store_error(tmp_path: Path) -> None:
     path = tmp_path / "broken.db"
     path.write_bytes(b"this is not a database" * 100)
@@ -592,6 +604,18 @@ def test_the_service_tables_are_never_written(service: tuple[SqlStore, ServiceTa
         store.counts()
 
 
+def test_over_mapped_tables_cases_live_in_the_stores_own_tables(
+    sql_database: SqlDatabase,
+) -> None:
+    tables = _service_tables(sql_database)
+    with sql_database.store(record_tables=tables.logins) as store:
+        _opened(store)
+        assert len(store.audit) == 3
+        names = sa.inspect(store.engine).get_table_names(schema=sql_database.schema)
+    assert "dueprocess_cases" in names
+    assert "dueprocess_records" not in names
+
+
 def test_a_mapping_that_does_not_fit_its_table_is_named(sql_database: SqlDatabase) -> None:
     tables = _service_tables(sql_database)
     schema = sql_database.schema
@@ -684,6 +708,29 @@ def test_column_values_become_exact_json() -> None:
     key = uuid.UUID(int=1)
     assert json_value({"a": [key, (1, None)], 2: True}) == {"a": [str(key), [1, None]], "2": True}
     assert json_value(1.5) == 1.5
+
+
+def test_only_engines_with_on_conflict_get_an_insert_or_ignore() -> None:
+    table = sa.Table("t", sa.MetaData(), sa.Column("a", sa.String, primary_key=True))
+    assert _sql._insert_or_ignore(table, "postgresql") is not None
+    assert _sql._insert_or_ignore(table, "sqlite") is not None
+    assert _sql._insert_or_ignore(table, "trino") is None
+
+
+def test_a_column_of_unknown_type_compares_accounts_as_text() -> None:
+    class Opaque(sa.types.UserDefinedType[Any]):
+        cache_ok = True
+
+        @property
+        def python_type(self) -> type:
+            raise NotImplementedError  # what SQLAlchemy 2.0 does for types it cannot map
+
+    assert not _sql_mapped._is_integer(sa.column("untyped"))
+    assert not _sql_mapped._is_integer(sa.column("opaque", Opaque()))
+    assert _sql_mapped._is_integer(sa.column("n", sa.BigInteger))
+    assert _sql_mapped.account_value("0100", integer=True) is None
+    assert _sql_mapped.account_value("100", integer=True) == 100
+    assert _sql_mapped.account_value("0100", integer=False) == "0100"
 
 
 def test_a_timestamp_column_must_hold_timestamps() -> None:

@@ -51,6 +51,7 @@ __all__ = ["check_producible", "produce"]
 _UNRESOLVABLE = frozenset({TargetKind.NAME, TargetKind.QUERY})
 _BLOCKING = (Effect.REJECT, Effect.VERIFY, Effect.ESCALATE, Effect.PUSH_BACK)
 _CHUNK = 1 << 16
+_sha256 = hashlib.sha256
 
 
 def produce(
@@ -221,28 +222,73 @@ def _records_jsonl(
     review: Review,
     tally: _Tally,
 ) -> Iterator[bytes]:
-    """records.jsonl in chunks, updating *tally* as each chunk is handed over."""
+    """records.jsonl in chunks, updating *tally* as each chunk is handed over.
+
+    One account's records of one category arrive in time order; records sharing an
+    instant are sorted by their bytes (the source guarantees only time order) before
+    they are hashed into the Merkle tree and added to the pending chunk. This loop runs
+    once per record, so it is written flat: it is most of a large production's cost.
+    """
     period = review.scope.period
     pending: list[bytes] = []
-    pending_size = 0
+    size = 0
     for account in accounts:
         for item in plan:
-            if item.category is Category.SUBSCRIBER or period is None:
+            category = item.category
+            names = item.fields
+            if category is Category.SUBSCRIBER or period is None:
                 start = end = None
             else:
                 start, end = period.start_instant(), period.end_instant()
-            count = 0
-            for line in _released(source, account, item, start, end):
-                tally.merkle.append(line)
-                pending.append(line)
-                pending_size += len(line) + 1
-                count += 1
-                if pending_size >= _CHUNK:
-                    yield _flush(pending, tally)
-                    pending, pending_size = [], 0
-            tally.counts[item.category] += count
+            previous: dt.datetime | None = None
+            group: list[bytes] = []
+            before = tally.merkle.size
+            try:
+                for record in source.records(account, category, start, end):
+                    at = _check(record, account, category, start, end)
+                    data = (record if names is None else record.only(names)).canonical_bytes()
+                    if previous is not None and at <= previous:
+                        if at < previous:
+                            raise StoreError(
+                                f"the record source returned {category.value} records of"
+                                f" account {account!r} out of time order"
+                                f" ({format_timestamp(at)} after {format_timestamp(previous)})"
+                            )
+                        group.append(data)
+                        continue
+                    if group:
+                        size += _emit(group, pending, tally)
+                        if size >= _CHUNK:
+                            yield _flush(pending, tally)
+                            pending.clear()
+                            size = 0
+                    group = [data]
+                    previous = at
+            except DueProcessError:
+                raise
+            except Exception as error:
+                raise StoreError(
+                    f"the record source failed while reading {category.value} records of"
+                    f" account {account!r}: {error}"
+                ) from error
+            if group:
+                size += _emit(group, pending, tally)
+            tally.counts[category] += tally.merkle.size - before
     if pending:
         yield _flush(pending, tally)
+
+
+def _emit(group: list[bytes], pending: list[bytes], tally: _Tally) -> int:
+    """Hash and queue one instant's lines, in byte order; return the bytes queued."""
+    if len(group) > 1:
+        group.sort()
+    add = tally.merkle.append_hash
+    size = 0
+    for line in group:
+        add(_sha256(b"\x00" + line).digest())
+        pending.append(line)
+        size += len(line) + 1
+    return size
 
 
 def _flush(lines: list[bytes], tally: _Tally) -> bytes:
@@ -250,51 +296,6 @@ def _flush(lines: list[bytes], tally: _Tally) -> bytes:
     tally.file_hash.update(chunk)
     tally.size += len(chunk)
     return chunk
-
-
-def _released(
-    source: RecordSource,
-    account: str,
-    item: ScopedCategory,
-    start: dt.datetime | None,
-    end: dt.datetime | None,
-) -> Iterator[bytes]:
-    """One account's released records of one category, canonical, in the spec's order.
-
-    Records sharing one instant are sorted by their bytes; the source guarantees only
-    time order.
-    """
-    category = item.category
-    fields = item.fields
-    previous: dt.datetime | None = None
-    group: list[bytes] = []
-    try:
-        for record in source.records(account, category, start, end):
-            at = _check(record, account, category, start, end)
-            if previous is not None and at <= previous:
-                if at < previous:
-                    raise StoreError(
-                        f"the record source returned {category.value} records of account"
-                        f" {account!r} out of time order ({format_timestamp(at)} after"
-                        f" {format_timestamp(previous)})"
-                    )
-                group.append(_bytes(record, fields))
-                continue
-            if len(group) > 1:
-                group.sort()
-            yield from group
-            group = [_bytes(record, fields)]
-            previous = at
-    except DueProcessError:
-        raise
-    except Exception as error:
-        raise StoreError(
-            f"the record source failed while reading {category.value} records of account"
-            f" {account!r}: {error}"
-        ) from error
-    if len(group) > 1:
-        group.sort()
-    yield from group
 
 
 def _check(
@@ -325,9 +326,3 @@ def _check(
             f" returned one at {format_timestamp(at)}"
         )
     return at
-
-
-def _bytes(record: Record, fields: tuple[str, ...] | None) -> bytes:
-    if fields is not None:
-        record = record.only(fields)
-    return record.canonical_bytes()

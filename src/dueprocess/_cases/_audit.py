@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -39,9 +40,6 @@ class ChainHead:
 
     length: int
     digest: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"length": self.length, "digest": self.digest}
 
 
 @attrs.frozen
@@ -114,6 +112,21 @@ class AuditEntry:
             prev=document["prev"],
             digest=document["digest"],
         )
+
+    @classmethod
+    def from_bytes(cls, data: bytes, digest: str) -> AuditEntry:
+        """Read an entry from its stored canonical bytes and claimed ``digest``.
+
+        The entry keeps *data* as its canonical bytes, so verification hashes exactly
+        what was stored (bytes that are not canonical JSON no longer match the digest).
+        Raises ``ValueError`` or ``KeyError`` for bytes that are not an entry.
+        """
+        document = json.loads(data)
+        if not isinstance(document, dict):
+            raise ValueError("an audit entry is a JSON object")
+        entry = cls.from_dict({**document, "digest": digest})
+        object.__setattr__(entry, "_bytes", bytes(data))
+        return entry
 
     @classmethod
     def following(cls, head: ChainHead | None, case_id: str, event: CaseEvent) -> AuditEntry:

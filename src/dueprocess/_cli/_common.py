@@ -58,7 +58,11 @@ def read_bytes(path: str, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
     """Read a file, or standard input for ``-``, refusing more than *limit* bytes (exit 2)."""
     try:
         if path == "-":
-            data = sys.stdin.buffer.read(limit + 1)
+            buffer = getattr(sys.stdin, "buffer", None)
+            if buffer is None:  # a text-only stream (an embedding program, a notebook)
+                data = sys.stdin.read(limit + 1).encode("utf-8", "surrogatepass")
+            else:
+                data = buffer.read(limit + 1)
         else:
             with open(path, "rb") as handle:
                 data = handle.read(limit + 1)

@@ -372,18 +372,28 @@ class SqlStore(SqlCaseTables):
                 if self.record_tables is None:
                     yield from self._own_records(connection, account, category, start, end)
                     return
-                streams = []
-                for table in self._bind(connection)[0]:
-                    query = table.select(account, category, start, end)
-                    if query is not None:
-                        rows = self._stream(connection, query)
-                        streams.append(table.record(row, account, category) for row in rows)
+                streams = [
+                    self._mapped_records(connection, table, query, account, category)
+                    for table in self._bind(connection)[0]
+                    if (query := table.select(account, category, start, end)) is not None
+                ]
                 if len(streams) == 1:
                     yield from streams[0]
                 else:
                     yield from heapq.merge(*streams, key=operator.attrgetter("at"))
         except (ValueError, TypeError) as error:
             raise StoreError(f"{self.where}: cannot read records: {error}") from None
+
+    def _mapped_records(
+        self,
+        connection: sa.Connection,
+        table: BoundRecordTable,
+        query: sa.Select[Any],
+        account: str,
+        category: Category,
+    ) -> Iterator[Record]:
+        for row in self._stream(connection, query):
+            yield table.record(row, account, category)
 
     def _own_records(
         self,
@@ -437,7 +447,8 @@ def _insert_new(connection: sa.Connection, table: sa.Table, rows: list[dict[str,
             # With RETURNING, the rows that come back are exactly the rows inserted.
             returned = connection.execute(statement.returning(sa.literal(1)), rows)
             return len(returned.all())
-        return max(connection.execute(statement, rows).rowcount, 0)
+        counted = statement.execution_options(preserve_rowcount=True)
+        return max(connection.execute(counted, rows).rowcount, 0)
     # Any other engine: one INSERT … SELECT … WHERE NOT EXISTS per row, which every SQL
     # engine understands and whose row count is exact.
     key = list(table.primary_key.columns)
@@ -445,7 +456,8 @@ def _insert_new(connection: sa.Connection, table: sa.Table, rows: list[dict[str,
     values = sa.select(*(sa.bindparam(name, type_=table.c[name].type) for name in columns))
     absent = ~sa.exists().where(*(column == sa.bindparam(column.name) for column in key))
     statement = sa.insert(table).from_select(columns, values.where(absent))
-    return sum(max(connection.execute(statement, row).rowcount, 0) for row in rows)
+    counted = statement.execution_options(preserve_rowcount=True)
+    return sum(max(connection.execute(counted, row).rowcount, 0) for row in rows)
 
 
 def _insert_or_ignore(table: sa.Table, dialect: str) -> sa.Insert | None:

@@ -74,7 +74,7 @@ def create_engine(url: str, options: Mapping[str, Any]) -> sa.Engine:
     """An engine for *url*; a malformed URL or a missing driver is a :class:`StoreError`."""
     try:
         parsed = sa.make_url(url)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError):
         # The text is not echoed: it may hold a password.
         raise StoreError(
             "cannot open a store: not a SQLAlchemy URL"

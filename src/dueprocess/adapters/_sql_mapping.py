@@ -25,13 +25,19 @@ __all__ = ["FieldColumns", "IdentityTableMapping", "RecordTableMapping"]
 FieldColumns = str | tuple[tuple[str, str], ...]
 
 
-def _field_columns(value: str | Sequence[str] | Mapping[str, str]) -> FieldColumns:
+def _field_columns(
+    value: str | Sequence[str] | Sequence[tuple[str, str]] | Mapping[str, str],
+) -> FieldColumns:
     # One converter keeps the three documented spellings equal when they mean the same.
     if isinstance(value, str):
         return value
     if isinstance(value, Mapping):
         return tuple((str(field), str(column)) for field, column in value.items())
-    return tuple((str(column), str(column)) for column in value)
+    # Pairs are what the converter itself returns, so attrs.evolve can pass them back.
+    return tuple(
+        (item[0], item[1]) if isinstance(item, tuple) else (str(item), str(item))
+        for item in value
+    )
 
 
 def _identifier(instance: object, attribute: attrs.Attribute[str], value: str) -> None:

@@ -32,7 +32,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
@@ -80,6 +81,23 @@ def _connect(path: str, *, create: bool, timeout: float) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout)
 
 
+@contextmanager
+def _immediate(connection: sqlite3.Connection, path: str) -> Iterator[sqlite3.Connection]:
+    """One write transaction: everything in it is committed together or rolled back."""
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: cannot begin a transaction: {error}") from None
+    try:
+        yield connection
+        connection.execute("COMMIT")
+    except BaseException as error:
+        connection.execute("ROLLBACK")
+        if isinstance(error, sqlite3.Error):
+            raise StoreError(f"{path}: the write failed and was undone: {error}") from None
+        raise
+
+
 class _Database:
     """One connection to a case database, shared by a case store and its audit log."""
 
@@ -87,9 +105,15 @@ class _Database:
         self.path = str(path)
         try:
             self.connection = _connect(self.path, create=create, timeout=timeout)
-            self._prepare(create)
         except sqlite3.Error as error:
             raise StoreError(f"{self.path}: cannot open the case database: {error}") from None
+        try:
+            self._prepare(create)
+        except BaseException as error:
+            self.connection.close()
+            if isinstance(error, sqlite3.Error):
+                raise StoreError(f"{self.path}: cannot open the case database: {error}") from None
+            raise
 
     def _prepare(self, create: bool) -> None:
         execute = self.connection.execute
@@ -98,23 +122,17 @@ class _Database:
         ).fetchone()
         if exists is None:
             if not create:
-                self.connection.close()
                 raise StoreError(f"{self.path}: not a dueprocess case database")
-            execute("BEGIN IMMEDIATE")
-            try:
+            with _immediate(self.connection, self.path):
                 for statement in _SCHEMA:
                     execute(statement)
-                if execute("SELECT COUNT(*) FROM case_store_meta").fetchone()[0] == 0:
-                    execute(
-                        "INSERT INTO case_store_meta (schema) VALUES (?)", (CASE_SCHEMA_VERSION,)
-                    )
-                execute("COMMIT")
-            except BaseException:
-                execute("ROLLBACK")
-                raise
+                execute(
+                    "INSERT INTO case_store_meta (schema)"
+                    " SELECT ? WHERE NOT EXISTS (SELECT 1 FROM case_store_meta)",
+                    (CASE_SCHEMA_VERSION,),
+                )
         row = execute("SELECT schema FROM case_store_meta").fetchone()
         if row is None or row[0] != CASE_SCHEMA_VERSION:
-            self.connection.close()
             raise StoreError(
                 f"{self.path}: case database schema {row[0] if row else None},"
                 f" expected {CASE_SCHEMA_VERSION}"
@@ -178,8 +196,7 @@ class SqliteAuditLog:
 
 def _entry(seq: int, body: str, digest: str) -> AuditEntry:
     try:
-        document = json.loads(body)
-        return AuditEntry.from_dict({**document, "digest": digest})
+        return AuditEntry.from_bytes(body.encode("utf-8"), digest)
     except (ValueError, KeyError, TypeError) as error:
         raise IntegrityError(f"audit entry in row {seq} cannot be read: {error}") from None
 
@@ -237,8 +254,7 @@ class SqliteCaseStore:
 
     def create(self, case: Case) -> None:
         """Store a new case with its holds and audit entries, atomically."""
-
-        def write(connection: sqlite3.Connection) -> None:
+        with _immediate(self._database.connection, self.path) as connection:
             taken = connection.execute("SELECT 1 FROM cases WHERE id = ?", (case.id,)).fetchone()
             if taken is not None:
                 raise ConflictError(f"a case {case.id!r} already exists")
@@ -250,12 +266,9 @@ class SqliteCaseStore:
             self._write_holds(connection, case)
             self._append(connection, case.id, case.events)
 
-        self._transaction(write)
-
     def update(self, case: Case, events: Sequence[CaseEvent]) -> None:
         """Replace version ``case.version - 1`` with *case* and append *events*, atomically."""
-
-        def write(connection: sqlite3.Connection) -> None:
+        with _immediate(self._database.connection, self.path) as connection:
             row = connection.execute(
                 "SELECT version FROM cases WHERE id = ?", (case.id,)
             ).fetchone()
@@ -280,23 +293,6 @@ class SqliteCaseStore:
             )
             self._write_holds(connection, case)
             self._append(connection, case.id, events)
-
-        self._transaction(write)
-
-    def _transaction(self, write: Callable[[sqlite3.Connection], None]) -> None:
-        connection = self._database.connection
-        try:
-            connection.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as error:
-            raise StoreError(f"{self.path}: cannot begin a transaction: {error}") from None
-        try:
-            write(connection)
-            connection.execute("COMMIT")
-        except BaseException as error:
-            connection.execute("ROLLBACK")
-            if isinstance(error, sqlite3.Error):
-                raise StoreError(f"{self.path}: the write failed and was undone: {error}") from None
-            raise
 
     @staticmethod
     def _write_holds(connection: sqlite3.Connection, case: Case) -> None:

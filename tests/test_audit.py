@@ -258,3 +258,20 @@ def test_an_entry_whose_link_was_changed_is_named_as_not_following() -> None:
     assert broken is not None
     assert broken.index == 1
     assert broken.reason.startswith("does not follow the entry before it")
+
+
+def test_an_entry_read_from_its_bytes_is_verified_over_exactly_those_bytes() -> None:
+    rig = harness()
+    rig.cases.open(request(), actor="intake")
+    first, second, third = rig.store.audit.entries()
+    stored = AuditEntry.from_bytes(second.canonical_bytes(), second.digest)
+    assert stored == second
+    assert verify_chain([first, stored, third]) is None
+    # Same content, different bytes: not what was hashed, so not what was stored.
+    spaced = AuditEntry.from_bytes(second.canonical_bytes().replace(b",", b", "), second.digest)
+    assert spaced == second
+    broken = verify_chain([first, spaced, third])
+    assert broken is not None
+    assert broken.index == 1
+    with pytest.raises(ValueError, match="JSON object"):
+        AuditEntry.from_bytes(b"[1, 2]", second.digest)

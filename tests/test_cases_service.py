@@ -702,3 +702,17 @@ def test_a_stale_writer_gets_a_conflict_not_a_lost_update() -> None:
         stale.close(case.id, actor="second")
     assert rig.cases.get(case.id).state is CaseState.NOTICE_PENDING
     assert rig.cases.verify_audit() is None
+
+
+def test_an_override_that_lifts_no_open_window_is_not_recorded() -> None:
+    rig = harness(producer=FakeProducer())
+    late = rig.cases.open(request(id="LATE"), actor="intake")
+    rig.clock.set(utc(2023, 5, 21))
+    ready = rig.cases.open(request(id="READY"), actor="x")
+    assert (late.state, ready.state) == (CaseState.NOTICE_PENDING, CaseState.READY)
+    for case in (late, ready):
+        produced = rig.cases.produce(
+            case.id, MemoryStore(), MemorySink(), actor="x", override="not needed"
+        )
+        assert produced.productions[0].override is None
+        assert all("override" not in event.detail for event in produced.events)

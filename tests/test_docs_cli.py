@@ -8,6 +8,7 @@ follow it. ``dueprocess`` is the one installed beside the interpreter running th
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -94,3 +95,34 @@ def test_every_command_of_the_cli_page_prints_what_the_page_shows(
     assert len(outputs) == len(session)
     for (command, expected), output in zip(session, outputs, strict=True):
         assert output == expected, f"$ {command}"
+
+
+def _leaf_commands() -> list[str]:
+    """Every command that does something (groups such as ``case`` excluded)."""
+    from dueprocess._cli import build_parser
+
+    def walk(parser: argparse.ArgumentParser, prefix: str) -> list[str]:
+        found = []
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    found += walk(sub, f"{prefix} {name}") or [f"{prefix} {name}"]
+        return found
+
+    return walk(build_parser(), "dueprocess")
+
+
+def test_the_exit_code_table_names_every_command() -> None:
+    text = PAGE.read_text("utf-8")
+    table = text[text.index("Which command can end with which code") : text.index("## A session")]
+    rows = [line for line in table.splitlines() if line.startswith("| `dueprocess")]
+    missing = []
+    for command in _leaf_commands():
+        group, _, last = command.rpartition(" ")
+        named = any(f"`{command}`" in row for row in rows) or any(
+            row.startswith(f"| `{group} ") and f"`{last}`" in row for row in rows
+        )
+        if not named:
+            missing.append(command)
+    assert missing == []
+    assert len(_leaf_commands()) >= 10

@@ -135,6 +135,9 @@ def test_substitutions_quote_the_default_policy() -> None:
     assert numbers["indefinite_gag_days"] == str(T.INDEFINITE_GAG_DAYS)
 
 
+# Sphinx's and MyST's own deprecations are not the rule reference's concern.
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")
 def test_the_built_rules_page_shows_every_code_and_citation(tmp_path: Path) -> None:
     """Build the page with Sphinx and MyST and read the HTML, as a reader would."""
     pytest.importorskip("myst_parser")

@@ -214,6 +214,18 @@ def test_the_builder_holds_one_subtree_per_set_bit_of_the_leaf_count() -> None:
     assert builder.root() == builder.root()
 
 
+def test_extending_with_many_leaves_equals_appending_them_one_by_one() -> None:
+    for size in range(0, 40):
+        one, many = MerkleBuilder(), MerkleBuilder()
+        leaves = distinct_leaves(size)
+        for item in leaves:
+            one.append(item)
+        many.extend(leaves[: size // 2])
+        many.extend(iter(leaves[size // 2 :]))
+        assert many.size == one.size == size
+        assert many.root() == one.root() == reference_mth(leaves)
+
+
 def test_a_leaf_can_be_added_by_its_hash() -> None:
     by_data, by_hash = MerkleBuilder(), MerkleBuilder()
     for item in (b"a", b"b", b"c"):

@@ -25,6 +25,7 @@ from _cases_support import harness, request, shared_request, utc
 from _production_support import PRODUCED_AT, login, make_review, record, reviews, subscriber
 from _production_support import records as record_strategy
 from _sql_fixtures import SqlDatabase, sa, sql_database, sql_store
+from _support import make_request
 from dueprocess import (
     Case,
     CaseNotFound,
@@ -40,6 +41,7 @@ from dueprocess import (
     produce,
     verify_chain,
 )
+from dueprocess._cli import main
 from dueprocess.adapters import (
     IdentityTableMapping,
     RecordTableMapping,
@@ -1067,3 +1069,60 @@ def test_nothing_in_the_core_imports_sqlalchemy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+# --- the command line takes a URL wherever it takes a SQLite file -------------------------
+
+
+def test_the_command_line_imports_and_produces_through_a_url(
+    sql_database: SqlDatabase, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = tmp_path / "records.jsonl"
+    data = [
+        subscriber("100001"),
+        *(login("100001", f"2023-03-{d:02d}T10:00:00") for d in (1, 2)),
+    ]
+    records.write_text("".join(line + "\n" for line in lines_of(data)), encoding="utf-8")
+    identities = tmp_path / "ids.jsonl"
+    identities.write_text('{"account": "100001", "kind": "email", "value": "s@example.com"}\n')
+    request_path = tmp_path / "request.json"
+    request_path.write_text(
+        json.dumps(make_request(targets=[{"kind": "email", "value": "S@example.com"}]))
+    )
+    url, path = sql_database.spec(), str(tmp_path / "reference.sqlite")
+    for store in (url, path):
+        assert main(["store", "import", store, str(records), "--identities", str(identities)]) == 0
+    assert "imported 3 new records and 1 new identities" in capsys.readouterr().out
+    for store, out in ((url, "from-url"), (path, "from-path")):
+        argv = ["produce", str(request_path), "--store", store, "--out", str(tmp_path / out)]
+        assert main([*argv, "--produced-at", "2023-05-11T00:00:00Z"]) == 0
+    assert "records: 3" in capsys.readouterr().out
+    for name in ("records.jsonl", "manifest.json"):
+        assert (tmp_path / "from-url" / name).read_bytes() == (
+            tmp_path / "from-path" / name
+        ).read_bytes()
+
+
+def test_the_command_line_reports_from_a_case_store_at_a_url(
+    sql_database: SqlDatabase, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with sql_database.store() as store:
+        rig = harness(store)
+        case = rig.cases.open(request(), actor="intake")
+        rig.cases.close(case.id, actor="counsel")
+    assert main(["report", "--db", sql_database.spec(), "--period", "2023-H1"]) == 0
+    assert "United States" in capsys.readouterr().out
+
+
+def test_the_command_line_names_a_bad_url_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = tmp_path / "records.jsonl"
+    records.write_text(SUBSCRIBER_LINE + "\n", encoding="utf-8")
+    assert main(["store", "import", "nosuchdialect://u:pw@host/db", str(records)]) == 2
+    error = capsys.readouterr().err
+    assert "nosuchdialect" in error
+    assert "pw@" not in error
+    empty = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert main(["report", "--db", empty, "--period", "2023-H1"]) == 2
+    assert "no dueprocess store here" in capsys.readouterr().err

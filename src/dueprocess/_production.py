@@ -20,7 +20,7 @@ import contextlib
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import attrs
 
@@ -51,7 +51,6 @@ __all__ = ["check_producible", "produce"]
 _UNRESOLVABLE = frozenset({TargetKind.NAME, TargetKind.QUERY})
 _BLOCKING = (Effect.REJECT, Effect.VERIFY, Effect.ESCALATE, Effect.PUSH_BACK)
 _CHUNK = 1 << 16
-_sha256 = hashlib.sha256
 
 
 def produce(
@@ -222,12 +221,12 @@ def _records_jsonl(
     review: Review,
     tally: _Tally,
 ) -> Iterator[bytes]:
-    """records.jsonl in chunks, updating *tally* as each chunk is handed over.
+    """records.jsonl in chunks of about 64 KiB, updating *tally* as each is handed over.
 
-    One account's records of one category arrive in time order; records sharing an
-    instant are sorted by their bytes (the source guarantees only time order) before
-    they are hashed into the Merkle tree and added to the pending chunk. This loop runs
-    once per record, so it is written flat: it is most of a large production's cost.
+    One account's records of one category arrive in time order; the lines of records
+    sharing an instant are sorted by their bytes (the source guarantees only time order)
+    before that instant's lines can be flushed. This loop runs once per record, so it is
+    written flat: it is most of what a large production costs.
     """
     period = review.scope.period
     pending: list[bytes] = []
@@ -241,11 +240,20 @@ def _records_jsonl(
             else:
                 start, end = period.start_instant(), period.end_instant()
             previous: dt.datetime | None = None
-            group: list[bytes] = []
-            before = tally.merkle.size
+            first = len(pending)  # where the lines of the current instant begin
+            tied = False
+            count = 0
             try:
                 for record in source.records(account, category, start, end):
-                    at = _check(record, account, category, start, end)
+                    if (
+                        type(record) is not Record
+                        or record.account != account
+                        or record.category is not category
+                        or record.at.utcoffset() is None
+                        or (end is not None and start is not None and not start <= record.at <= end)
+                    ):
+                        _reject(record, account, category, start, end)
+                    at = record.at
                     data = (record if names is None else record.only(names)).canonical_bytes()
                     if previous is not None and at <= previous:
                         if at < previous:
@@ -254,16 +262,20 @@ def _records_jsonl(
                                 f" account {account!r} out of time order"
                                 f" ({format_timestamp(at)} after {format_timestamp(previous)})"
                             )
-                        group.append(data)
-                        continue
-                    if group:
-                        size += _emit(group, pending, tally)
+                        tied = True
+                    else:
+                        if tied:
+                            pending[first:] = sorted(pending[first:])
+                            tied = False
                         if size >= _CHUNK:
                             yield _flush(pending, tally)
                             pending.clear()
                             size = 0
-                    group = [data]
-                    previous = at
+                        first = len(pending)
+                        previous = at
+                    pending.append(data)
+                    size += len(data) + 1
+                    count += 1
             except DueProcessError:
                 raise
             except Exception as error:
@@ -271,41 +283,30 @@ def _records_jsonl(
                     f"the record source failed while reading {category.value} records of"
                     f" account {account!r}: {error}"
                 ) from error
-            if group:
-                size += _emit(group, pending, tally)
-            tally.counts[category] += tally.merkle.size - before
+            if tied:
+                pending[first:] = sorted(pending[first:])
+            tally.counts[category] += count
     if pending:
         yield _flush(pending, tally)
 
 
-def _emit(group: list[bytes], pending: list[bytes], tally: _Tally) -> int:
-    """Hash and queue one instant's lines, in byte order; return the bytes queued."""
-    if len(group) > 1:
-        group.sort()
-    add = tally.merkle.append_hash
-    size = 0
-    for line in group:
-        add(_sha256(b"\x00" + line).digest())
-        pending.append(line)
-        size += len(line) + 1
-    return size
-
-
 def _flush(lines: list[bytes], tally: _Tally) -> bytes:
+    """Hash *lines* into the Merkle tree and the file digest; return them as one chunk."""
+    tally.merkle.extend(lines)
     chunk = b"\n".join(lines) + b"\n"
     tally.file_hash.update(chunk)
     tally.size += len(chunk)
     return chunk
 
 
-def _check(
-    record: Record,
+def _reject(
+    record: object,
     account: str,
     category: Category,
     start: dt.datetime | None,
     end: dt.datetime | None,
-) -> dt.datetime:
-    """The record's instant, if the record answers the question the source was asked."""
+) -> NoReturn:
+    """Say how a record fails to answer the question the source was asked."""
     if not isinstance(record, Record):
         raise StoreError(f"the record source returned {type(record).__name__}, not a Record")
     at = record.at
@@ -319,10 +320,10 @@ def _check(
             f"the record source returned a {category.value} record of account {account!r}"
             f" without a timezone: {at!r}"
         )
-    if start is not None and end is not None and not start <= at <= end:
-        raise StoreError(
-            f"asked for {category.value} records of account {account!r} from"
-            f" {format_timestamp(start)} to {format_timestamp(end)}, the record source"
-            f" returned one at {format_timestamp(at)}"
-        )
-    return at
+    assert start is not None
+    assert end is not None
+    raise StoreError(
+        f"asked for {category.value} records of account {account!r} from"
+        f" {format_timestamp(start)} to {format_timestamp(end)}, the record source"
+        f" returned one at {format_timestamp(at)}"
+    )

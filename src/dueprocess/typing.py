@@ -47,9 +47,18 @@ class RecordSource(Protocol):
     * :meth:`records` yields one account's records of one category whose ``at`` lies
       between ``start`` and ``end`` inclusive (``None`` means unbounded), in ascending
       ``at`` order. It must not yield another account's or another category's records.
+      Records sharing one instant may come in any order. ``start`` and ``end`` are
+      timezone-aware; dueprocess passes ``None`` for ``subscriber`` records only (they
+      are current state), and for every other category the review's period, from
+      00:00:00Z on its first day to 23:59:59.999999Z on its last. Yield lazily: a
+      production streams, and may hold millions of records.
     * Failures raise :class:`dueprocess.exceptions.StoreError`.
 
-    dueprocess asks only for what a review allows; a source can log what it is asked.
+    dueprocess asks only for what a review allows, and checks every record it gets
+    back against the question (a stray record stops the production with a
+    ``StoreError``); :class:`dueprocess.testing.RecordingSource` shows what was asked.
+    Implementations: :class:`dueprocess.testing.MemoryStore`,
+    :class:`dueprocess.adapters.SqliteStore`.
     """
 
     def resolve(self, target: Target) -> Sequence[str]: ...
@@ -71,6 +80,11 @@ class Sink(Protocol):
     *name* (a plain file name, no directories); :meth:`commit` makes every written file
     visible at once, as one complete production; :meth:`abort` discards everything
     written so far. Until ``commit`` nothing may look like a complete production.
+
+    *chunks* is often a lazy generator that reads the store as it is consumed, so
+    ``write`` should not hold it whole, and an exception raised while iterating it must
+    propagate (dueprocess then calls ``abort``). Implementations:
+    :class:`dueprocess.testing.MemorySink`, :class:`dueprocess.adapters.DirectorySink`.
     """
 
     def write(self, name: str, chunks: Iterable[bytes]) -> None: ...

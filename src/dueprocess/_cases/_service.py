@@ -93,6 +93,8 @@ class Cases:
         clock: tells the time of every event (timezone-aware).
         policy: the review policy every (re-)review uses.
         notifier: delivers notices to account holders; needed only by :meth:`notify`.
+        reviewer: the review function (default :func:`dueprocess.review`).
+        producer: the production function (default :func:`dueprocess.produce`).
 
     Every operation takes the ``actor`` who performs it and records it, with the clock's
     time and a reason, on each event.
@@ -165,6 +167,7 @@ class Cases:
         registry. The case's id is the request's id; opening a second case for the same
         request id raises :class:`ConflictError`.
         """
+        check_transition(None, CaseAction.OPEN, CaseState.RECEIVED, case_id=request.id)
         now = self._now()
         completed, note, chain = self._complete(request)
         review = self._reviewer(completed, self._policy)
@@ -187,7 +190,6 @@ class Cases:
                 ),
             ),
         )
-        check_transition(None, CaseAction.OPEN, CaseState.RECEIVED, case_id=request.id)
         reviewing = _move(opened, CaseAction.REVIEW, CaseState.IN_REVIEW, now, actor, note)
         case = self._decide(reviewing, review, chain, now, actor)
         self._store.create(case)
@@ -323,20 +325,8 @@ class Cases:
         case = self._store.get(case_id)
         now = self._now()
         check_transition(case.state, CaseAction.ADVANCE, CaseState.READY, case_id=case.id)
-        opens = _window_end(case)
-        if now < opens:
-            raise InvalidTransition(
-                f"the account holder of case {case.id!r} may object until {format_timestamp(opens)}"
-            )
-        moved = _move(
-            case,
-            CaseAction.ADVANCE,
-            CaseState.READY,
-            now,
-            actor,
-            reason or f"objection window closed ({format_timestamp(opens)})",
-        )
-        return self._commit(case, moved)
+        ready, _ = _close_window(case, now, actor, reason=reason)
+        return self._commit(case, ready)
 
     def produce(
         self,
@@ -364,62 +354,61 @@ class Cases:
             )
         case = self._store.get(case_id)
         now = self._now()
-        moved = case
+        moved, used = case, None
         if case.state is CaseState.NOTICE_PENDING:
-            opens = _window_end(case)
-            if now < opens and override is None:
-                raise InvalidTransition(
-                    f"case {case.id!r}: the account holder may object until"
-                    f" {format_timestamp(opens)}; production before disclose_after needs"
-                    " an override with a reason"
-                )
-            if now < opens:
-                why = f"objection window overridden: {override}"
-            else:
-                why = f"objection window closed ({format_timestamp(opens)})"
-            detail: dict[str, Scalar] = {"override": override} if now < opens else {}
-            moved = _move(moved, CaseAction.ADVANCE, CaseState.READY, now, actor, why, detail)
+            moved, used = _close_window(case, now, actor, override=override)
         check_transition(moved.state, CaseAction.PRODUCE, CaseState.PRODUCED, case_id=case.id)
-        producer = self._producer if self._producer is not None else _default_producer()
-        counting = _CountingSink(sink)
-        manifest = producer(moved.review, source, counting, produced_at=now)
-        counts = {str(category): count for category, count in manifest.counts.items()}
-        by_account = {
-            account: counting.by_account.get(account, {}) for account in manifest.accounts
-        }
-        if sum(sum(c.values()) for c in by_account.values()) != manifest.records:
-            raise IntegrityError(
-                f"case {case.id!r}: the records written do not add up to the manifest's"
-                f" {manifest.records}"
-            )
-        production = ProductionRecord(
-            produced_at=now,
-            accounts=tuple(manifest.accounts),
-            counts=counts,
-            records=manifest.records,
-            merkle_root=manifest.merkle_root,
-            review_sha256=hashlib.sha256(moved.review.canonical_bytes()).hexdigest(),
-            by_account=by_account,
-            override=override,
-        )
-        produced_detail: dict[str, Scalar] = {
-            "records": manifest.records,
-            "merkle_root": manifest.merkle_root,
+        production = self._production(moved, source, sink, now, override=used)
+        detail: dict[str, Scalar] = {
+            "records": production.records,
+            "merkle_root": production.merkle_root,
             "notice_delivered": moved.notice_delivered_at is not None,
         }
-        if override is not None:
-            produced_detail["override"] = override
+        if production.override is not None:
+            detail["override"] = production.override
         produced = _move(
             moved,
             CaseAction.PRODUCE,
             CaseState.PRODUCED,
             now,
             actor,
-            f"produced {manifest.records} records",
-            produced_detail,
+            f"produced {production.records} records",
+            detail,
         )
         return self._commit(
             case, attrs.evolve(produced, productions=(*case.productions, production))
+        )
+
+    def _production(
+        self,
+        case: Case,
+        source: RecordSource,
+        sink: Sink,
+        now: dt.datetime,
+        *,
+        override: str | None,
+    ) -> ProductionRecord:
+        """Run the producer, counting what each account's records were."""
+        producer = self._producer if self._producer is not None else _default_producer()
+        counting = _CountingSink(sink)
+        manifest = producer(case.review, source, counting, produced_at=now)
+        by_account = {
+            account: counting.by_account.get(account, {}) for account in manifest.accounts
+        }
+        if sum(sum(counts.values()) for counts in by_account.values()) != manifest.records:
+            raise IntegrityError(
+                f"case {case.id!r}: the records written do not add up to the manifest's"
+                f" {manifest.records}"
+            )
+        return ProductionRecord(
+            produced_at=now,
+            accounts=tuple(manifest.accounts),
+            counts={str(category): count for category, count in manifest.counts.items()},
+            records=manifest.records,
+            merkle_root=manifest.merkle_root,
+            review_sha256=hashlib.sha256(case.review.canonical_bytes()).hexdigest(),
+            by_account=by_account,
+            override=override,
         )
 
     def close(self, case_id: str, *, actor: str, reason: str = "closed") -> Case:
@@ -556,6 +545,35 @@ def _window_end(case: Case) -> dt.datetime:
     # notice_pending is entered only with a disclose_after; a store could hold a case
     # written otherwise, and then the window is taken as closed.
     return start_of_day(after) if after is not None else case.opened_at
+
+
+def _close_window(
+    case: Case,
+    now: dt.datetime,
+    actor: str,
+    *,
+    override: str | None = None,
+    reason: str | None = None,
+) -> tuple[Case, str | None]:
+    """``notice_pending`` to ``ready``: from ``disclose_after`` on, or earlier by override.
+
+    Returns the moved case and the override, if one was needed (an override given for
+    a window already closed is not recorded).
+    """
+    opens = _window_end(case)
+    if now >= opens:
+        why = reason or f"objection window closed ({format_timestamp(opens)})"
+        return _move(case, CaseAction.ADVANCE, CaseState.READY, now, actor, why), None
+    if override is None:
+        raise InvalidTransition(
+            f"case {case.id!r}: the account holder may object until {format_timestamp(opens)};"
+            " production before disclose_after needs an override with a reason"
+        )
+    why = f"objection window overridden: {override}"
+    moved = _move(
+        case, CaseAction.ADVANCE, CaseState.READY, now, actor, why, {"override": override}
+    )
+    return moved, override
 
 
 def _move(

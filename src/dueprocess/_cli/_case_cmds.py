@@ -21,7 +21,7 @@ from typing import Any
 from .._cases import Case, CaseNotFound, Cases, CaseState
 from .._dates import format_timestamp, parse_timestamp
 from .._intake import load_request
-from ..adapters import DirectorySink, SqliteCaseStore, SqliteStore
+from ..adapters import DirectorySink, open_case_store, open_record_store
 from ..exceptions import StoreError
 from ._common import EXIT_INVALID, EXIT_OK, EXIT_VERIFY_FAILED, CommandError, read_json
 from ._review_cmds import add_policy_option, policy_from, terminal_safe
@@ -62,7 +62,7 @@ def _actor(args: argparse.Namespace) -> str:
 def _service(args: argparse.Namespace, *, create: bool = False) -> Iterator[Cases]:
     """A Cases service over ``--db``; a missing or foreign database is exit 2."""
     try:
-        store = SqliteCaseStore(args.db, create=create)
+        store = open_case_store(args.db, create=create)  # a SQLite path or a SQLAlchemy URL
     except StoreError as error:
         raise CommandError(str(error), EXIT_INVALID) from None
     now = getattr(args, "now", None)
@@ -189,7 +189,7 @@ def _produce(args: argparse.Namespace) -> int:
     with _service(args) as cases:
         case = cases.get(args.id)
         try:
-            source = SqliteStore(args.store, create=False, readonly=True)
+            source = open_record_store(args.store, create=False, readonly=True)
             sink = DirectorySink(args.out)
         except StoreError as error:
             raise CommandError(str(error), EXIT_INVALID) from None
@@ -247,8 +247,11 @@ def _ledger(args: argparse.Namespace) -> int:
 
 # --- parsers -----------------------------------------------------------------------------
 
+_DB_HELP = "the case database: a SQLite file or a SQLAlchemy URL"
+
+
 def _common(parser: argparse.ArgumentParser, *, moves: bool = False) -> None:
-    parser.add_argument("--db", required=True, metavar="CASES.sqlite", help="the case database")
+    parser.add_argument("--db", required=True, metavar="CASES.sqlite", help=_DB_HELP)
     parser.add_argument("--json", action="store_true", help="print JSON for other programs")
     if moves:
         parser.add_argument(
@@ -316,7 +319,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     parser = actions.add_parser("produce", help="produce what a case's review releases")
     parser.add_argument("id", metavar="ID", help="the case id")
-    parser.add_argument("--store", required=True, metavar="STORE.sqlite", help="the record store")
+    parser.add_argument(
+        "--store",
+        required=True,
+        metavar="STORE.sqlite",
+        help="the record store: a SQLite file or a SQLAlchemy URL",
+    )
     parser.add_argument("--out", required=True, metavar="DIR", help="the new production directory")
     parser.add_argument(
         "--override",
@@ -341,7 +349,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = audit_actions.add_parser(
         "verify", help="verify the audit chain (exit 4 naming the first broken entry)"
     )
-    parser.add_argument("--db", required=True, metavar="CASES.sqlite", help="the case database")
+    parser.add_argument("--db", required=True, metavar="CASES.sqlite", help=_DB_HELP)
     parser.set_defaults(handler=_audit_verify)
 
     parser = subparsers.add_parser(

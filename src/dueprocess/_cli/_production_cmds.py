@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .._certificate import DEFAULT_CUSTODIAN
 from .._dates import format_timestamp, parse_timestamp
@@ -17,7 +18,7 @@ from .._intake import load_request
 from .._production import check_producible, produce
 from .._records import Identity, InvalidRecords, read_identities, read_records
 from .._reviewer import review
-from ..adapters import DirectorySink, SqliteStore, verify_directory
+from ..adapters import DirectorySink, SqliteStore, open_record_store, verify_directory
 from ..exceptions import StoreError
 from ._common import (
     EXIT_INVALID,
@@ -27,6 +28,9 @@ from ._common import (
     read_json,
 )
 from ._review_cmds import add_policy_option, policy_from, terminal_safe
+
+if TYPE_CHECKING:
+    from ..adapters import SqlStore  # imported on use only: SQLAlchemy is an extra
 
 __all__ = ["register"]
 
@@ -77,10 +81,11 @@ def _store_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _open_store(path: str, *, create: bool) -> SqliteStore:
+def _open_store(path: str, *, create: bool) -> SqliteStore | SqlStore:
     # A store that is missing, or is not a dueprocess store, is bad input (exit 2).
     try:
-        return SqliteStore(path, create=create, readonly=not create)
+        # A SQLite path, or a SQLAlchemy URL (anything with ://) for a SqlStore.
+        return open_record_store(path, create=create, readonly=not create)
     except StoreError as error:
         raise CommandError(str(error), EXIT_INVALID) from None
 
@@ -156,7 +161,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             " bad line is named. Importing the same record twice keeps one copy."
         ),
     )
-    parser.add_argument("store", metavar="STORE.sqlite", help="the store")
+    parser.add_argument(
+        "store", metavar="STORE.sqlite", help="the store: a SQLite file or a SQLAlchemy URL"
+    )
     parser.add_argument("records", metavar="RECORDS.jsonl", help="the records")
     parser.add_argument(
         "--identities",
@@ -175,7 +182,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument("file", metavar="REQUEST.json", help="the request document, or - for stdin")
-    parser.add_argument("--store", required=True, metavar="STORE.sqlite", help="the record store")
+    parser.add_argument(
+        "--store",
+        required=True,
+        metavar="STORE.sqlite",
+        help="the record store: a SQLite file or a SQLAlchemy URL",
+    )
     parser.add_argument("--out", required=True, metavar="DIR", help="the new production directory")
     parser.add_argument(
         "--produced-at",

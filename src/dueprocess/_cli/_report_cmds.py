@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from .._cases._lifecycle import CaseState
 from .._reports import ReportError, ReportPeriod, transparency_report
 from .._reports._protocols import ReportCase
-from ..adapters import SqliteCaseStore
+from ..adapters import open_case_store
+from ..adapters._sql_open import is_url
 from ..exceptions import StoreError
 from ._common import EXIT_ERROR, EXIT_INVALID, EXIT_OK, CommandError
 
@@ -25,10 +26,10 @@ def load_cases(path: str) -> Sequence[ReportCase]:
     Raises:
         CommandError: no such file, or not a dueprocess case database (exit 2).
     """
-    if not os.path.isfile(path):
+    if not is_url(path) and not os.path.isfile(path):
         raise CommandError(f"{path}: no such case store", EXIT_INVALID)
     try:
-        store = SqliteCaseStore(path, create=False)
+        store = open_case_store(path, create=False)  # a SQLite path or a SQLAlchemy URL
     except StoreError as error:
         raise CommandError(str(error), EXIT_INVALID) from None
     with store:
@@ -86,7 +87,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             " national-security bands of 50 U.S.C. 1874(a), or a readable table."
         ),
     )
-    parser.add_argument("--db", required=True, metavar="CASES.sqlite", help="the case store")
+    parser.add_argument(
+        "--db",
+        required=True,
+        metavar="CASES.sqlite",
+        help="the case store: a SQLite file or a SQLAlchemy URL",
+    )
     parser.add_argument(
         "--period",
         required=True,

@@ -5,6 +5,9 @@ target (``.NAME.partial-…``) and renames it into place only on :meth:`~Directo
 after the files are flushed to disk. A production that fails, or a process that is
 killed, leaves at most that hidden folder, never a directory at the target path, so
 nothing that looks like a complete production can exist unless one was completed.
+
+The production directory is created readable by its owner only (mode 0700, as
+``tempfile.mkdtemp`` makes it): it holds personal data. Share it deliberately.
 """
 
 from __future__ import annotations

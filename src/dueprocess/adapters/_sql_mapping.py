@@ -127,7 +127,7 @@ class IdentityTableMapping:
         table: the table (or view) name.
         account: the column holding the account id.
         value: the column holding the identifier. The store compares it with the
-            target's normalised form (:func:`dueprocess.identity_key`: e-mail addresses
+            target's normalised form (:attr:`dueprocess.Identity.key`: e-mail addresses
             and usernames in lower case, phone numbers as digits only), so the column
             must hold that form; map a view that normalises it if the table does not.
         kind: the column holding the kind (``email``, ``username``, ``phone``,

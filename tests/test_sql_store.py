@@ -1126,3 +1126,20 @@ def test_the_command_line_names_a_bad_url_with_exit_2(
     empty = f"sqlite:///{tmp_path / 'empty.db'}"
     assert main(["report", "--db", empty, "--period", "2023-H1"]) == 2
     assert "no dueprocess store here" in capsys.readouterr().err
+
+
+def test_the_case_commands_work_on_a_case_store_at_a_url(
+    sql_database: SqlDatabase, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = sql_database.spec()
+    request_path = tmp_path / "request.json"
+    request_path.write_text(json.dumps(make_request()), encoding="utf-8")
+    now = ["--now", "2023-05-10T17:00:00Z", "--actor", "a"]
+    assert main(["case", "open", str(request_path), "--db", db, *now]) == 0
+    assert capsys.readouterr().out == "REQ-1 notice_pending\n"
+    assert main(["case", "list", "--db", db]) == 0
+    assert "REQ-1" in capsys.readouterr().out
+    assert main(["audit", "verify", "--db", db]) == 0
+    capsys.readouterr()
+    with sql_database.store(create=False) as store:
+        assert len(store.audit) == 3

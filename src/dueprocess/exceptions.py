@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 import attrs
 
 __all__ = [
+    "CaseNotFound",
     "ConflictError",
     "DueProcessError",
     "IntegrityError",
@@ -19,6 +20,7 @@ __all__ = [
     "PolicyError",
     "Problem",
     "ProductionRefused",
+    "ReportError",
     "StoreError",
 ]
 
@@ -110,3 +112,18 @@ class ConflictError(DueProcessError):
 
 class InvalidTransition(DueProcessError):
     """A case was asked to move to a state its lifecycle does not allow from where it is."""
+
+
+class CaseNotFound(StoreError):
+    """No case with that id is stored."""
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(f"no case {case_id!r}")
+        self.case_id = case_id
+
+
+class ReportError(DueProcessError, ValueError):
+    """A report cannot be built or rendered as asked (a bad period, a layout it cannot fill).
+
+    A malformed CSV file is :class:`InvalidRequest` instead, with every problem and its line.
+    """

@@ -20,7 +20,7 @@ from .._enums import TargetKind
 from .._intake import load_request
 from .._request import LegalRequest, Target
 from .._review import Review
-from ..exceptions import InvalidRequest, Problem, StoreError
+from ..exceptions import CaseNotFound, InvalidRequest, Problem
 from ._lifecycle import CaseAction, CaseState
 
 if TYPE_CHECKING:
@@ -42,14 +42,6 @@ CASE_FORMAT = "dueprocess.case/1"
 #: The JSON scalars an event's ``detail`` may hold.
 Scalar = str | int | bool | None
 Detail = Mapping[str, Scalar]
-
-
-class CaseNotFound(StoreError):
-    """No case with that id is stored."""
-
-    def __init__(self, case_id: str) -> None:
-        super().__init__(f"no case {case_id!r}")
-        self.case_id = case_id
 
 
 def _ts(moment: dt.datetime | None) -> str | None:

@@ -215,7 +215,7 @@ def test_the_builder_holds_one_subtree_per_set_bit_of_the_leaf_count() -> None:
 
 
 def test_extending_with_many_leaves_equals_appending_them_one_by_one() -> None:
-    for size in range(0, 40):
+    for size in range(40):
         one, many = MerkleBuilder(), MerkleBuilder()
         leaves = distinct_leaves(size)
         for item in leaves:

@@ -26,9 +26,15 @@ from collections.abc import Iterator, Sequence
 import sqlalchemy as sa
 
 from .._cases._audit import GENESIS, AuditEntry, ChainHead, chain_events
-from .._cases._case import Case, CaseEvent, CaseNotFound, Hold
+from .._cases._case import Case, CaseEvent, Hold
 from .._cases._lifecycle import CaseState
-from ..exceptions import ConflictError, IntegrityError, InvalidRequest, StoreError
+from ..exceptions import (
+    CaseNotFound,
+    ConflictError,
+    IntegrityError,
+    InvalidRequest,
+    StoreError,
+)
 from ._sql_base import SqlConnection
 
 __all__ = ["SqlAuditLog", "SqlCaseTables"]

@@ -58,7 +58,7 @@ class RecordSource(Protocol):
     back against the question (a stray record stops the production with a
     ``StoreError``); :class:`dueprocess.testing.RecordingSource` shows what was asked.
     Implementations: :class:`dueprocess.testing.MemoryStore`,
-    :class:`dueprocess.adapters.SqliteStore`.
+    :class:`dueprocess.adapters.SqliteStore`, :class:`dueprocess.adapters.SqlStore`.
     """
 
     def resolve(self, target: Target) -> Sequence[str]: ...

@@ -69,6 +69,8 @@ class SqlStore(SqlCaseTables):
     Args:
         url: a SQLAlchemy URL (``postgresql+psycopg://user:pw@host/db``,
             ``sqlite:///store.db``, ``trino://…``) or an :class:`sqlalchemy.Engine`.
+            Give SQLite as a URL: the store then begins its transactions explicitly,
+            so that concurrent writers wait for each other rather than fail.
         record_tables: read records from the service's own tables through these
             mappings instead of the store's own records table. The store then never
             writes records and creates no record tables.

@@ -35,8 +35,7 @@ def _field_columns(
         return tuple((str(field), str(column)) for field, column in value.items())
     # Pairs are what the converter itself returns, so attrs.evolve can pass them back.
     return tuple(
-        (item[0], item[1]) if isinstance(item, tuple) else (str(item), str(item))
-        for item in value
+        (item[0], item[1]) if isinstance(item, tuple) else (str(item), str(item)) for item in value
     )
 
 

@@ -76,11 +76,22 @@ def plot_report(rows: Sequence[ReportRow], *, country: str | None = None) -> Fig
     lines, missing = series(rows, country)
     figure = Figure(figsize=(9, 6.5), layout="constrained")
     top, bottom = figure.subplots(2, 1, sharex=True)
-    for process, points in lines.items():
-        top.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=process)
+    for index, (process, points) in enumerate(lines.items()):
+        # One fixed colour per process in both panels, so the legend reads for both
+        # even where a process (preservation) has no disclosure rate.
+        colour = f"C{index % 10}"
+        top.plot(
+            [p[0] for p in points], [p[1] for p in points], marker="o", label=process, color=colour
+        )
         rated = [(p[0], p[2]) for p in points if p[2] is not None]
         if rated:
-            bottom.plot([p[0] for p in rated], [p[1] for p in rated], marker="o", label=process)
+            bottom.plot(
+                [p[0] for p in rated],
+                [p[1] for p in rated],
+                marker="o",
+                label=process,
+                color=colour,
+            )
     top.set_ylabel("requests")
     top.set_title(f"User data requests{'' if country is None else ' - ' + country}")
     if lines:

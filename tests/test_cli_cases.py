@@ -218,7 +218,7 @@ def test_produce_waits_for_the_window_unless_overridden(
     assert not Path(out_dir).exists()
     code, out, _ = _run(capsys, *argv, "--now", "2023-05-11T00:00:00Z", "--override", "court order")
     assert code == 0
-    assert out.startswith("REQ-1 produced: 1 records into")
+    assert out.startswith("REQ-1 produced: 1 record into")
     manifest = json.loads((Path(out_dir) / "manifest.json").read_text())
     assert manifest["merkle_root"] in out
     code, out, _ = _run(capsys, "case", "show", "REQ-1", "--db", db, "--json")
@@ -315,7 +315,7 @@ def test_ledger_lists_each_disclosure_of_an_account(
     assert code == 0
     assert out.startswith(
         "2023-05-21T00:00:00Z  U.S. Attorney's Office (US), grand_jury_subpoena,"
-        " case REQ-1: 1 records (session_logs 1), merkle root "
+        " case REQ-1: 1 record (session_logs 1), merkle root "
     )
     code, out, _ = _run(capsys, "ledger", "100001", "--db", db, "--json")
     (entry,) = json.loads(out)
@@ -365,5 +365,5 @@ def test_show_lists_holds_and_productions(
     _run(capsys, "case", "close", "REQ-1", "--db", db, "--now", "2023-05-12T00:00:00Z")
     _, out, _ = _run(capsys, "case", "show", "REQ-1", "--db", db)
     assert "; closed: 2023-05-12T00:00:00Z\n" in out
-    assert "  produced 2023-05-11T00:00:00Z: 1 records, merkle root " in out
+    assert "  produced 2023-05-11T00:00:00Z: 1 record, merkle root " in out
     assert "(override: exigent)\n" in out

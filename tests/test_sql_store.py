@@ -1092,7 +1092,7 @@ def test_the_command_line_imports_and_produces_through_a_url(
     url, path = sql_database.spec(), str(tmp_path / "reference.sqlite")
     for store in (url, path):
         assert main(["store", "import", store, str(records), "--identities", str(identities)]) == 0
-    assert "imported 3 new records and 1 new identities" in capsys.readouterr().out
+    assert "imported 3 new records and 1 new identity" in capsys.readouterr().out
     for store, out in ((url, "from-url"), (path, "from-path")):
         argv = ["produce", str(request_path), "--store", store, "--out", str(tmp_path / out)]
         assert main([*argv, "--produced-at", "2023-05-11T00:00:00Z"]) == 0

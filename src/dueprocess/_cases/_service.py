@@ -372,7 +372,7 @@ class Cases:
             CaseState.PRODUCED,
             now,
             actor,
-            f"produced {production.records} records",
+            f"produced {production.records} record{'' if production.records == 1 else 's'}",
             detail,
         )
         return self._commit(

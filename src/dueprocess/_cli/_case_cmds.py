@@ -23,7 +23,14 @@ from .._dates import format_timestamp, parse_timestamp
 from .._intake import load_request
 from ..adapters import DirectorySink, open_case_store, open_record_store
 from ..exceptions import StoreError
-from ._common import EXIT_INVALID, EXIT_OK, EXIT_VERIFY_FAILED, CommandError, read_json
+from ._common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_VERIFY_FAILED,
+    CommandError,
+    plural,
+    read_json,
+)
 from ._review_cmds import add_policy_option, policy_from, terminal_safe
 
 __all__ = ["register"]
@@ -110,8 +117,8 @@ def _summary(case: Case) -> str:
         )
     for production in case.productions:
         lines.append(
-            f"  produced {format_timestamp(production.produced_at)}: {production.records}"
-            f" records, merkle root {production.merkle_root}"
+            f"  produced {format_timestamp(production.produced_at)}:"
+            f" {plural(production.records, 'record')}, merkle root {production.merkle_root}"
             + (f" (override: {safe(production.override)})" if production.override else "")
         )
     lines.append("  events:")
@@ -200,8 +207,9 @@ def _produce(args: argparse.Namespace) -> int:
     else:
         production = case.productions[-1]
         print(
-            f"{terminal_safe(case.id)} {case.state.value}: {production.records} records into"
-            f" {args.out}, merkle root {production.merkle_root}"
+            f"{terminal_safe(case.id)} {case.state.value}:"
+            f" {plural(production.records, 'record')} into {args.out},"
+            f" merkle root {production.merkle_root}"
         )
     return EXIT_OK
 
@@ -222,7 +230,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
     if head is None:
         print(f"intact: {args.db}: the audit log is empty")
     else:
-        print(f"intact: {args.db}: {head.length} entries, head {head.digest}")
+        print(f"intact: {args.db}: {plural(head.length, 'entry', 'entries')}, head {head.digest}")
     return EXIT_OK
 
 
@@ -239,7 +247,7 @@ def _ledger(args: argparse.Namespace) -> int:
         print(
             f"{format_timestamp(entry.produced_at)}  {terminal_safe(entry.agency)}"
             f" ({terminal_safe(entry.jurisdiction)}), {entry.process.value},"
-            f" case {terminal_safe(entry.case_id)}: {entry.records} records"
+            f" case {terminal_safe(entry.case_id)}: {plural(entry.records, 'record')}"
             f" ({categories or 'none'}), merkle root {entry.merkle_root}"
         )
     return EXIT_OK

@@ -26,6 +26,7 @@ __all__ = [
     "EXIT_VERIFY_FAILED",
     "MAX_DOCUMENT_BYTES",
     "CommandError",
+    "plural",
     "read_bytes",
     "read_json",
     "read_text",
@@ -105,6 +106,15 @@ def read_json(path: str) -> Any:
         raise CommandError(f"{path}: JSON nested too deeply", EXIT_INVALID) from None
     except ValueError as error:  # e.g. an integer with more digits than Python converts
         raise CommandError(f"{path}: malformed JSON: {error}", EXIT_INVALID) from None
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """``1 record``, ``2 records``, ``1 identity``, ``3 identities``.
+
+    >>> plural(1, "record"), plural(2, "identity", "identities")
+    ('1 record', '2 identities')
+    """
+    return f"{count} {noun if count == 1 else (plural_form or noun + 's')}"
 
 
 def run_command(args: argparse.Namespace) -> int:

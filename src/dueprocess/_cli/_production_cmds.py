@@ -25,6 +25,7 @@ from ._common import (
     EXIT_OK,
     EXIT_VERIFY_FAILED,
     CommandError,
+    plural,
     read_json,
 )
 from ._review_cmds import add_policy_option, policy_from, terminal_safe
@@ -74,9 +75,11 @@ def _store_import(args: argparse.Namespace) -> int:
             Path(args.store).unlink(missing_ok=True)
         raise
     print(
-        f"imported {records} new records and {added} new identities into {args.store}"
-        f" (it holds {held['accounts']} accounts, {held['identities']} identities,"
-        f" {held['records']} records)"
+        f"imported {plural(records, 'new record')} and"
+        f" {plural(added, 'new identity', 'new identities')} into {args.store}"
+        f" (it holds {plural(held['accounts'], 'account')},"
+        f" {plural(held['identities'], 'identity', 'identities')},"
+        f" {plural(held['records'], 'record')})"
     )
     return EXIT_OK
 
@@ -127,7 +130,7 @@ def _verify(args: argparse.Namespace) -> int:
         manifest = result.manifest
         assert manifest is not None
         print(
-            f"intact: {args.directory} holds {manifest.records} records for"
+            f"intact: {args.directory} holds {plural(manifest.records, 'record')} for"
             f" {terminal_safe(manifest.request_id)}; merkle root {manifest.merkle_root}"
         )
         return EXIT_OK

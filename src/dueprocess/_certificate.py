@@ -76,7 +76,7 @@ def render_certificate(
     if process.reference:
         instrument += f", reference {md_text(process.reference, limit=200)}"
     *records_rows, review_row, request_row = manifest_rows(manifest)
-    who = md_text(custodian, limit=200)
+    who = md_text(custodian, limit=200, line_start=True)  # it also stands on a line alone
     lines = [
         "# Certificate of Authenticity of Business Records",
         "",

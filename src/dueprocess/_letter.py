@@ -6,11 +6,12 @@ cannot forge headings, lists, links or HTML in the letter.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from ._dates import format_date, format_timestamp
 from ._enums import Decision, Effect, NoticeTiming, Outcome
-from ._markdown import md_text
+from ._markdown import md_code, md_text
 from ._review import Review
 from ._rules import tables as T
 
@@ -64,6 +65,15 @@ def _words(value: str) -> str:
     return value.replace("_", " ")
 
 
+_PLAIN_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+
+
+def _field_name(name: str) -> str:
+    # Field names are the spec's (service_start); a review read back from storage could
+    # hold anything, which is escaped. An underscore inside a word is never emphasis.
+    return name if _PLAIN_NAME.match(name) else md_text(name)
+
+
 def _bullets(lines: Iterable[str]) -> list[str]:
     return [f"- {line}" for line in lines]
 
@@ -102,7 +112,8 @@ def render_letter(review: Review) -> str:
         lines = []
         for item in released:
             if item.decision is Decision.LIMITED and item.fields is not None:
-                lines.append(f"{T.CATEGORY_NAMES[item.category]}: only {', '.join(item.fields)}")
+                names = ", ".join(_field_name(name) for name in item.fields)
+                lines.append(f"{T.CATEGORY_NAMES[item.category]}: only {names}")
             else:
                 lines.append(f"{T.CATEGORY_NAMES[item.category]}: all records")
         out += _bullets(lines)
@@ -139,7 +150,7 @@ def render_letter(review: Review) -> str:
             )
             line = T.CATEGORY_NAMES[item.category]
             if item.required:
-                need = T.REQUIRED_NAMES.get(item.required, _words(item.required))
+                need = T.REQUIRED_NAMES.get(item.required) or md_text(_words(item.required))
                 line += f": would need {need}"
             if reason is not None:
                 line += f" ({md_text(reason.citation)})"
@@ -158,7 +169,9 @@ def render_letter(review: Review) -> str:
             Outcome.VERIFY: "## What must be verified",
         }.get(review.outcome, "## Why")
         out += [heading, ""]
-        out += _bullets(f"{md_text(f.message)} ({md_text(f.citation)})" for f in blocking)
+        out += _bullets(
+            f"{md_text(f.message, line_start=True)} ({md_text(f.citation)})" for f in blocking
+        )
         out.append("")
 
     deadlines = []
@@ -190,14 +203,16 @@ def render_letter(review: Review) -> str:
     if review.notify_authorities:
         out += [
             "",
-            "We will notify: " + ", ".join(_words(a) for a in review.notify_authorities) + ".",
+            "We will notify: "
+            + ", ".join(md_text(_words(a)) for a in review.notify_authorities)
+            + ".",
         ]
     out.append("")
 
     if review.findings:
         out += ["## Findings", ""]
         out += _bullets(
-            f"`{f.code}` ({_words(f.effect.value)}"
+            f"{md_code(f.code)} ({_words(f.effect.value)}"
             + (f", {_words(f.category.value)}" if f.category else "")
             + f"): {md_text(f.message)} Source: {md_text(f.citation)}."
             for f in review.findings

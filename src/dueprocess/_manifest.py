@@ -243,8 +243,12 @@ def _count(value: object) -> bool:
 def _timestamp(value: object, problems: list[Problem]) -> dt.datetime | None:
     try:
         if isinstance(value, str):
-            return parse_timestamp(value)
-    except ValueError:
+            moment = parse_timestamp(value)
+            # An offset can carry an instant past year 9999 in UTC, which cannot be
+            # written back (the manifest is compared in the form dueprocess writes).
+            format_timestamp(moment)
+            return moment
+    except (ValueError, OverflowError):
         pass
     problems.append(Problem("$.produced_at", "expected a timestamp"))
     return None

@@ -13,26 +13,36 @@ __all__ = ["md_code", "md_text"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 # Characters that mean something in the middle of a Markdown line (CommonMark + GFM
-# tables, strikethrough and autolinks). Line-start syntax (#, -, +, 1.) cannot arise:
-# outside text never starts a line.
+# tables, strikethrough and autolinks). Line-start syntax (-, +, =, 1.) matters only
+# where outside text starts a line or a list item: md_text(..., line_start=True).
 _SPECIAL = re.compile(r"([\\`*_\[\]!|~:#])")
+# What begins a block when it starts a line: a bullet (-, +), a setext heading's
+# underline or a thematic break (=, -), an ordered list item (1. or 1)).
+_BLOCK_START = re.compile(r"\A(\d{0,9})([-+=.)])")
 
 
-def md_text(text: str, *, limit: int = 500) -> str:
+def md_text(text: str, *, limit: int = 500, line_start: bool = False) -> str:
     """Escape outside text for use inside a Markdown line.
 
     Line breaks and control characters become one space; Markdown punctuation is
     backslash-escaped; ``&``, ``<`` and ``>`` become entities; very long text is cut
-    with an ellipsis.
+    with an ellipsis. With ``line_start=True`` the text may begin a line (or a list
+    item): a leading ``-``, ``+``, ``=`` or ``1.`` that would start a list, a rule or
+    a heading underline is escaped too.
 
     >>> md_text("# Heading\\n<script>x</script>")
     '\\\\# Heading &lt;script&gt;x&lt;/script&gt;'
+    >>> md_text("- item", line_start=True), md_text("1. item", line_start=True)
+    ('\\\\- item', '1\\\\. item')
     """
     one_line = _CONTROL.sub(" ", text).strip()
     if len(one_line) > limit:
         one_line = one_line[: limit - 1] + "…"
     escaped = one_line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _SPECIAL.sub(r"\\\1", escaped)
+    escaped = _SPECIAL.sub(r"\\\1", escaped)
+    if line_start:
+        escaped = _BLOCK_START.sub(r"\1\\\2", escaped, count=1)
+    return escaped
 
 
 def md_code(text: str) -> str:

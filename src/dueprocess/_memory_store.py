@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import attrs
 
 from ._enums import Category, TargetKind
 from ._manifest import is_plain_file_name
-from ._records import IDENTITY_KINDS, Identity, Record, identity_key
+from ._records import (
+    IDENTITY_KINDS,
+    MAX_FIELD_DEPTH,
+    Identity,
+    Record,
+    fields_too_deep,
+    identity_key,
+)
 from ._request import Target
 from .exceptions import StoreError
 from .typing import RecordSource
@@ -64,10 +71,13 @@ class MemoryStore:
         self._accounts.add(account)
 
     def add(self, record: Record) -> None:
-        """Add one record (a duplicate of one already held is ignored)."""
-        if record.at.utcoffset() is None:
-            raise StoreError(f"record without a timezone: {record!r}")
-        data = record.canonical_bytes()
+        """Add one record (a duplicate of one already held is ignored).
+
+        Raises:
+            StoreError: the record cannot be held faithfully (no timezone, an unknown
+                category, fields that are not a JSON object), naming it.
+        """
+        data = _checked(record)
         if data in self._seen:
             return
         self._seen.add(data)
@@ -114,6 +124,51 @@ class MemoryStore:
             if end is not None and at > end:
                 break
             yield record
+
+
+def _string_keys(fields: Mapping[object, object]) -> bool:
+    """Whether every object key in *fields*, at any depth, is a string (iteratively)."""
+    stack: list[object] = [fields]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, Mapping):
+            if not all(isinstance(key, str) for key in value):
+                return False
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple)):
+            stack.extend(value)
+    return True
+
+
+def _checked(record: object) -> bytes:
+    """The record's canonical bytes, or a :class:`StoreError` saying what is wrong."""
+    # A Record's constructor checks nothing, so each attribute is looked at as an object.
+    account: object = getattr(record, "account", None)
+    category: object = getattr(record, "category", None)
+    at: object = getattr(record, "at", None)
+    fields: object = getattr(record, "fields", None)
+    problem = None
+    if not isinstance(record, Record):
+        problem = f"a {type(record).__name__}, not a Record"
+    elif not isinstance(account, str) or not account:
+        problem = "no account id"
+    elif not isinstance(category, Category):
+        problem = f"the category {category!r} is not one of the five"
+    elif not isinstance(at, dt.datetime) or at.utcoffset() is None:
+        problem = "an instant without a timezone" if isinstance(at, dt.datetime) else "no instant"
+    elif not isinstance(fields, Mapping):
+        problem = "fields that are not a JSON object"
+    elif fields_too_deep(fields):
+        problem = f"fields nested more than {MAX_FIELD_DEPTH} levels deep"
+    elif not _string_keys(fields):
+        # JSON would turn 1 into "1": the record read back would not be the one held.
+        problem = "fields with a key that is not a string"
+    else:
+        try:
+            return record.canonical_bytes()
+        except (TypeError, ValueError, RecursionError) as error:
+            problem = f"fields that are not JSON ({error})"
+    raise StoreError(f"cannot hold the record of account {account!r} at {at!r}: {problem}")
 
 
 @attrs.define

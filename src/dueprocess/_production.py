@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, NoReturn
 
 import attrs
@@ -37,7 +37,13 @@ from ._manifest import (
     Manifest,
 )
 from ._merkle import MerkleBuilder
-from ._records import Record
+from ._records import (
+    MAX_FIELD_DEPTH,
+    MAX_RECORD_BYTES,
+    Record,
+    fields_too_deep,
+    is_one_line,
+)
 from ._review import Review, ScopedCategory
 from .exceptions import DueProcessError, ProductionRefused, StoreError
 from .typing import RecordSource, Sink
@@ -191,7 +197,7 @@ def _resolve(review: Review, source: RecordSource) -> tuple[str, ...]:
                 f"the record source failed to resolve {target.kind.value} {target.value!r}: {error}"
             ) from error
         for account in found:
-            if not isinstance(account, str) or not account:
+            if not isinstance(account, str) or not account or not is_one_line(account):
                 raise StoreError(
                     f"the record source resolved {target.kind.value} {target.value!r}"
                     f" to {account!r}, not an account id"
@@ -251,10 +257,31 @@ def _records_jsonl(
                         or record.category is not category
                         or record.at.utcoffset() is None
                         or (end is not None and start is not None and not start <= record.at <= end)
+                        or (
+                            type(record.fields) is not dict
+                            and not isinstance(record.fields, Mapping)
+                        )
                     ):
                         _reject(record, account, category, start, end)
                     at = record.at
-                    data = (record if names is None else record.only(names)).canonical_bytes()
+                    produced = record if names is None else record.only(names)
+                    try:
+                        data = produced.canonical_bytes()
+                    except (TypeError, ValueError) as error:
+                        raise _unencodable(record, f"its fields are not JSON ({error})") from error
+                    # What a production writes, verify must read back: a record too
+                    # large or too deeply nested for that is refused here. Counting
+                    # brackets first keeps the walk off the common, flat record.
+                    if len(data) > MAX_RECORD_BYTES:
+                        raise _unencodable(
+                            record, f"it is larger than {MAX_RECORD_BYTES >> 20} MiB"
+                        )
+                    if data.count(b"{") + data.count(
+                        b"["
+                    ) > MAX_FIELD_DEPTH + 1 and fields_too_deep(produced.fields):
+                        raise _unencodable(
+                            record, f"its fields nest more than {MAX_FIELD_DEPTH} levels deep"
+                        )
                     if previous is not None and at <= previous:
                         if at < previous:
                             raise StoreError(
@@ -290,6 +317,15 @@ def _records_jsonl(
         yield _flush(pending, tally)
 
 
+def _unencodable(record: Record, why: str) -> StoreError:
+    """Name the record a production cannot write, and why."""
+    return StoreError(
+        f"the record source failed while reading {record.category.value} records of account"
+        f" {record.account!r}: the record at {format_timestamp(record.at)} cannot be"
+        f" produced: {why}"
+    )
+
+
 def _flush(lines: list[bytes], tally: _Tally) -> bytes:
     """Hash *lines* into the Merkle tree and the file digest; return them as one chunk."""
     tally.merkle.extend(lines)
@@ -319,6 +355,12 @@ def _reject(
         raise StoreError(
             f"the record source returned a {category.value} record of account {account!r}"
             f" without a timezone: {at!r}"
+        )
+    if not isinstance(record.fields, Mapping):
+        raise StoreError(
+            f"the record source returned a {category.value} record of account {account!r}"
+            f" at {format_timestamp(at)} whose fields are a {type(record.fields).__name__},"
+            " not a JSON object"
         )
     assert start is not None
     assert end is not None

@@ -25,17 +25,23 @@ import attrs
 from ._canonical import canonical_bytes
 from ._dates import format_timestamp, parse_timestamp
 from ._enums import Category, TargetKind
+from ._intake import _key_path, _quote
 from .exceptions import InvalidRequest, Problem
 
 __all__ = [
     "IDENTITY_KINDS",
+    "MAX_FIELD_DEPTH",
+    "MAX_RECORD_BYTES",
+    "MAX_RECORD_PROBLEMS",
     "RECORD_FORMAT",
     "SESSION_EVENTS",
     "SUBSCRIBER_FIELDS",
     "Identity",
     "InvalidRecords",
     "Record",
+    "fields_too_deep",
     "identity_key",
+    "is_one_line",
     "read_identities",
     "read_records",
 ]
@@ -58,6 +64,19 @@ SESSION_EVENTS = ("login", "logout")
 
 #: Target kinds a store's identity table can hold (``name`` and ``query`` never resolve).
 IDENTITY_KINDS = (TargetKind.USERNAME, TargetKind.EMAIL, TargetKind.PHONE, TargetKind.URL)
+
+#: The longest record line (and record, as canonical bytes) dueprocess imports, produces
+#: or checks: 16 MiB. A production holds and parses one record at a time, so this bounds
+#: what one hostile line can make it allocate.
+MAX_RECORD_BYTES = 16 * 1024 * 1024
+
+#: How deeply a record's ``fields`` may nest objects and arrays. Far above any real
+#: record, and far below Python's recursion limit, so every record that is imported can
+#: also be encoded, produced and verified.
+MAX_FIELD_DEPTH = 64
+
+#: Bad lines named one by one before the rest of a file's problems are only counted.
+MAX_RECORD_PROBLEMS = 1_000
 
 _RECORD_KEYS = ("account", "category", "at", "fields")
 _IDENTITY_KEYS = ("account", "kind", "value")
@@ -233,12 +252,13 @@ def read_records(lines: Iterable[str | bytes], *, what: str = "records") -> Iter
     [Record('1', content, 2017-01-01T00:00:00Z, 0 fields)]
     """
     problems: list[Problem] = []
+    dropped = 0
     for number, document in _json_lines(lines, problems):
         record = _record(document, f"line {number}, ", problems)
         if record is not None:
             yield record
-    if problems:
-        raise InvalidRecords(problems, what=what)
+        dropped += _cap(problems)
+    _finish(problems, dropped + _cap(problems), what)
 
 
 def read_identities(
@@ -250,10 +270,27 @@ def read_identities(
     ['a@b.org']
     """
     problems: list[Problem] = []
+    dropped = 0
     for number, document in _json_lines(lines, problems):
         identity = _identity(document, f"line {number}, ", problems)
         if identity is not None:
             yield identity
+        dropped += _cap(problems)
+    _finish(problems, dropped + _cap(problems), what)
+
+
+def _cap(problems: list[Problem]) -> int:
+    """Keep the first ``MAX_RECORD_PROBLEMS`` problems; return how many were dropped."""
+    extra = len(problems) - MAX_RECORD_PROBLEMS
+    if extra <= 0:
+        return 0
+    del problems[MAX_RECORD_PROBLEMS:]
+    return extra
+
+
+def _finish(problems: list[Problem], dropped: int, what: str) -> None:
+    if dropped:
+        problems.append(Problem("…", f"{dropped} more problems, not listed"))
     if problems:
         raise InvalidRecords(problems, what=what)
 
@@ -261,10 +298,40 @@ def read_identities(
 # --- checking ------------------------------------------------------------------------
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json.loads keeps the last of two equal keys; another reader may keep the first.
+    # A record must mean one thing to every reader, so a repeated key is refused.
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return document
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+# NaN and the infinities are not JSON; json.loads would accept them.
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_refuse_constant)
+
+
 def _json_lines(
     lines: Iterable[str | bytes], problems: list[Problem]
 ) -> Iterator[tuple[int, object]]:
     for number, raw in enumerate(lines, start=1):
+        if len(raw) > MAX_RECORD_BYTES and len(raw.rstrip()) > MAX_RECORD_BYTES:
+            problems.append(
+                Problem(f"line {number}", f"longer than {MAX_RECORD_BYTES // 1024 // 1024} MiB")
+            )
+            continue
         if isinstance(raw, bytes):
             try:
                 text = raw.decode("utf-8")
@@ -275,14 +342,25 @@ def _json_lines(
             text = raw
         if not text.strip():
             continue
+        if text.startswith("\ufeff"):
+            problems.append(Problem(f"line {number}", "starts with a byte-order mark (U+FEFF)"))
+            continue
         try:
-            yield number, json.loads(text)
+            yield number, _DECODER.decode(text)
         except json.JSONDecodeError as error:
             problems.append(
                 Problem(f"line {number}", f"malformed JSON at column {error.colno}: {error.msg}")
             )
         except RecursionError:
             problems.append(Problem(f"line {number}", "JSON nested too deeply"))
+        except _DuplicateKey as error:
+            problems.append(
+                Problem(
+                    f"line {number}", f"the key {_quote(str(error))} appears twice in one object"
+                )
+            )
+        except ValueError as error:  # NaN, or an integer too long to convert
+            problems.append(Problem(f"line {number}", f"malformed JSON: {error}"))
 
 
 def _object(
@@ -294,11 +372,37 @@ def _object(
     found = len(problems)
     for key in document:
         if key not in keys:
-            problems.append(Problem(f"{where}$.{key}", "unknown key"))
+            problems.append(Problem(_key_path(f"{where}$", key), "unknown key"))
     for key in keys:
         if key not in document:
             problems.append(Problem(f"{where}$.{key}", "required"))
     return document if len(problems) == found else None
+
+
+# The same characters intake refuses in a one-line string: an account id or identifier
+# is matched against request targets, which can never hold them, and is printed on one
+# line of a certificate, a ledger or a terminal. Unpaired surrogates cannot be UTF-8.
+_BAD_IN_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def is_one_line(value: str) -> bool:
+    """Whether *value* may be an account id or identifier: no control characters, line
+    separators or unpaired surrogates (what intake refuses in a one-line string).
+
+    >>> is_one_line("100001"), is_one_line("a\\nb")
+    (True, False)
+    """
+    return _BAD_IN_LINE.search(value) is None
+
+
+def _one_line(value: str, path: str, problems: list[Problem]) -> bool:
+    bad = _BAD_IN_LINE.search(value)
+    if bad is None:
+        return True
+    char = ord(bad.group())
+    what = "an unpaired surrogate" if 0xD800 <= char <= 0xDFFF else "a control character"
+    problems.append(Problem(path, f"contains {what} (U+{char:04X}) at position {bad.start()}"))
+    return False
 
 
 def _account(value: object, path: str, problems: list[Problem]) -> str | None:
@@ -307,6 +411,8 @@ def _account(value: object, path: str, problems: list[Problem]) -> str | None:
         return None
     if value != value.strip():
         problems.append(Problem(path, "must not start or end with white space"))
+        return None
+    if not _one_line(value, path, problems):
         return None
     return value
 
@@ -359,6 +465,9 @@ def _utc_timestamp(value: object, path: str, problems: list[Problem]) -> dt.date
 def _check_fields(
     category: Category | None, fields: dict[str, Any], path: str, problems: list[Problem]
 ) -> None:
+    if fields_too_deep(fields):
+        problems.append(Problem(path, f"nested more than {MAX_FIELD_DEPTH} levels deep"))
+        return
     try:
         canonical_bytes(fields)
     except (TypeError, ValueError) as error:
@@ -369,7 +478,7 @@ def _check_fields(
             if name not in SUBSCRIBER_FIELDS:
                 allowed = ", ".join(SUBSCRIBER_FIELDS)
                 problems.append(
-                    Problem(f"{path}.{name}", f"not a subscriber field (expected {allowed})")
+                    Problem(_key_path(path, name), f"not a subscriber field (expected {allowed})")
                 )
     elif category is Category.SESSION_LOGS:
         event = fields.get("event")
@@ -378,6 +487,27 @@ def _check_fields(
         ip = fields.get("ip")
         if not isinstance(ip, str) or not ip.strip():
             problems.append(Problem(f"{path}.ip", "required: the IP address, a string"))
+
+
+def fields_too_deep(fields: Mapping[str, Any]) -> bool:
+    """Whether *fields* nests objects and arrays more than ``MAX_FIELD_DEPTH`` deep.
+
+    The fields object itself is level 1. Iterative, so that checking a deep value cannot
+    itself exhaust the stack.
+
+    >>> fields_too_deep({"a": [1, {"b": 2}]}), fields_too_deep({"a": [[[]]] * 2})
+    (False, False)
+    """
+    stack: list[tuple[object, int]] = [(fields, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_FIELD_DEPTH:
+            return True
+        if isinstance(value, Mapping):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, (list, tuple)):
+            stack.extend((item, depth + 1) for item in value)
+    return False
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
@@ -399,6 +529,8 @@ def _identity(document: object, where: str, problems: list[Problem]) -> Identity
     value = doc["value"]
     if not isinstance(value, str) or not value.strip():
         problems.append(Problem(f"{where}$.value", "expected a non-empty string"))
+    elif not _one_line(value, f"{where}$.value", problems):
+        pass
     elif kind is TargetKind.EMAIL and not _EMAIL.match(value.strip()):
         problems.append(Problem(f"{where}$.value", "not an e-mail address"))
     elif kind is TargetKind.PHONE and not 7 <= len(identity_key(kind, value)) <= 15:

@@ -30,6 +30,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -44,9 +45,12 @@ from ._manifest import (
     parse_manifest,
 )
 from ._merkle import MerkleBuilder
-from ._records import Record
+from ._records import MAX_RECORD_BYTES, Record
 from ._review import Review
 from .exceptions import IntegrityError, InvalidRequest
+
+if TYPE_CHECKING:
+    from hashlib import _Hash
 
 __all__ = ["MAX_LINE_MISMATCHES", "Mismatch", "VerificationResult", "verify"]
 
@@ -227,6 +231,29 @@ def _against_review(manifest: Manifest, review: Review) -> list[Mismatch]:
 
 
 @attrs.define
+class _Line:
+    """One line of records.jsonl as its pieces arrive: held whole up to
+    ``MAX_RECORD_BYTES``, past that only hashed into its Merkle leaf."""
+
+    pieces: list[bytes] = attrs.field(factory=list)
+    size: int = 0
+    leaf: _Hash | None = None
+
+    def add(self, piece: bytes) -> None:
+        self.size += len(piece)
+        if self.leaf is not None:
+            self.leaf.update(piece)
+        elif self.size > MAX_RECORD_BYTES:
+            self.leaf = hashlib.sha256(b"\x00")
+            for held in self.pieces:
+                self.leaf.update(held)
+            self.leaf.update(piece)
+            self.pieces = []
+        elif piece:
+            self.pieces.append(piece)
+
+
+@attrs.define
 class _RecordsCheck:
     """Checks records.jsonl line by line as its chunks stream past."""
 
@@ -240,22 +267,41 @@ class _RecordsCheck:
     _previous: tuple[int, int, dt.datetime, bytes] | None = None
 
     def feed(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
-        """Pass *chunks* through, checking each complete line."""
-        tail = b""
+        """Pass *chunks* through, checking each complete line.
+
+        A line is held only up to ``MAX_RECORD_BYTES`` (no production writes a longer
+        one), in pieces joined once, so time stays linear however the file is cut; the
+        rest of a longer line only goes into its Merkle leaf.
+        """
+        line = _Line()
         number = 0
         for chunk in chunks:
             yield chunk
             if not chunk:
                 continue
-            parts = (tail + chunk).split(b"\n")
-            tail = parts.pop()
-            for line in parts:
+            parts = chunk.split(b"\n")
+            if len(parts) == 1:
+                line.add(chunk)
+                continue
+            line.add(parts[0])
+            number += 1
+            self._finish_line(number, line)
+            for part in parts[1:-1]:
                 number += 1
-                self._line(number, line)
-        if tail:
+                self._line(number, part)
+            line = _Line()
+            line.add(parts[-1])
+        if line.size:
             number += 1
             self.unterminated = True
-            self._line(number, tail)
+            self._finish_line(number, line)
+
+    def _finish_line(self, number: int, line: _Line) -> None:
+        if line.leaf is None:
+            self._line(number, b"".join(line.pieces))
+            return
+        self.merkle.append_hash(line.leaf.digest())
+        self._problem(number, f"is longer than {MAX_RECORD_BYTES >> 20} MiB: not a record")
 
     def _problem(self, number: int, message: str) -> None:
         self.bad_lines += 1

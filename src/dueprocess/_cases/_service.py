@@ -20,6 +20,7 @@ import attrs
 from .._canonical import canonical_bytes
 from .._dates import format_date, format_timestamp
 from .._enums import Callback, Category, Outcome
+from .._intake import load_request
 from .._policy import DEFAULT_POLICY, Policy
 from .._request import LegalRequest, Preservation
 from .._review import Review
@@ -168,6 +169,7 @@ class Cases:
         request id raises :class:`ConflictError`.
         """
         check_transition(None, CaseAction.OPEN, CaseState.RECEIVED, case_id=request.id)
+        _require_loadable(request)
         now = self._now()
         completed, note, chain = self._complete(request)
         review = self._reviewer(completed, self._policy)
@@ -491,6 +493,7 @@ class Cases:
     ) -> Case:
         now = self._now()
         check_transition(case.state, action, CaseState.IN_REVIEW, case_id=case.id)
+        _require_loadable(request)
         completed, note, chain = self._complete(request)
         reviewing = _move(
             case,
@@ -509,6 +512,17 @@ class Cases:
         stored = attrs.evolve(after, version=before.version + 1)
         self._store.update(stored, new_events)
         return stored
+
+
+def _require_loadable(request: LegalRequest) -> None:
+    """Refuse a request that intake would refuse (one built in code, past intake).
+
+    A case is stored as its request document and read back through intake, so such a
+    request could be written but never read again: every later listing of the store
+    would fail. Raises :class:`InvalidRequest` naming each problem, before anything is
+    stored.
+    """
+    load_request(request.to_dict())
 
 
 def _require_aware(moment: dt.datetime, what: str) -> None:

@@ -103,7 +103,7 @@ def _summary(case: Case) -> str:
         f"{safe(case.id)}: {case.state.value} (version {case.version})",
         f"  request: {request.process.kind.value} from {safe(request.jurisdiction)},"
         f" received {format_timestamp(request.received_at)}",
-        f"  review: {review.outcome.value} ({', '.join(review.codes) or 'no findings'})",
+        f"  review: {review.outcome.value} ({safe(', '.join(review.codes)) or 'no findings'})",
         f"  opened: {format_timestamp(case.opened_at)}"
         + (f"; closed: {format_timestamp(case.closed_at)}" if case.closed_at else ""),
     ]

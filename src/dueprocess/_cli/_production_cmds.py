@@ -16,7 +16,7 @@ from .._certificate import DEFAULT_CUSTODIAN
 from .._dates import format_timestamp, parse_timestamp
 from .._intake import load_request
 from .._production import check_producible, produce
-from .._records import Identity, InvalidRecords, read_identities, read_records
+from .._records import MAX_RECORD_BYTES, Identity, InvalidRecords, read_identities, read_records
 from .._reviewer import review
 from ..adapters import DirectorySink, SqliteStore, open_record_store, verify_directory
 from ..exceptions import StoreError
@@ -35,11 +35,21 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
+_SKIP = 1 << 20
+
 
 def _lines(path: str) -> Iterator[bytes]:
+    # Lines are read at most MAX_RECORD_BYTES (+ a line break) at a time, so a file with
+    # no line breaks cannot make the import hold it whole: the first part of an
+    # over-long line is passed on (read_records names it) and the rest is skipped.
+    limit = MAX_RECORD_BYTES + 2
     try:
         with open(path, "rb") as handle:
-            yield from handle
+            while line := handle.readline(limit):
+                if len(line) == limit and not line.endswith(b"\n"):
+                    while (rest := handle.readline(_SKIP)) and not rest.endswith(b"\n"):
+                        pass
+                yield line
     except OSError as error:
         raise CommandError(
             f"{path}: cannot read: {error.strerror or error}", EXIT_INVALID
@@ -115,7 +125,7 @@ def _produce(args: argparse.Namespace) -> int:
         manifest = produce(result, store, sink, produced_at=produced_at, custodian=args.custodian)
     counts = ", ".join(f"{category.value} {count}" for category, count in manifest.counts.items())
     accounts = ", ".join(terminal_safe(account) for account in manifest.accounts) or "none found"
-    print(f"produced {terminal_safe(manifest.request_id)} into {args.out}")
+    print(f"produced {terminal_safe(manifest.request_id)} into {terminal_safe(args.out)}")
     print(f"  outcome: {result.outcome.value}")
     print(f"  accounts: {accounts}")
     print(f"  records: {manifest.records} ({counts})")
@@ -129,13 +139,15 @@ def _verify(args: argparse.Namespace) -> int:
     if result.ok:
         manifest = result.manifest
         assert manifest is not None
+        where = terminal_safe(args.directory)
         print(
-            f"intact: {args.directory} holds {plural(manifest.records, 'record')} for"
+            f"intact: {where} holds {plural(manifest.records, 'record')} for"
             f" {terminal_safe(manifest.request_id)}; merkle root {manifest.merkle_root}"
         )
         return EXIT_OK
     count = len(result.mismatches)
-    print(f"NOT intact: {args.directory} has {count} mismatch{'es' if count != 1 else ''}:")
+    where = terminal_safe(args.directory)
+    print(f"NOT intact: {where} has {count} mismatch{'es' if count != 1 else ''}:")
     for mismatch in result.mismatches:
         print(f"  {terminal_safe(str(mismatch))}")
     return EXIT_VERIFY_FAILED

@@ -18,11 +18,18 @@ from ._common import EXIT_INVALID, EXIT_OK, CommandError, read_json
 
 __all__ = ["add_policy_option", "policy_from", "register", "summary", "terminal_safe"]
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Unpaired surrogates too: a file name that is not UTF-8 arrives holding them, and
+# printing one to a UTF-8 terminal would raise instead of showing it.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def terminal_safe(text: str) -> str:
-    """Outside text for a terminal: control characters shown as escapes, never obeyed."""
+    """Outside text for a terminal: control characters and unpaired surrogates shown as
+    escapes, never obeyed.
+
+    >>> print(terminal_safe("a\\x1b[2Jb\\udcff"))
+    a\\x1b[2Jb\\udcff
+    """
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 

@@ -149,11 +149,19 @@ def read_table(text: str) -> tuple[Table | None, list[Problem]]:
 
 def write_table(layout: ReportLayout, rows: Iterable[Sequence[str]]) -> str:
     """Render the header and *rows* (already formatted cells) in *layout*."""
+    # The csv module quotes a cell only for the characters of its line terminator, so
+    # with "\n" a cell holding a bare "\r" would go out unquoted, and every reader
+    # would end the row there: a forged row. Each row is written with "\r\n" (so
+    # both are quoted) and then given the layout's own line ending.
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator=layout.newline, quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(layout.columns)
-    writer.writerows(rows)
-    text = buffer.getvalue()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    lines = []
+    for row in (layout.columns, *rows):
+        writer.writerow(row)
+        lines.append(buffer.getvalue()[:-2])
+        buffer.seek(0)
+        buffer.truncate()
+    text = "".join(line + layout.newline for line in lines)
     if not layout.final_newline:
         text = text.removesuffix(layout.newline)
     return ("\ufeff" if layout.byte_order_mark else "") + text

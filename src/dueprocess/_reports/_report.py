@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from typing import TYPE_CHECKING
 
 import attrs
@@ -31,6 +32,15 @@ _TEXT_HEADINGS = (
     "% data",
     "Accounts",
 )
+
+
+# A report read from a file can hold any text; in the plain-text table it must not
+# break a line or reach a terminal as a control sequence.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _shown(cell: str) -> str:
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), cell)
 
 
 @attrs.frozen(repr=False)
@@ -156,7 +166,7 @@ class Report:
 
     def to_text(self) -> str:
         """The rows as an aligned plain-text table (what ``dueprocess report`` prints)."""
-        table = [_TEXT_HEADINGS, *(self._cells(row) for row in self.rows)]
+        table = [_TEXT_HEADINGS, *(tuple(map(_shown, self._cells(row))) for row in self.rows)]
         widths = [max(len(line[index]) for line in table) for index in range(len(_TEXT_HEADINGS))]
         numeric = {4, 5, 6}
         lines = []

@@ -197,7 +197,7 @@ class SqliteAuditLog:
 def _entry(seq: int, body: str, digest: str) -> AuditEntry:
     try:
         return AuditEntry.from_bytes(body.encode("utf-8"), digest)
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         raise IntegrityError(f"audit entry in row {seq} cannot be read: {error}") from None
 
 
@@ -358,7 +358,7 @@ class SqliteCaseStore:
         rows = self._query(
             "SELECT document FROM holds WHERE root = ? ORDER BY extensions, id", (root,)
         ).fetchall()
-        return tuple(Hold.from_dict(json.loads(document)) for (document,) in rows)
+        return tuple(_hold(document) for (document,) in rows)
 
     def _query(self, sql: str, parameters: tuple[object, ...]) -> sqlite3.Cursor:
         try:
@@ -374,8 +374,20 @@ def _document(case: Case) -> str:
     return json.dumps(document, ensure_ascii=False)
 
 
+# What a row written around the store can make reading it raise (anything at all can
+# be in a SQLite column): each becomes a StoreError, never a traceback.
+_UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, RecursionError, InvalidRequest)
+
+
 def _case(text: str) -> Case:
     try:
         return Case.from_dict(json.loads(text))
-    except (ValueError, InvalidRequest) as error:
+    except _UNREADABLE as error:
         raise StoreError(f"a stored case cannot be read: {error}") from None
+
+
+def _hold(text: str) -> Hold:
+    try:
+        return Hold.from_dict(json.loads(text))
+    except _UNREADABLE as error:
+        raise StoreError(f"a stored hold cannot be read: {error}") from None

@@ -36,7 +36,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
+from .._dates import format_timestamp
 from .._enums import Category, TargetKind
+from .._intake import _quote
 from .._records import IDENTITY_KINDS, Identity, Record, identity_key, read_identities, read_records
 from .._request import Target
 from ..exceptions import StoreError
@@ -65,6 +67,37 @@ _BATCH = 10_000
 _FIELDS_ENCODER = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
 )
+
+
+_SELECT_RECORDS = (
+    "SELECT at, fields FROM records"
+    " WHERE account = ? AND category = ? AND at BETWEEN ? AND ?"
+    " ORDER BY at, fields"
+)
+_SELECT_RAW = (
+    "SELECT at, CAST(fields AS BLOB) FROM records"
+    " WHERE account = ? AND category = ? AND at BETWEEN ? AND ?"
+    " ORDER BY at, fields"
+)
+_NOT_AN_INSTANT = "SELECT at FROM records WHERE account = ? AND category = ? AND at >= '' LIMIT 1"
+_MIN_INSTANT = -62135596800000000  # 0001-01-01T00:00:00Z
+_MAX_INSTANT = 253402300799999999  # 9999-12-31T23:59:59.999999Z
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    # The store writes canonical JSON, which never repeats a key. A row that does was
+    # written around the store, and json.loads would silently keep the last value.
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        raise ValueError("its fields repeat a key")
+    return document
+
+
+def _refuse_constant(name: str) -> object:
+    raise ValueError(f"its fields hold {name}, which is not JSON")
+
+
+_FIELDS_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_refuse_constant)
 
 
 def _micros(moment: dt.datetime) -> int:
@@ -186,7 +219,7 @@ class SqliteStore:
         try:
             with self._transaction():
                 return self._insert(records)
-        except sqlite3.Error as error:
+        except (sqlite3.Error, UnicodeEncodeError) as error:  # a surrogate cannot be bound
             raise StoreError(f"{self.path}: cannot add records: {error}") from None
 
     def _insert(self, records: Iterable[Record]) -> int:
@@ -237,7 +270,7 @@ class SqliteStore:
                         (identity.kind.value, identity.key, identity.account),
                     )
                     added += cursor.rowcount
-        except sqlite3.Error as error:
+        except (sqlite3.Error, UnicodeEncodeError) as error:  # a surrogate cannot be bound
             raise StoreError(f"{self.path}: cannot add identities: {error}") from None
         return added
 
@@ -269,7 +302,7 @@ class SqliteStore:
                 ).fetchall()
             else:
                 return ()
-        except sqlite3.Error as error:
+        except (sqlite3.Error, UnicodeEncodeError) as error:  # a surrogate cannot be bound
             raise StoreError(f"{self.path}: cannot resolve a target: {error}") from None
         return tuple(row[0] for row in rows)
 
@@ -284,26 +317,70 @@ class SqliteStore:
         time order (then by canonical bytes), streamed from a cursor."""
         low = _MIN_AT if start is None else _micros(start)
         high = _MAX_AT if end is None else _micros(end)
+        query = (account, category.value, low, high)
         try:
-            cursor = self._connection.execute(
-                "SELECT at, fields FROM records"
-                " WHERE account = ? AND category = ? AND at BETWEEN ? AND ?"
-                " ORDER BY at, fields",
-                (account, category.value, low, high),
-            )
-            loads = json.loads
+            # SQLite keeps any type in any column, and sorts text and blobs after every
+            # number: a row whose "at" is not a number would be silently left out of
+            # every range, so its presence is an error, found through the index.
+            stray = self._connection.execute(_NOT_AN_INSTANT, query[:2]).fetchone()
+            if stray is not None:
+                raise self._unreadable(account, category, stray[0], "its instant is not a number")
+            cursor = self._connection.execute(_SELECT_RECORDS, query)
+            decode = _FIELDS_DECODER.decode
             epoch = _EPOCH
             delta = dt.timedelta
             try:
-                while rows := cursor.fetchmany(1000):
+                while rows := self._fetch(cursor, query, category):
                     for at, fields in rows:
-                        yield Record(
-                            account, category, epoch + delta(microseconds=at), loads(fields)
-                        )
+                        # A row written around the store may hold anything; it is
+                        # produced exactly as the store wrote it or not at all.
+                        try:
+                            if type(at) is not int:
+                                raise ValueError(
+                                    "its instant is not a whole number of microseconds"
+                                )
+                            when = epoch + delta(microseconds=at)
+                            if type(fields) is not str:
+                                raise ValueError("its fields are not text")
+                            value = decode(fields)
+                            if type(value) is not dict:
+                                raise ValueError("its fields are not a JSON object")
+                        except (ValueError, TypeError, OverflowError, RecursionError) as error:
+                            raise self._unreadable(account, category, at, str(error)) from None
+                        yield Record(account, category, when, value)
             finally:
                 cursor.close()
-        except sqlite3.Error as error:
+        except (sqlite3.Error, UnicodeEncodeError) as error:  # a surrogate cannot be bound
             raise StoreError(f"{self.path}: cannot read records: {error}") from None
+
+    def _fetch(
+        self, cursor: sqlite3.Cursor, query: tuple[str, str, int, int], category: Category
+    ) -> list[tuple[object, object]]:
+        try:
+            return cursor.fetchmany(1000)
+        except (UnicodeDecodeError, sqlite3.OperationalError) as error:
+            failure: Exception = error
+        # Perhaps some row's fields are not UTF-8 text (SQLite's message would quote all
+        # of it): find that row, reading the bytes as they are, and name it instead.
+        for at, raw in self._connection.execute(_SELECT_RAW, query):
+            try:
+                bytes(raw).decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise self._unreadable(
+                    query[0], category, at, f"its fields are not UTF-8 ({error.reason})"
+                ) from None
+        raise StoreError(f"{self.path}: cannot read records: {failure}")
+
+    def _unreadable(self, account: str, category: Category, at: object, why: str) -> StoreError:
+        """Name a stored row that is not a record, by account, category and instant."""
+        if type(at) is int and _MIN_INSTANT <= at <= _MAX_INSTANT:
+            when = format_timestamp(_EPOCH + dt.timedelta(microseconds=at))
+        else:
+            when = _quote(str(at))
+        return StoreError(
+            f"{self.path}: the stored {category.value} record of account {account!r}"
+            f" at {when} cannot be read: {why}"
+        )
 
     # --- inspection --------------------------------------------------------------------
 

@@ -369,13 +369,6 @@ def test_a_row_of_the_sql_store_with_a_broken_instant_stops_the_production(
         produce(REVIEW, store, MemorySink(), produced_at=PRODUCED_AT)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "adapters/_sql.py reads fields with json.loads, which keeps the last of two equal"
-        " keys; the SQLite store refuses such a row (owned by the SQL adapter's engineer)"
-    ),
-)
 def test_a_row_of_the_sql_store_that_repeats_a_key_stops_the_production(tmp_path: Path) -> None:
     fields = '{"event":"login","event":"logout","ip":"x"}'
     with _sql_store(tmp_path / "sql.sqlite", fields) as store, pytest.raises(StoreError):

@@ -1143,3 +1143,16 @@ def test_the_case_commands_work_on_a_case_store_at_a_url(
     capsys.readouterr()
     with sql_database.store(create=False) as store:
         assert len(store.audit) == 3
+
+
+@pytest.mark.parametrize(
+    ("prefix", "schema"),
+    [("x; DROP TABLE y; --", None), ("ok_", "public; DROP"), ("1bad", None), ("a b", None)],
+)
+def test_a_prefix_or_schema_that_is_not_a_plain_identifier_is_refused(
+    prefix: str, schema: str | None
+) -> None:
+    from dueprocess.adapters._sql_schema import build_tables
+
+    with pytest.raises(StoreError, match="not a plain SQL identifier"):
+        build_tables(prefix, schema)

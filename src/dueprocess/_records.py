@@ -323,6 +323,25 @@ def _refuse_constant(name: str) -> Any:
 _DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_refuse_constant)
 
 
+def decode_fields(text: str | bytes) -> Any:
+    """Strict JSON for a stored record's fields: no repeated key, no NaN or infinity.
+
+    Stores that keep fields as JSON text use this rather than ``json.loads``, which keeps
+    the last of two equal keys. Raises ``ValueError`` naming what is wrong.
+
+    >>> decode_fields('{"event": "login", "event": "logout"}')
+    Traceback (most recent call last):
+    ...
+    ValueError: the fields repeat the key 'event'
+    """
+    try:
+        return _DECODER.decode(text.decode("utf-8") if isinstance(text, bytes) else text)
+    except _DuplicateKey as error:
+        raise ValueError(f"the fields repeat the key {error.args[0]!r}") from None
+    except RecursionError:
+        raise ValueError("the fields are nested too deeply") from None
+
+
 def _json_lines(
     lines: Iterable[str | bytes], problems: list[Problem]
 ) -> Iterator[tuple[int, object]]:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import heapq
-import json
 import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
@@ -32,11 +31,13 @@ require_sqlalchemy()
 import sqlalchemy as sa  # noqa: E402 - after the check that names the missing extra
 
 from .._canonical import canonical_bytes  # noqa: E402
+from .._dates import format_timestamp  # noqa: E402
 from .._enums import Category, TargetKind  # noqa: E402
 from .._records import (  # noqa: E402
     IDENTITY_KINDS,
     Identity,
     Record,
+    decode_fields,
     identity_key,
     read_identities,
     read_records,
@@ -416,9 +417,16 @@ class SqlStore(SqlCaseTables):
             query = query.where(records.c.at >= bound(start, naive=naive))
         if end is not None:
             query = query.where(records.c.at <= bound(end, naive=naive))
-        loads = json.loads
         for at, fields in self._stream(connection, query.order_by(records.c.at)):
-            yield Record(account, category, instant(at), loads(fields))
+            try:
+                values = decode_fields(fields)
+            except (ValueError, UnicodeDecodeError) as error:
+                moment = format_timestamp(instant(at))
+                raise StoreError(
+                    f"cannot read records of account {account!r}: the {category.value}"
+                    f" record at {moment} cannot be produced faithfully: {error}"
+                ) from None
+            yield Record(account, category, instant(at), values)
 
 
 def _record_row(record: Record, *, naive: bool) -> dict[str, Any]:

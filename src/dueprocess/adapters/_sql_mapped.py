@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -30,7 +29,7 @@ import sqlalchemy as sa
 
 from .._dates import format_timestamp
 from .._enums import Category, TargetKind
-from .._records import Record
+from .._records import Record, decode_fields
 from ..exceptions import StoreError
 from ._sql_mapping import IdentityTableMapping, RecordTableMapping
 
@@ -167,7 +166,13 @@ class BoundRecordTable:
         if isinstance(fields, str):
             document = row[1]
             if isinstance(document, (str, bytes)):
-                document = json.loads(document)
+                try:
+                    document = decode_fields(document)
+                except (ValueError, UnicodeDecodeError) as error:
+                    raise StoreError(
+                        f"cannot read records of account {account!r}: column {fields!r} of"
+                        f" {self.table.fullname!r} at {row[0]} is not faithful JSON: {error}"
+                    ) from None
             elif document is None:
                 document = {}
             if not isinstance(document, dict):

@@ -47,8 +47,12 @@ Choices, and why:
 
 from __future__ import annotations
 
+import re
+
 import attrs
 import sqlalchemy as sa
+
+from ..exceptions import StoreError
 
 __all__ = ["SCHEMA_VERSION", "SqlTables", "build_tables"]
 
@@ -84,8 +88,19 @@ class SqlTables:
         return (self.meta, self.cases, self.holds, self.audit, self.audit_head)
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}\Z")
+
+
 def build_tables(prefix: str = "dueprocess_", schema: str | None = None) -> SqlTables:
-    """Define the tables with names starting with *prefix*, in *schema* if given."""
+    """Define the tables with names starting with *prefix*, in *schema* if given.
+
+    Both are written into DDL (trigger and function names), so they must be plain
+    identifiers: letters, digits and underscores, not starting with a digit.
+    """
+    if prefix and not _IDENTIFIER.match(prefix):
+        raise StoreError(f"table prefix {prefix!r} is not a plain SQL identifier")
+    if schema is not None and not _IDENTIFIER.match(schema):
+        raise StoreError(f"schema {schema!r} is not a plain SQL identifier")
     metadata = sa.MetaData(schema=schema)
 
     def table(name: str, *parts: sa.schema.SchemaItem) -> sa.Table:

@@ -624,14 +624,20 @@ class _CountingSink:
         self._sink.abort()
 
     def _count(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
-        pending = b""
+        # Split only when a chunk ends a line, so a producer that cuts chunks mid-line
+        # costs linear time, not a copy of the growing partial line per chunk.
+        pending = bytearray()
         for chunk in chunks:
             yield chunk
-            *lines, pending = (pending + chunk).split(b"\n")
+            pending += chunk
+            if b"\n" not in chunk:
+                continue
+            *lines, rest = bytes(pending).split(b"\n")
             for line in lines:
                 self._tally(line)
+            pending = bytearray(rest)
         if pending:
-            self._tally(pending)
+            self._tally(bytes(pending))
 
     def _tally(self, line: bytes) -> None:
         try:

@@ -21,7 +21,6 @@ import hashlib
 import heapq
 import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from types import TracebackType
 from typing import Any
 
 from ._sql_open import require_sqlalchemy
@@ -44,6 +43,7 @@ from .._records import (  # noqa: E402
 )
 from .._request import Target  # noqa: E402
 from ..exceptions import StoreError  # noqa: E402
+from ._closing import Closing  # noqa: E402
 from ._sql_base import create_engine  # noqa: E402
 from ._sql_cases import SqlCaseTables  # noqa: E402
 from ._sql_mapped import (  # noqa: E402
@@ -64,7 +64,7 @@ _BATCH = 5_000
 _SCHEMA_LOCK = 0x6475_6570_726F_6365  # "dueproce"
 
 
-class SqlStore(SqlCaseTables):
+class SqlStore(SqlCaseTables, Closing):
     """Records, cases and the audit log in a database reached through SQLAlchemy.
 
     Args:
@@ -154,17 +154,6 @@ class SqlStore(SqlCaseTables):
         """Release the database connections (unless the engine was passed in)."""
         if self._owns_engine:
             self._engine.dispose()
-
-    def __enter__(self) -> SqlStore:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         mapped = f", {len(self.record_tables)} mapped tables" if self.record_tables else ""

@@ -35,12 +35,12 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
 
 from .._cases._audit import AuditEntry, ChainHead, chain_events
 from .._cases._case import Case, CaseEvent, CaseNotFound, Hold
 from .._cases._lifecycle import CaseState
 from ..exceptions import ConflictError, IntegrityError, InvalidRequest, StoreError
+from ._closing import Closing
 
 __all__ = ["CASE_SCHEMA_VERSION", "SqliteAuditLog", "SqliteCaseStore"]
 
@@ -201,7 +201,7 @@ def _entry(seq: int, body: str, digest: str) -> AuditEntry:
         raise IntegrityError(f"audit entry in row {seq} cannot be read: {error}") from None
 
 
-class SqliteCaseStore:
+class SqliteCaseStore(Closing):
     """A :class:`~dueprocess.typing.CaseStore` in one SQLite file.
 
     Args:
@@ -235,17 +235,6 @@ class SqliteCaseStore:
     def close(self) -> None:
         """Close the database connection."""
         self._database.connection.close()
-
-    def __enter__(self) -> SqliteCaseStore:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"SqliteCaseStore({self.path!r})"

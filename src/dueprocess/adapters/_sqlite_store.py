@@ -42,6 +42,7 @@ from .._intake import _quote
 from .._records import IDENTITY_KINDS, Identity, Record, identity_key, read_identities, read_records
 from .._request import Target
 from ..exceptions import StoreError
+from ._closing import Closing
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
@@ -104,7 +105,7 @@ def _micros(moment: dt.datetime) -> int:
     return (moment - _EPOCH) // _MICROSECOND
 
 
-class SqliteStore:
+class SqliteStore(Closing):
     """A record source in one SQLite file.
 
     Args:
@@ -172,17 +173,6 @@ class SqliteStore:
     def close(self) -> None:
         """Close the database connection."""
         self._connection.close()
-
-    def __enter__(self) -> SqliteStore:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"SqliteStore({self.path!r})"

@@ -28,6 +28,7 @@ from ._common import (
     EXIT_OK,
     EXIT_VERIFY_FAILED,
     CommandError,
+    add_production_options,
     plural,
     read_json,
 )
@@ -327,13 +328,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     parser = actions.add_parser("produce", help="produce what a case's review releases")
     parser.add_argument("id", metavar="ID", help="the case id")
-    parser.add_argument(
-        "--store",
-        required=True,
-        metavar="STORE.sqlite",
-        help="the record store: a SQLite file or a SQLAlchemy URL",
-    )
-    parser.add_argument("--out", required=True, metavar="DIR", help="the new production directory")
+    add_production_options(parser)
     parser.add_argument(
         "--override",
         metavar="REASON",

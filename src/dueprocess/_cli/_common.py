@@ -26,6 +26,7 @@ __all__ = [
     "EXIT_VERIFY_FAILED",
     "MAX_DOCUMENT_BYTES",
     "CommandError",
+    "add_production_options",
     "plural",
     "read_bytes",
     "read_json",
@@ -106,6 +107,17 @@ def read_json(path: str) -> Any:
         raise CommandError(f"{path}: JSON nested too deeply", EXIT_INVALID) from None
     except ValueError as error:  # e.g. an integer with more digits than Python converts
         raise CommandError(f"{path}: malformed JSON: {error}", EXIT_INVALID) from None
+
+
+def add_production_options(parser: argparse.ArgumentParser) -> None:
+    """``--store`` (where records come from) and ``--out`` (the new production directory)."""
+    parser.add_argument(
+        "--store",
+        required=True,
+        metavar="STORE.sqlite",
+        help="the record store: a SQLite file or a SQLAlchemy URL",
+    )
+    parser.add_argument("--out", required=True, metavar="DIR", help="the new production directory")
 
 
 def plural(count: int, noun: str, plural_form: str | None = None) -> str:

@@ -25,6 +25,7 @@ from ._common import (
     EXIT_OK,
     EXIT_VERIFY_FAILED,
     CommandError,
+    add_production_options,
     plural,
     read_json,
 )
@@ -197,13 +198,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument("file", metavar="REQUEST.json", help="the request document, or - for stdin")
-    parser.add_argument(
-        "--store",
-        required=True,
-        metavar="STORE.sqlite",
-        help="the record store: a SQLite file or a SQLAlchemy URL",
-    )
-    parser.add_argument("--out", required=True, metavar="DIR", help="the new production directory")
+    add_production_options(parser)
     parser.add_argument(
         "--produced-at",
         metavar="TIMESTAMP",

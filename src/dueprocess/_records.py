@@ -25,7 +25,7 @@ import attrs
 from ._canonical import canonical_bytes
 from ._dates import format_timestamp, parse_timestamp
 from ._enums import Category, TargetKind
-from ._intake import _key_path, _quote
+from ._intake_schema import _key_path, _quote
 from .exceptions import InvalidRequest, Problem
 
 __all__ = [

@@ -38,7 +38,7 @@ from types import TracebackType
 
 from .._dates import format_timestamp
 from .._enums import Category, TargetKind
-from .._intake import _quote
+from .._intake_schema import _quote
 from .._records import IDENTITY_KINDS, Identity, Record, identity_key, read_identities, read_records
 from .._request import Target
 from ..exceptions import StoreError

@@ -168,3 +168,21 @@ def test_a_bad_policy_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture
     err = capsys.readouterr().err
     assert "$.max_period_days" in err
     assert "$.colour: unknown policy key" in err
+
+
+def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
+    # A reader that went away (| head) makes every write raise BrokenPipeError.
+    script = f"""
+import sys
+class Closed:
+    def write(self, text): raise BrokenPipeError(32, "Broken pipe")
+    def flush(self): pass
+    def fileno(self): return sys.__stdout__.fileno()
+sys.stdout = Closed()
+from dueprocess._cli import main
+sys.stderr.write(f"exit={{main(['review', {write(tmp_path, make_request())!r}])}}")
+"""
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert completed.stderr == "exit=1"

@@ -10,6 +10,7 @@ Errors the library raises on purpose become one message on stderr and an exit co
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -45,6 +46,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"dueprocess: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:  # pragma: no cover - interactive only
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader went away (``dueprocess demo | head``): stop quietly, as Unix tools
+        # do, and keep Python from complaining again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
         return EXIT_ERROR
 
 

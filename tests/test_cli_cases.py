@@ -367,3 +367,96 @@ def test_show_lists_holds_and_productions(
     assert "; closed: 2023-05-12T00:00:00Z\n" in out
     assert "  produced 2023-05-11T00:00:00Z: 1 record, merkle root " in out
     assert "(override: exigent)\n" in out
+
+
+def test_notify_writes_the_due_notice_to_the_outbox_once(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _open(tmp_path, db, capsys)  # before_disclosure: the notice is due on receipt
+    outbox = tmp_path / "outbox"
+    code, out, _ = _run(
+        capsys, "case", "notify", "REQ-1", "--outbox", str(outbox), "--db", db,
+        "--now", "2023-05-10T18:00:00Z",
+    )  # fmt: skip
+    assert code == 0
+    assert out.startswith("REQ-1 notice_pending: notice written to ")
+    [notice] = outbox.glob("notice-*.json")
+    document = json.loads(notice.read_text(encoding="utf-8"))
+    assert document["case_id"] == "REQ-1"
+    assert document["timing"] == "before_disclosure"
+    assert document["disclose_after"] == "2023-05-20"
+    code, _, err = _run(
+        capsys, "case", "notify", "REQ-1", "--outbox", str(outbox), "--db", db,
+        "--now", "2023-05-10T19:00:00Z",
+    )  # fmt: skip
+    assert code == 1
+    assert "was delivered at 2023-05-10T18:00:00Z" in err
+
+
+def test_notify_is_refused_where_the_review_withholds_notice(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _open(tmp_path, db, capsys, investigation__area="child_exploitation")
+    code, _, err = _run(
+        capsys, "case", "notify", "REQ-1", "--outbox", str(tmp_path / "o"), "--db", db
+    )
+    assert code == 1
+    assert "schedules no notice" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_advance_moves_a_case_to_ready_only_after_the_window(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _open(tmp_path, db, capsys)
+    early = ("case", "advance", "REQ-1", "--db", db, "--now", "2023-05-19T23:00:00Z")
+    code, _, err = _run(capsys, *early)
+    assert code == 1
+    assert "Traceback" not in err
+    late = ("case", "advance", "REQ-1", "--db", db, "--now", "2023-05-20T00:00:00Z", "--json")
+    code, out, _ = _run(capsys, *late)
+    assert code == 0
+    assert json.loads(out)["state"] == "ready"
+
+
+def test_an_outbox_that_cannot_be_written_is_a_store_error(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from dueprocess import NoticeTiming, ProcessKind, StoreError, UserNotice
+    from dueprocess.adapters import OutboxNotifier
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    notice = UserNotice(
+        "../../etc/x", "R", NoticeTiming.AFTER_EMERGENCY,
+        dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), (), "A", "US",
+        ProcessKind.EMERGENCY_REQUEST, (),
+    )  # fmt: skip
+    outbox = OutboxNotifier(blocker / "outbox")
+    assert outbox.path_for("../../etc/x").parent == blocker / "outbox"
+    with pytest.raises(StoreError, match="cannot write the notice"):
+        outbox.deliver(notice)
+
+
+def test_a_failed_outbox_write_leaves_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+    import errno
+    import os
+
+    from dueprocess import NoticeTiming, ProcessKind, StoreError, UserNotice
+    from dueprocess.adapters import OutboxNotifier
+
+    def full(*_: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    notice = UserNotice(
+        "C", "C", NoticeTiming.AFTER_EMERGENCY,
+        dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), (), "A", "US",
+        ProcessKind.EMERGENCY_REQUEST, (),
+    )  # fmt: skip
+    with pytest.raises(StoreError, match="No space left on device"):
+        OutboxNotifier(tmp_path).deliver(notice)
+    assert list(tmp_path.iterdir()) == []

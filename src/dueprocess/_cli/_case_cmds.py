@@ -21,8 +21,9 @@ from typing import Any
 from .._cases import Case, CaseNotFound, Cases, CaseState
 from .._dates import format_timestamp, parse_timestamp
 from .._intake import load_request
-from ..adapters import DirectorySink, open_case_store, open_record_store
+from ..adapters import DirectorySink, OutboxNotifier, open_case_store, open_record_store
 from ..exceptions import StoreError
+from ..typing import Notifier
 from ._common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -67,7 +68,9 @@ def _actor(args: argparse.Namespace) -> str:
 
 
 @contextmanager
-def _service(args: argparse.Namespace, *, create: bool = False) -> Iterator[Cases]:
+def _service(
+    args: argparse.Namespace, *, create: bool = False, notifier: Notifier | None = None
+) -> Iterator[Cases]:
     """A Cases service over ``--db``; a missing or foreign database is exit 2."""
     try:
         store = open_case_store(args.db, create=create)  # a SQLite path or a SQLAlchemy URL
@@ -76,7 +79,7 @@ def _service(args: argparse.Namespace, *, create: bool = False) -> Iterator[Case
     now = getattr(args, "now", None)
     clock = _FixedClock(_timestamp(now, "--now")) if now is not None else _SystemClock()
     try:
-        yield Cases(store, clock, policy=policy_from(args))
+        yield Cases(store, clock, policy=policy_from(args), notifier=notifier)
     except CaseNotFound as error:
         raise CommandError(f"{args.db}: {error}", EXIT_INVALID) from None
     finally:
@@ -215,6 +218,24 @@ def _produce(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _notify(args: argparse.Namespace) -> int:
+    outbox = OutboxNotifier(args.outbox)
+    with _service(args, notifier=outbox) as cases:
+        case = cases.notify(args.id, actor=_actor(args))
+    if args.json:
+        _print_json(case.to_dict())
+    else:
+        path = outbox.path_for(case.id)
+        print(f"{terminal_safe(case.id)} {case.state.value}: notice written to {path}")
+    return EXIT_OK
+
+
+def _advance(args: argparse.Namespace) -> int:
+    with _service(args) as cases:
+        _print_case(cases.advance(args.id, actor=_actor(args)), args)
+    return EXIT_OK
+
+
 def _close(args: argparse.Namespace) -> int:
     with _service(args) as cases:
         _print_case(cases.close(args.id, actor=_actor(args), reason=args.reason), args)
@@ -336,6 +357,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     _common(parser, moves=True)
     parser.set_defaults(handler=_produce)
+
+    parser = actions.add_parser(
+        "notify", help="give the account holder the notice the review schedules, once due"
+    )
+    parser.add_argument("id", metavar="ID", help="the case id")
+    parser.add_argument(
+        "--outbox",
+        required=True,
+        metavar="DIR",
+        help="where the notice is written as JSON for the service's mailer to send",
+    )
+    _common(parser, moves=True)
+    parser.set_defaults(handler=_notify)
+
+    parser = actions.add_parser(
+        "advance", help="move a notice_pending case to ready once the objection window closes"
+    )
+    parser.add_argument("id", metavar="ID", help="the case id")
+    _common(parser, moves=True)
+    parser.set_defaults(handler=_advance)
 
     parser = actions.add_parser("close", help="close a case")
     parser.add_argument("id", metavar="ID", help="the case id")

@@ -1,4 +1,4 @@
-"""Adapters that touch the outside world: SQLite and SQL stores, a directory sink.
+"""Adapters that touch the outside world: SQLite and SQL stores, a directory sink, an outbox.
 
 The core never imports this package; callers pass adapters in.
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._directory import DirectorySink, read_manifest, read_record_lines, verify_directory
+from ._outbox import OutboxNotifier
 from ._sql_mapping import IdentityTableMapping, RecordTableMapping
 from ._sql_open import SqlExtraMissing, open_case_store, open_record_store
 from ._sqlite_cases import SqliteAuditLog, SqliteCaseStore
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 __all__: list[str] = [
     "DirectorySink",
     "IdentityTableMapping",
+    "OutboxNotifier",
     "RecordTableMapping",
     "SqlAuditLog",
     "SqlExtraMissing",

@@ -136,3 +136,21 @@ def test_text_from_the_request_cannot_forge_structure(hostile: str) -> None:
 
 def test_the_letter_is_deterministic() -> None:
     assert letter() == letter()
+
+
+@pytest.mark.parametrize(
+    ("hostile", "absent"),
+    [
+        ("visit www.evil.example now", "www.evil"),
+        ("WWW.EVIL.EXAMPLE", "WWW.EVIL"),
+        ("user\u202egnp.exe", "\u202e"),
+        ("a\u2066b\u2069c", "\u2066"),
+    ],
+)
+def test_request_text_cannot_become_a_link_or_reorder_itself(hostile: str, absent: str) -> None:
+    request = load_request(make_request())
+    request = attrs.evolve(
+        request, requester=attrs.evolve(request.requester, name=hostile, agency=hostile)
+    )
+    text = render_letter(review(request))
+    assert absent not in text

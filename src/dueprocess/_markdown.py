@@ -11,7 +11,12 @@ import re
 
 __all__ = ["md_code", "md_text"]
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+# Line breaks and control characters, and the bidirectional embedding, override and
+# isolate controls, which can make text display in another order than it reads
+# ("Trojan Source"): each run becomes one space.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
+# GFM turns a bare "www." into a link; an escaped dot keeps it text.
+_WWW = re.compile(r"(?i)\b(www)\.")
 # Characters that mean something in the middle of a Markdown line (CommonMark + GFM
 # tables, strikethrough and autolinks). Line-start syntax (-, +, =, 1.) matters only
 # where outside text starts a line or a list item: md_text(..., line_start=True).
@@ -32,6 +37,8 @@ def md_text(text: str, *, limit: int = 500, line_start: bool = False) -> str:
 
     >>> md_text("# Heading\\n<script>x</script>")
     '\\\\# Heading &lt;script&gt;x&lt;/script&gt;'
+    >>> md_text("see www.example.com\\u202eevil")
+    'see www\\\\.example.com evil'
     >>> md_text("- item", line_start=True), md_text("1. item", line_start=True)
     ('\\\\- item', '1\\\\. item')
     """
@@ -40,6 +47,7 @@ def md_text(text: str, *, limit: int = 500, line_start: bool = False) -> str:
         one_line = one_line[: limit - 1] + "…"
     escaped = one_line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     escaped = _SPECIAL.sub(r"\\\1", escaped)
+    escaped = _WWW.sub(r"\1\\.", escaped)
     if line_start:
         escaped = _BLOCK_START.sub(r"\1\\\2", escaped, count=1)
     return escaped

@@ -716,3 +716,20 @@ def test_an_override_that_lifts_no_open_window_is_not_recorded() -> None:
         )
         assert produced.productions[0].override is None
         assert all("override" not in event.detail for event in produced.events)
+
+
+def test_a_case_records_its_policy_and_reviewing_with_changes_it() -> None:
+    import attrs as _attrs
+
+    from _support import make_request
+    from dueprocess import DEFAULT_POLICY, Case, Cases, load_request
+    from dueprocess.testing import ManualClock, MemoryCaseStore
+
+    strict = _attrs.evolve(DEFAULT_POLICY, name="strict", max_period_days=30)
+    clock = ManualClock(dt.datetime(2023, 5, 10, 17, tzinfo=dt.timezone.utc))
+    cases = Cases(MemoryCaseStore(), clock, policy=strict)
+    case = cases.open(load_request(make_request()), actor="a")
+    assert case.policy == strict
+    assert Case.from_dict(case.to_dict()) == case
+    assert cases.reviewing_with(DEFAULT_POLICY).policy is DEFAULT_POLICY
+    assert cases.policy is strict

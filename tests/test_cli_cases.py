@@ -460,3 +460,31 @@ def test_a_failed_outbox_write_leaves_no_partial_file(
     with pytest.raises(StoreError, match="No space left on device"):
         OutboxNotifier(tmp_path).deliver(notice)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_re_review_keeps_the_policy_the_case_was_opened_with(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = _write(tmp_path, {"name": "strict", "max_period_days": 30}, "policy.json")
+    request = _write(tmp_path, make_request(requester__email="a@sheriff.example.org"))
+    code, out, _ = _run(
+        capsys, "case", "open", request, "--db", db, "--policy", policy, "--json",
+        "--now", "2023-05-10T17:00:00Z",
+    )  # fmt: skip
+    assert code == 0
+    opened = json.loads(out)
+    assert opened["state"] == "awaiting_verification"
+    assert opened["review"]["policy"] == "strict"
+    assert opened["policy"]["max_period_days"] == 30
+    code, out, _ = _run(
+        capsys, "case", "callback", "REQ-1", "confirmed", "--db", db, "--json",
+        "--now", "2023-05-10T18:00:00Z",
+    )  # fmt: skip
+    assert code == 0
+    reviewed = json.loads(out)
+    assert reviewed["review"]["policy"] == "strict"  # not the default, though no --policy
+    assert reviewed["review"]["outcome"] == "partial"  # narrowed to 30 days
+    code, out, _ = _run(
+        capsys, "case", "show", "REQ-1", "--db", db, "--json",
+    )  # fmt: skip
+    assert json.loads(out)["policy"]["name"] == "strict"

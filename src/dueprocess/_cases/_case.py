@@ -18,9 +18,10 @@ import attrs
 from .._dates import format_date, format_timestamp, parse_date, parse_timestamp
 from .._enums import TargetKind
 from .._intake import load_request
+from .._policy import Policy, load_policy, policy_to_dict
 from .._request import LegalRequest, Target
 from .._review import Review
-from ..exceptions import CaseNotFound, InvalidRequest, Problem
+from ..exceptions import CaseNotFound, InvalidRequest, PolicyError, Problem
 from ._lifecycle import CaseAction, CaseState
 
 if TYPE_CHECKING:
@@ -211,6 +212,8 @@ class Case:
     productions: tuple[ProductionRecord, ...] = ()
     holds: tuple[Hold, ...] = ()
     notice_delivered_at: dt.datetime | None = None
+    #: The policy of the latest review, so a re-review can apply the same standards.
+    policy: Policy | None = None
 
     @property
     def request_id(self) -> str:
@@ -244,6 +247,7 @@ class Case:
             "notice_delivered_at": _ts(self.notice_delivered_at),
             "request": self.request.to_dict(),
             "review": self.review.to_dict(),
+            "policy": policy_to_dict(self.policy) if self.policy is not None else None,
             "deadlines": [deadline.to_dict() for deadline in self.deadlines],
             "events": [event.to_dict() for event in self.events],
             "productions": [production.to_dict() for production in self.productions],
@@ -271,10 +275,11 @@ class Case:
                 ),
                 holds=tuple(Hold.from_dict(item) for item in document["holds"]),
                 notice_delivered_at=_parse_ts(document.get("notice_delivered_at")),
+                policy=load_policy(document["policy"]) if document.get("policy") else None,
             )
         except InvalidRequest:
             raise
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except (KeyError, TypeError, ValueError, AttributeError, PolicyError) as error:
             detail = f"missing key {error}" if isinstance(error, KeyError) else str(error)
             raise InvalidRequest([Problem("$", detail)], what="case document") from None
 

@@ -120,6 +120,19 @@ class Cases:
         """The case store (its ``audit`` is the audit log)."""
         return self._store
 
+    @property
+    def policy(self) -> Policy:
+        """The policy this service reviews with."""
+        return self._policy
+
+    def reviewing_with(self, policy: Policy) -> Cases:
+        """The same service (store, clock, notifier) reviewing under *policy*.
+
+        A case records the policy of its latest review (:attr:`Case.policy`); use this to
+        re-review a case under the standards it was opened with.
+        """
+        return attrs.evolve(self, policy=policy)
+
     # --- reading ---------------------------------------------------------------------
 
     def get(self, case_id: str) -> Case:
@@ -193,7 +206,7 @@ class Cases:
             ),
         )
         reviewing = _move(opened, CaseAction.REVIEW, CaseState.IN_REVIEW, now, actor, note)
-        case = self._decide(reviewing, review, chain, now, actor)
+        case = attrs.evolve(self._decide(reviewing, review, chain, now, actor), policy=self._policy)
         self._store.create(case)
         return case
 
@@ -505,7 +518,8 @@ class Cases:
             {"request_sha256": _sha256(request.to_dict()), "note": note},
         )
         review = self._reviewer(completed, self._policy)
-        return self._commit(case, self._decide(reviewing, review, chain, now, actor))
+        decided = self._decide(reviewing, review, chain, now, actor)
+        return self._commit(case, attrs.evolve(decided, policy=self._policy))
 
     def _commit(self, before: Case, after: Case) -> Case:
         new_events = after.events[len(before.events) :]

@@ -176,23 +176,33 @@ def _due(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _same_policy(cases: Cases, args: argparse.Namespace) -> Cases:
+    """Re-review under the policy the case was reviewed with, unless ``--policy`` is given."""
+    if args.policy is not None:
+        return cases
+    stored = cases.get(args.id).policy
+    return cases.reviewing_with(stored) if stored is not None else cases
+
+
 def _callback(args: argparse.Namespace) -> int:
     with _service(args) as cases:
-        _print_case(cases.record_callback(args.id, args.result, actor=_actor(args)), args)
+        case = _same_policy(cases, args).record_callback(args.id, args.result, actor=_actor(args))
+        _print_case(case, args)
     return EXIT_OK
 
 
 def _cure(args: argparse.Namespace) -> int:
     request = load_request(read_json(args.file))
     with _service(args) as cases:
-        _print_case(cases.cure(args.id, request, actor=_actor(args)), args)
+        _print_case(_same_policy(cases, args).cure(args.id, request, actor=_actor(args)), args)
     return EXIT_OK
 
 
 def _renew(args: argparse.Namespace) -> int:
     request = load_request(read_json(args.file)) if args.file else None
     with _service(args) as cases:
-        _print_case(cases.renew(args.id, actor=_actor(args), request=request), args)
+        case = _same_policy(cases, args).renew(args.id, actor=_actor(args), request=request)
+        _print_case(case, args)
     return EXIT_OK
 
 

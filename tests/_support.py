@@ -70,3 +70,20 @@ def load_case(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as handle:
         data: dict[str, Any] = json.load(handle)
     return data
+
+
+def run_atheris(harness: str, corpus: str, work: Path, runs: int, max_len: int) -> None:
+    """Run an atheris harness of ``fuzz/`` briefly; fail with its output on any crash."""
+    import subprocess
+    import sys
+
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "fuzz" / harness), str(work), str(ROOT / "fuzz" / corpus),
+         f"-runs={runs}", f"-max_len={max_len}"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert f"Done {runs} runs" in completed.stderr

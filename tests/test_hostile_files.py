@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from _production_support import PRODUCED_AT, login, make_review, subscriber
-from _support import ROOT, make_request
+from _support import ROOT, make_request, run_atheris
 from dueprocess import InvalidRecords, InvalidRequest, ReportError, read_records, read_report_csv
 from dueprocess._cli import main
 from dueprocess._records import MAX_RECORD_BYTES, MAX_RECORD_PROBLEMS
@@ -580,17 +580,7 @@ def test_a_hold_row_written_around_the_store_is_a_clear_error(tmp_path: Path) ->
 
 @pytest.mark.skipif(importlib.util.find_spec("atheris") is None, reason="atheris is not installed")
 def test_the_atheris_file_fuzzer_finds_no_crash_in_a_short_run(tmp_path: Path) -> None:
-    harness = ROOT / "fuzz" / "fuzz_files.py"
-    corpus = ROOT / "fuzz" / "corpus_files"
-    completed = subprocess.run(
-        [sys.executable, str(harness), str(tmp_path), str(corpus), "-runs=5000", "-max_len=2048"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    assert "Done 5000 runs" in completed.stderr
+    run_atheris("fuzz_files.py", "corpus_files", tmp_path, runs=5000, max_len=2048)
 
 
 def test_the_file_fuzz_corpus_holds_a_seed_for_each_parser() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from _support import ROOT, make_request
+from _support import ROOT, make_request, run_atheris
 from dueprocess._cli import main
 from dueprocess._cli._common import MAX_DOCUMENT_BYTES
 
@@ -103,17 +102,7 @@ def test_a_document_over_the_size_limit_is_refused_before_parsing(
 
 @pytest.mark.skipif(importlib.util.find_spec("atheris") is None, reason="atheris is not installed")
 def test_the_atheris_fuzzer_finds_no_crash_in_a_short_run(tmp_path: Path) -> None:
-    harness = ROOT / "fuzz" / "fuzz_intake.py"
-    corpus = ROOT / "fuzz" / "corpus"
-    completed = subprocess.run(
-        [sys.executable, str(harness), str(tmp_path), str(corpus), "-runs=20000", "-max_len=4096"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    assert "Done 20000 runs" in completed.stderr
+    run_atheris("fuzz_intake.py", "corpus", tmp_path, runs=20000, max_len=4096)
 
 
 def test_the_fuzz_corpus_holds_valid_seeds() -> None:

@@ -163,14 +163,14 @@ def test_a_jurisdiction_without_a_cldr_name_is_refused() -> None:
 def test_civil_subpoenas_are_not_counted_anywhere() -> None:
     report = transparency_report([make_case(K.CIVIL_SUBPOENA, records=[5])], period="2026-H2")
     assert report.rows == ()
-    assert report.to_google_csv() == HEADER + "\n"
+    assert report.to_google_csv("google-2018") == HEADER + "\n"
 
 
 def test_national_security_process_never_appears_in_rows_or_csv() -> None:
     cases = [make_case(K.NATIONAL_SECURITY_LETTER), make_case(K.FISA_ORDER), make_case()]
     report = transparency_report(cases, period="2026-H2")
     assert [row.legal_process for row in report.rows] == ["Search Warrants"]
-    assert "ational" not in report.to_google_csv()
+    assert "ational" not in report.to_google_csv("google-2018")
     assert "FISA" not in report.to_meta_csv()
 
 
@@ -268,7 +268,7 @@ def test_google_csv_has_the_exact_header_and_layout() -> None:
         make_case(K.PRESERVATION_REQUEST, outcome=Outcome.PRESERVE),
         make_case(K.FOREIGN_DIRECT_REQUEST, jurisdiction="HK", records=[1]),
     ]
-    text = transparency_report(cases, period="2026-H2").to_google_csv()
+    text = transparency_report(cases, period="2026-H2").to_google_csv("google-2018")
     assert text == (
         f"{HEADER}\n"
         "2026-12-31,Hong Kong,HK,Other Legal Requests,1,100,1\n"
@@ -287,7 +287,7 @@ def test_google_percentage_is_a_whole_number_rounded_half_up_from_counts(
 ) -> None:
     cases = [make_case(records=[1]) for _ in range(produced)]
     cases += [make_case() for _ in range(total - produced)]
-    line = transparency_report(cases, period="2026-H2").to_google_csv().splitlines()[1]
+    line = transparency_report(cases, period="2026-H2").to_google_csv("google-2018").splitlines()[1]
     assert line.split(",")[5] == whole
 
 
@@ -298,11 +298,11 @@ def test_google_rounds_once_from_the_counts_not_twice_through_two_decimals() -> 
         dt.date(2026, 12, 31), "Chile", "CL", "Other Legal Requests", 200_000,
         Decimal("49.50"), 1, requests_with_data=98_999,
     )  # fmt: skip
-    assert Report(rows=(row,)).to_google_csv().splitlines()[1].split(",")[5] == "49"
+    assert Report(rows=(row,)).to_google_csv("google-2018").splitlines()[1].split(",")[5] == "49"
 
 
 def test_an_empty_report_writes_only_the_header() -> None:
-    assert transparency_report([], period="2026-H1").to_google_csv() == HEADER + "\n"
+    assert transparency_report([], period="2026-H1").to_google_csv("google-2018") == HEADER + "\n"
 
 
 def test_a_bad_period_is_a_report_error() -> None:
@@ -372,9 +372,9 @@ def test_a_generated_google_csv_reads_back_to_the_same_figures_and_bytes(
     batch: list[FakeCase],
 ) -> None:
     report = transparency_report(batch, period="2026")
-    text = report.to_google_csv()
+    text = report.to_google_csv("google-2018")
     again = read_report_csv(text)
-    assert again.to_google_csv() == text
+    assert again.to_google_csv("google-2018") == text
     assert again.to_csv() == text
     assert [
         (r.period_end, r.country, r.country_code, r.legal_process, r.requests, r.accounts)

@@ -43,6 +43,12 @@ def test_google_format_prints_googles_layout(
 ) -> None:
     assert main(["report", "--db", store, "--period", "2026-H2", "--format", "google"]) == 0
     assert capsys.readouterr().out.splitlines() == [
+        "Period Ending,Country/Region,CLDR Territory Code,Legal Process,User Data Requests,"
+        "Percentage disclosed,Accounts",
+        "2026-12-31,United States,US,Search Warrants,1,100,1",
+    ]
+    assert main(["report", "--db", store, "--period", "2026-H2", "--format", "google-2018"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
         "Period Ending,Country,CLDR Territory Code,Legal Process,User Data Requests,"
         "Percentage of requests where some data produced,Users/Accounts Specified",
         "2026-12-31,United States,US,Search Warrants,1,100,1",

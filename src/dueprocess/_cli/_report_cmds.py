@@ -17,7 +17,7 @@ from ._common import EXIT_ERROR, EXIT_INVALID, EXIT_OK, CommandError
 
 __all__ = ["load_cases", "register"]
 
-FORMATS = ("google", "meta", "bands", "table")
+FORMATS = ("google", "google-2018", "meta", "bands", "table")
 
 
 def load_cases(path: str) -> Sequence[ReportCase]:
@@ -66,6 +66,8 @@ def _report(args: argparse.Namespace) -> int:
     report = transparency_report(load_cases(args.db), period=period)
     if args.format == "google":
         text = report.to_google_csv()
+    elif args.format == "google-2018":
+        text = report.to_google_csv("google-2018")
     elif args.format == "meta":
         text = report.to_meta_csv()
     elif args.format == "bands":

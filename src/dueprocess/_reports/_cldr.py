@@ -27,7 +27,14 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-__all__ = ["CLDR_VERSION", "FORMER_NAMES", "SHORT_FORMS", "TERRITORY_NAMES", "territory_name"]
+__all__ = [
+    "CLDR_VERSION",
+    "FORMER_NAMES",
+    "SHORT_FORMS",
+    "TERRITORY_NAMES",
+    "code_for_name",
+    "territory_name",
+]
 
 CLDR_VERSION: Final = "49"
 
@@ -308,3 +315,18 @@ def territory_name(code: str) -> str | None:
     ('South Korea', 'Hong Kong', 'Czechia')
     """
     return TERRITORY_NAMES.get(code.upper())
+
+
+_CODES_BY_NAME: Final[Mapping[str, str]] = MappingProxyType(
+    {name: code for code, names in FORMER_NAMES.items() for name in names}
+    | {name: code for code, name in TERRITORY_NAMES.items()}
+)
+
+
+def code_for_name(name: str) -> str:
+    """The territory code of a CLDR name (current or former), empty if unknown.
+
+    >>> code_for_name("Turkey"), code_for_name("Narnia")
+    ('TR', '')
+    """
+    return _CODES_BY_NAME.get(name, "")

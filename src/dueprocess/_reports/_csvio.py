@@ -17,10 +17,8 @@ Numbers are rendered by this module from integers and decimals and never start s
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import enum
-import io
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -30,6 +28,7 @@ import attrs
 
 from ..exceptions import Problem
 from ._errors import ReportError
+from ._range import Count, Range
 
 __all__ = [
     "DateStyle",
@@ -63,17 +62,21 @@ class LayoutKind(str, enum.Enum):
 
     GOOGLE = "google"
     META = "meta"
+    X = "x"
+    GOOGLE_NATIONAL_SECURITY = "google-national-security"
 
     def __str__(self) -> str:
         return self.value
 
 
 class DateStyle(str, enum.Enum):
-    """How ``Period Ending`` dates are written."""
+    """How the period of a row is written."""
 
     ISO = "YYYY-MM-DD"
     US = "MM/DD/YYYY"
     US_UNPADDED = "M/D/YYYY"
+    HALF_YEAR = "Jan - Jun YYYY"
+    NONE = "no period column"
 
     def __str__(self) -> str:
         return self.value
@@ -85,7 +88,13 @@ class ReportLayout:
 
     ``columns`` are header labels the layout kind knows (``CLDR Territory Code`` or the
     older ``Country Code``, ...). ``percent_places`` is the number of decimals every
-    percentage is shown with (``None``: each as it was published).
+    percentage is shown with (``None``: each as it was published). ``name`` is the
+    declaration the layout comes from (see :data:`dueprocess.REPORT_LAYOUTS`);
+    ``header_line`` the header as the file wrote it (quotes included), empty to write
+    ``columns``; ``quoted_columns`` the columns whose every cell is quoted;
+    ``none_marker`` what a cell with no figure shows (X writes ``-``);
+    ``total_label`` the country cell of a stated-total row (X's ``TOTAL``);
+    ``range_separator`` what stands between the ends of a count given as a range.
     """
 
     kind: LayoutKind
@@ -97,17 +106,29 @@ class ReportLayout:
     newline: str = "\n"
     final_newline: bool = True
     byte_order_mark: bool = False
+    name: str = ""
+    header_line: str = ""
+    quoted_columns: frozenset[int] = frozenset()
+    none_marker: str = ""
+    total_label: str = ""
+    range_separator: str = " - "
 
 
 @attrs.frozen
 class Table:
-    """A CSV file cut into its header and records, each record with its line number."""
+    """A CSV file cut into its header and records, each record with its line number.
+
+    ``header_line`` is the header exactly as written (its quoting included);
+    ``quoted_columns`` the columns whose every data cell was quoted, needed or not.
+    """
 
     header: tuple[str, ...]
     records: tuple[tuple[int, tuple[str, ...]], ...]
     newline: str
     final_newline: bool
     byte_order_mark: bool
+    header_line: str = ""
+    quoted_columns: frozenset[int] = frozenset()
 
 
 def cell_path(line: int, column: str | None = None) -> str:
@@ -115,8 +136,66 @@ def cell_path(line: int, column: str | None = None) -> str:
     return f"$[{line}]" if column is None else f"$[{line}].{column}"
 
 
+_Cell = tuple[str, bool]  # text, and whether it was quoted
+
+
+def _tokens(text: str) -> Iterator[tuple[int, list[_Cell], str]]:
+    """RFC 4180 records: (first line, cells with their quoting, the record's raw text).
+
+    Unlike :mod:`csv`, this notes which cells were quoted, so that a file that quotes
+    cells without need (Meta's header) is written back the same.
+
+    Raises:
+        ValueError: a stray quote or an unterminated quoted cell, with its line.
+    """
+    index, line, length = 0, 1, len(text)
+    while index < length:
+        start, first_line = index, line
+        cells: list[_Cell] = []
+        while True:
+            if index < length and text[index] == '"':
+                index += 1
+                chunk: list[str] = []
+                while True:
+                    end = text.find('"', index)
+                    if end < 0:
+                        raise ValueError(f"line {first_line}: a quoted cell is never closed")
+                    chunk.append(text[index:end])
+                    line += text.count("\n", index, end)
+                    if text.startswith('""', end):
+                        chunk.append('"')
+                        index = end + 2
+                        continue
+                    index = end + 1
+                    break
+                cells.append(("".join(chunk), True))
+                if index < length and text[index] not in ",\r\n":
+                    raise ValueError(f"line {line}: text after the closing quote of a cell")
+            else:
+                match = _PLAIN.match(text, index)
+                assert match is not None  # the pattern matches the empty string
+                if '"' in match[0]:
+                    raise ValueError(f"line {line}: a quote inside an unquoted cell")
+                cells.append((match[0], False))
+                index = match.end()
+            if index < length and text[index] == ",":
+                index += 1
+                continue
+            break
+        raw = text[start:index]
+        if text.startswith("\r\n", index):
+            index += 2
+        elif index < length:
+            index += 1
+        line += 1
+        yield first_line, ([] if raw == "" else cells), raw
+
+
+_PLAIN = re.compile(r'[^,\r\n"]*(?:"[^,\r\n]*)?')
+
+
 def read_table(text: str) -> tuple[Table | None, list[Problem]]:
-    """Split CSV text into a :class:`Table`, noting the line ending and final newline."""
+    """Split CSV text into a :class:`Table`, noting line endings, quoting and final newline."""
     bom = text.startswith("\ufeff")
     if bom:
         text = text[1:]
@@ -125,42 +204,57 @@ def read_table(text: str) -> tuple[Table | None, list[Problem]]:
     first_end = text.find("\n")
     newline = "\r\n" if first_end > 0 and text[first_end - 1] == "\r" else "\n"
     problems: list[Problem] = []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[tuple[int, tuple[str, ...]]] = []
     try:
-        for record in reader:
-            rows.append((reader.line_num, tuple(record)))
-    except csv.Error as error:
-        problems.append(Problem(cell_path(reader.line_num), f"not valid CSV: {error}"))
-        return None, problems
-    (_, header), *records = rows
-    for line, cells in records:
+        rows = list(_tokens(text))
+    except ValueError as error:
+        line = int(str(error).split(":")[0].removeprefix("line "))
+        return None, [Problem(cell_path(line), f"not valid CSV: {str(error).split(': ', 1)[1]}")]
+    (_, header, header_line), *records = rows
+    for line, cells, _raw in records:
         if not cells:
             problems.append(Problem(cell_path(line), "empty line inside the table"))
+    data = [cells for _, cells, _ in records if cells]
+    quoted = frozenset(
+        index
+        for index in range(len(header))
+        if data and all(index < len(cells) and cells[index][1] for cells in data)
+    )
     table = Table(
-        header=tuple(cell.strip() for cell in header),
-        records=tuple((line, cells) for line, cells in records if cells),
+        header=tuple(cell.strip() for cell, _ in header),
+        records=tuple(
+            (line, tuple(cell for cell, _ in cells)) for line, cells, _ in records if cells
+        ),
         newline=newline,
         final_newline=text.endswith("\n"),
         byte_order_mark=bom,
+        header_line=header_line,
+        quoted_columns=quoted,
     )
     return table, problems
 
 
+def _needs_quotes(cell: str) -> bool:
+    # The csv module's minimal quoting, with both \r and \n counted: a bare \r left
+    # unquoted would end the row for every reader, a forged row.
+    return any(char in cell for char in ',"\r\n')
+
+
+def _quoted(cell: str, always: bool) -> str:
+    if always or _needs_quotes(cell):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
 def write_table(layout: ReportLayout, rows: Iterable[Sequence[str]]) -> str:
     """Render the header and *rows* (already formatted cells) in *layout*."""
-    # The csv module quotes a cell only for the characters of its line terminator, so
-    # with "\n" a cell holding a bare "\r" would go out unquoted, and every reader
-    # would end the row there: a forged row. Each row is written with "\r\n" (so
-    # both are quoted) and then given the layout's own line ending.
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    lines = []
-    for row in (layout.columns, *rows):
-        writer.writerow(row)
-        lines.append(buffer.getvalue()[:-2])
-        buffer.seek(0)
-        buffer.truncate()
+    header = layout.header_line or ",".join(_quoted(label, False) for label in layout.columns)
+    lines = [header]
+    for row in rows:
+        lines.append(
+            ",".join(
+                _quoted(cell, index in layout.quoted_columns) for index, cell in enumerate(row)
+            )
+        )
     text = "".join(line + layout.newline for line in lines)
     if not layout.final_newline:
         text = text.removesuffix(layout.newline)
@@ -195,39 +289,71 @@ def restore(text: str) -> str:
 
 # --- numbers -----------------------------------------------------------------------------
 
-_COUNT = re.compile(r"\d+\Z|\d{1,3}(?:,\d{3})+\Z", re.ASCII)
-_PERCENT = re.compile(r"(\d+(?:\.(\d+))?)(%?)\Z", re.ASCII)
+_NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)"
+_COUNT = re.compile(
+    rf"(?P<low>{_NUMBER})(?:(?P<sep>\s*-\s*)(?P<high>{_NUMBER}))?(?P<mark>\**)\Z", re.ASCII
+)
+_PERCENT = re.compile(r"(-?\d+(?:\.(\d+))?)(%?)\Z", re.ASCII)
 
 
-def parse_count(text: str) -> tuple[int, bool]:
-    """A whole number of requests or accounts, and whether it used thousands separators.
+@attrs.frozen
+class ParsedCount:
+    """A count cell: its value, whether it used thousands separators, the text between
+    the ends of a range, and a footnote mark after it (X's ``1*``)."""
+
+    value: Count
+    separated: bool
+    separator: str
+    mark: str
+
+
+def parse_count(text: str) -> ParsedCount:
+    """A whole number, or a range ``11,000 - 12,000``, of requests or accounts.
+
+    Negative numbers are read (so that :meth:`Report.check` can name them), never
+    refused here.
 
     Raises:
-        ValueError: not a non-negative whole number.
+        ValueError: not a whole number or a range of them.
     """
-    if not _COUNT.match(text):
-        raise ValueError(f"expected a whole number, got {text!r}")
-    return int(text.replace(",", "")), "," in text
+    match = _COUNT.match(text)
+    if not match:
+        raise ValueError(f"expected a whole number or a range such as 10 - 20, got {text!r}")
+    low = int(match["low"].replace(",", ""))
+    separated = "," in match["low"]
+    value: Count = low
+    if match["high"] is not None:
+        high = int(match["high"].replace(",", ""))
+        if high < low:
+            raise ValueError(f"a range cannot end below its start, got {text!r}")
+        value = Range(low, high)
+        separated = separated or "," in match["high"]
+    return ParsedCount(value, separated, match["sep"] or "", match["mark"])
 
 
-def format_count(count: int, thousands_separator: bool) -> str:
-    """``1234`` or ``1,234``."""
+def format_count(count: Count, thousands_separator: bool, separator: str = " - ") -> str:
+    """``1234``, ``1,234`` or a range ``11,000 - 12,000``."""
+    if isinstance(count, Range):
+        return (
+            format_count(count.low, thousands_separator)
+            + separator
+            + format_count(count.high, thousands_separator)
+        )
     return f"{count:,}" if thousands_separator else str(count)
 
 
 def parse_percent(text: str) -> tuple[Decimal, int, bool]:
     """A percentage as published: its value, its number of decimals, and whether it had ``%``.
 
+    Values outside 0-100 are read (:meth:`Report.check` names them), never refused here.
+
     Raises:
-        ValueError: not a number from 0 to 100.
+        ValueError: not a number.
     """
     match = _PERCENT.match(text)
     if not match:
         raise ValueError(f"expected a percentage such as 59 or 80.65%, got {text!r}")
-    value = Decimal(match[1])
-    if value > 100:
-        raise ValueError(f"a percentage cannot exceed 100, got {text!r}")
-    return value, len(match[2] or ""), bool(match[3])
+    return Decimal(match[1]), len(match[2] or ""), bool(match[3])
 
 
 def round_half_up(value: Fraction | Decimal, places: int) -> Decimal:
@@ -254,11 +380,16 @@ _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z", re.ASCII)
 _US_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\Z", re.ASCII)
 
 
+_HALVES = {"jan - jun": (6, 30), "jul - dec": (12, 31)}
+_HALF_DAY = re.compile(r"(Jan - Jun|Jul - Dec) (\d{4})\Z", re.ASCII | re.IGNORECASE)
+
+
 def parse_day(text: str) -> tuple[dt.date, DateStyle]:
-    """``YYYY-MM-DD`` or ``MM/DD/YYYY`` (also without leading zeros), and which style.
+    """``YYYY-MM-DD``, ``MM/DD/YYYY`` (also without leading zeros) or a half-year
+    ``Jan - Jun YYYY``/``Jul - Dec YYYY`` (its last day), and which style.
 
     Raises:
-        ValueError: neither style, or not a calendar date.
+        ValueError: none of these, or not a calendar date.
     """
     if match := _ISO_DAY.match(text):
         year, month, day = int(match[1]), int(match[2]), int(match[3])
@@ -268,8 +399,14 @@ def parse_day(text: str) -> tuple[dt.date, DateStyle]:
         # "12/31/2009" fits both US styles; a one-digit field shows the unpadded one.
         unpadded = len(match[1]) == 1 or len(match[2]) == 1
         style = DateStyle.US_UNPADDED if unpadded else DateStyle.US
+    elif match := _HALF_DAY.match(text):
+        (month, day), year = _HALVES[match[1].lower()], int(match[2])
+        style = DateStyle.HALF_YEAR
     else:
-        raise ValueError(f"expected a date as YYYY-MM-DD or MM/DD/YYYY, got {text!r}")
+        raise ValueError(
+            f"expected a date as YYYY-MM-DD or MM/DD/YYYY or a half-year as Jan - Jun YYYY,"
+            f" got {text!r}"
+        )
     try:
         return dt.date(year, month, day), style
     except ValueError:
@@ -277,11 +414,13 @@ def parse_day(text: str) -> tuple[dt.date, DateStyle]:
 
 
 def format_day(day: dt.date, style: DateStyle) -> str:
-    """A date in *style*."""
+    """A date in *style* (a half-year style names the half the day falls in)."""
     if style is DateStyle.ISO:
         return day.isoformat()
     if style is DateStyle.US:
         return f"{day.month:02d}/{day.day:02d}/{day.year:04d}"
+    if style is DateStyle.HALF_YEAR:
+        return f"{'Jan - Jun' if day.month <= 6 else 'Jul - Dec'} {day.year:04d}"
     return f"{day.month}/{day.day}/{day.year:04d}"
 
 
@@ -346,35 +485,58 @@ class Record:
 
 @attrs.define
 class Observed:
-    """What the cells of one file show about how it was written."""
+    """What the cells of one file show about how it was written.
 
+    ``none_marker`` is the text that stands for "no figure" in the layout read (X's
+    ``-``); ``marks`` collects the footnote marks found after counts, per file line.
+    """
+
+    none_marker: str = ""
     date_styles: set[DateStyle] = attrs.Factory(set)
     percent_places: set[int] = attrs.Factory(set)
     percent_signs: set[bool] = attrs.Factory(set)
     thousands: bool = False
+    separators: set[str] = attrs.Factory(set)
+    marks: dict[int, list[tuple[str, str]]] = attrs.Factory(dict)
 
-    def count(self, record: Record, field: str, problems: list[Problem]) -> int | None:
-        """A count cell; ``None`` when empty or wrong (then a problem is noted)."""
+    def _text(self, record: Record, field: str) -> str | None:
         text = record.get(field)
-        if not text:
+        if not text or (self.none_marker and text == self.none_marker):
+            return None
+        return text
+
+    def count(self, record: Record, field: str, problems: list[Problem]) -> Count | None:
+        """A count cell; ``None`` when empty or wrong (then a problem is noted)."""
+        text = self._text(record, field)
+        if text is None:
             return None
         try:
-            count, separated = parse_count(text)
+            parsed = parse_count(text)
         except ValueError as error:
             problems.append(Problem(record.path(field), str(error)))
             return None
-        self.thousands = self.thousands or separated
-        return count
+        self.thousands = self.thousands or parsed.separated
+        if parsed.separator:
+            self.separators.add(parsed.separator)
+        if parsed.mark:
+            self.marks.setdefault(record.line, []).append((field, parsed.mark))
+        return parsed.value
 
-    def percent(self, record: Record, problems: list[Problem]) -> Decimal | None:
+    def footnotes(self, record: Record) -> tuple[tuple[str, str], ...]:
+        """The footnote marks of *record*'s counts, as (field, mark) pairs."""
+        return tuple(self.marks.get(record.line, ()))
+
+    def percent(
+        self, record: Record, problems: list[Problem], field: str = "percent"
+    ) -> Decimal | None:
         """A percentage cell; ``None`` when empty or wrong (then a problem is noted)."""
-        text = record.get("percent")
-        if not text:
+        text = self._text(record, field)
+        if text is None:
             return None
         try:
             value, places, sign = parse_percent(text)
         except ValueError as error:
-            problems.append(Problem(record.path("percent"), str(error)))
+            problems.append(Problem(record.path(field), str(error)))
             return None
         self.percent_places.add(places)
         self.percent_signs.add(sign)
@@ -397,16 +559,21 @@ class Observed:
             (places,) = self.percent_places
         elif self.percent_places:
             places = None  # mixed decimals: write each percentage as it was published
-        return ReportLayout(
-            kind=default.kind,
+        return attrs.evolve(
+            default,
             columns=table.header,
-            date_style=_file_date_style(self.date_styles),
+            date_style=_file_date_style(self.date_styles, default.date_style),
             percent_sign=sign,
             percent_places=places,
             thousands_separator=self.thousands,
             newline=table.newline,
             final_newline=table.final_newline,
             byte_order_mark=table.byte_order_mark,
+            header_line=table.header_line,
+            quoted_columns=table.quoted_columns,
+            range_separator=(
+                min(self.separators) if len(self.separators) == 1 else default.range_separator
+            ),
         )
 
 
@@ -423,10 +590,9 @@ def records(
             yield Record(line, cells, table.header, positions)
 
 
-def _file_date_style(styles: set[DateStyle]) -> DateStyle:
+def _file_date_style(styles: set[DateStyle], default: DateStyle) -> DateStyle:
     # "12/31/2009" is read as MM/DD/YYYY; one "6/30/2010" shows the file drops zeros.
-    if DateStyle.US_UNPADDED in styles:
-        return DateStyle.US_UNPADDED
-    if DateStyle.US in styles:
-        return DateStyle.US
-    return DateStyle.ISO
+    for style in (DateStyle.US_UNPADDED, DateStyle.US, DateStyle.HALF_YEAR, DateStyle.ISO):
+        if style in styles:
+            return style
+    return default

@@ -1,4 +1,4 @@
-"""Meta's government-requests layout: one line per country for one period.
+"""Meta's government-requests layouts: one line per country for one period.
 
 Rules of the road for this module:
 
@@ -12,32 +12,34 @@ Rules of the road for this module:
   sign as Meta publishes it (``80.65%``). Published percentages are never turned back
   into counts: a row read from a file has no counts, so several such rows of one country
   cannot be combined and :class:`ReportError` says so; a single row keeps its percentage.
-* Meta's file has no period column: a file read back gets its period from the caller, and
-  a report that spans several periods is written one period at a time.
-* Reading: a Meta line becomes an ``All`` row (requests, percentage, accounts) and, when
-  its ``Preservations Requested`` cell is not empty, a ``Preservation Requests`` row.
+* Meta's files have no period column: a file is read with the period the caller names,
+  and a report that spans several periods is written one period at a time.
+* Reading: a line of a layout with one total per country becomes an ``All`` row and,
+  when its ``Preservations Requested`` cell is not empty, a ``Preservation Requests``
+  row. In the layout with per-process columns the line gives a ``Legal Process
+  Requests`` row, an ``Emergency Disclosure Requests`` row and the preservation row,
+  and its total columns are a stated total (see :meth:`Report.check`).
   The country code comes from the CLDR table (current or former names), empty if unknown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from fractions import Fraction
-from types import MappingProxyType
+from functools import partial
 from typing import Final
 
 from ..exceptions import Problem
-from ._cldr import FORMER_NAMES, TERRITORY_NAMES
+from ._cldr import code_for_name
 from ._csvio import (
-    LayoutKind,
     Observed,
+    Record,
     ReportLayout,
     Table,
-    column_fields,
     format_count,
     format_percent,
-    header_fields,
     neutralise,
     records,
     restore,
@@ -45,129 +47,82 @@ from ._csvio import (
     write_table,
 )
 from ._errors import ReportError
+from ._google import EMERGENCY
+from ._layouts import BY_NAME, EXTRA, KnownLayout
+from ._long import positions_of
+from ._range import Count
 from ._rows import ALL_PROCESS, PRESERVATION, ReportRow
 
-__all__ = ["COLUMNS", "COLUMN_FIELDS", "LAYOUT", "parse_meta", "render_meta"]
+__all__ = ["LAYOUT", "LEGAL_PROCESS", "parse_meta", "render_meta"]
 
-COLUMNS: Final = (
-    "Country",
-    "Total Requests for User Data",
-    "Total User Accounts Referenced",
-    "Total Percentage of Requests Where Some Data Produced",
-    "Preservations Requested",
-    "Users/Accounts Preserved",
-)
+LEGAL_PROCESS: Final = "Legal Process Requests"
+"""The ``legal_process`` of the legal-process columns of Meta's later layout."""
 
-COLUMN_FIELDS: Final[Mapping[str, str]] = MappingProxyType({
-    "Country":                                               "country",
-    "Total Requests for User Data":                          "requests",
-    "Requests for User Data":                                "requests",
-    "Total User Accounts Referenced":                        "accounts",
-    "User Accounts Referenced":                              "accounts",
-    "Total Percentage of Requests Where Some Data Produced": "percent",
-    "Percentage of Requests Where Some Data Produced":       "percent",
-    "Preservations Requested":                               "preservations",
-    "Users/Accounts Preserved":                              "preserved",
-    "Users / Accounts Preserved":                            "preserved",
-})  # fmt: skip
+LAYOUT: Final = BY_NAME["meta"].style
+"""Meta's layout of the spec: two-decimal percentages with a ``%`` sign."""
 
-_REQUIRED: Final = ("country", "requests")
+_GROUPS: Final = (("legal", LEGAL_PROCESS), ("emergency", EMERGENCY))
 
-LAYOUT: Final = ReportLayout(
-    kind=LayoutKind.META, columns=COLUMNS, percent_sign=True, percent_places=2
-)
-"""Meta's layout: two-decimal percentages with a ``%`` sign."""
-
-_CODES_BY_NAME: Final[Mapping[str, str]] = MappingProxyType(
-    {name: code for code, names in FORMER_NAMES.items() for name in names}
-    | {name: code for code, name in TERRITORY_NAMES.items()}
-)
+Parsed = tuple[tuple[ReportRow, ...], tuple[ReportRow, ...], ReportLayout, list[Problem]]
 
 
-def render_meta(rows: Iterable[ReportRow], layout: ReportLayout) -> str:
-    """One line per country (in the order countries first appear) of one period's rows."""
-    by_country: dict[tuple[str, str], list[ReportRow]] = {}
-    for row in rows:
-        by_country.setdefault((row.country, row.country_code), []).append(row)
-    fields = column_fields(layout, COLUMN_FIELDS)
-    lines = []
-    for (country, _code), country_rows in by_country.items():
-        data = [row for row in country_rows if not row.is_preservation]
-        kept = [row for row in country_rows if row.is_preservation]
-        values = {
-            "country": neutralise(country),
-            "requests": format_count(sum(row.requests for row in data), layout.thousands_separator),
-            "accounts": _total((row.accounts for row in data), layout),
-            "percent": _percent(country, data, layout),
-            "preservations": format_count(
-                sum(row.requests for row in kept), layout.thousands_separator
-            ),
-            "preserved": (
-                _total((row.accounts_preserved for row in kept), layout) if kept else "0"
-            ),
-        }
-        lines.append([values[field] for field in fields])
-    return write_table(layout, lines)
-
-
-def _total(counts: Iterable[int | None], layout: ReportLayout) -> str:
-    # An unknown part makes the total unknown: an empty cell, never a partial sum.
-    values = list(counts)
-    if not values or any(value is None for value in values):
-        return "" if values else format_count(0, layout.thousands_separator)
-    return format_count(
-        sum(value for value in values if value is not None), layout.thousands_separator
-    )
-
-
-def _percent(country: str, data: list[ReportRow], layout: ReportLayout) -> str:
-    places = 2 if layout.percent_places is None else layout.percent_places
-    if data and all(row.requests_with_data is not None for row in data):
-        requests = sum(row.requests for row in data)
-        if requests == 0:
-            return ""
-        produced = sum(row.requests_with_data or 0 for row in data)
-        value = round_half_up(Fraction(100 * produced, requests), places)
-        return f"{value}%" if layout.percent_sign else str(value)
-    if len(data) == 1:
-        percent = data[0].percent_with_data
-        return "" if percent is None else format_percent(percent, layout)
-    if not data:
-        return ""
-    raise ReportError(
-        f"{country}: {len(data)} rows without the counts behind their percentages cannot be"
-        " combined into one percentage (a published percentage is never turned back into"
-        " counts); write this report in Google's layout instead"
-    )
+def _by_process(known: KnownLayout) -> bool:
+    return any(field.startswith("legal.") for field in known.labels.values())
 
 
 def parse_meta(
-    table: Table, period_end: dt.date | None
-) -> tuple[tuple[ReportRow, ...], ReportLayout, list[Problem]]:
-    """Rows and layout of a Meta file; problems instead of raising."""
-    positions, problems = header_fields(table.header, COLUMN_FIELDS, _REQUIRED, "Meta's")
+    table: Table, known: KnownLayout, period_end: dt.date, legal_process: str | None
+) -> Parsed:
+    """Rows, stated totals and layout of a Meta file; problems instead of raising."""
+    positions, problems = positions_of(known, table.header)
     seen = Observed()
-    if problems:
-        return (), LAYOUT, problems
     rows: list[ReportRow] = []
+    totals: list[ReportRow] = []
+    split = _by_process(known)
+
+    def group(record: Record, prefix: str, label: str) -> ReportRow | None:
+        requests = seen.count(record, prefix + "requests", problems)
+        if requests is None:
+            if prefix + "requests" in positions and not record.get(prefix + "requests"):
+                problems.append(
+                    Problem(record.path(prefix + "requests"), "empty: expected a whole number")
+                )
+            return None
+        return ReportRow(
+            period_end,
+            country,
+            code,
+            label,
+            requests,
+            seen.percent(record, problems, prefix + "percent")
+            if prefix + "percent" in positions
+            else None,
+            seen.count(record, prefix + "accounts", problems),
+        )
+
     for record in records(table, positions, problems):
         before = len(problems)
         country = restore(record.get("country") or "")
         if not country:
             problems.append(Problem(record.path("country"), "empty: expected a country name"))
-        requests = seen.count(record, "requests", problems)
-        if requests is None and not record.get("requests"):
-            problems.append(Problem(record.path("requests"), "empty: expected a whole number"))
-        accounts = seen.count(record, "accounts", problems)
-        percent = seen.percent(record, problems)
+        code = code_for_name(country)
+        extra = tuple(
+            (label, restore(record.cells[index]))
+            for key, index in positions.items()
+            if key.startswith(EXTRA + ":")
+            for label in (table.header[index],)
+        )
+        made: list[ReportRow] = []
+        stated: ReportRow | None = None
+        if split:
+            stated = group(record, "total.", ALL_PROCESS)
+            made = [row for prefix, label in _GROUPS if (row := group(record, prefix + ".", label))]
+        elif (row := group(record, "", legal_process or ALL_PROCESS)) is not None:
+            made = [row]
         preservations = seen.count(record, "preservations", problems)
-        preserved = seen.count(record, "preserved", problems)
-        if len(problems) > before or requests is None:
-            continue
-        code = _CODES_BY_NAME.get(country, "")
-        rows.append(ReportRow(period_end, country, code, ALL_PROCESS, requests, percent, accounts))
         if preservations is not None:
-            rows.append(
+            preserved = seen.count(record, "preserved", problems)
+            made.append(
                 ReportRow(
                     period_end,
                     country,
@@ -176,7 +131,136 @@ def parse_meta(
                     preservations,
                     None,
                     None,
-                    accounts_preserved=preserved,
+                    accounts_preserved=preserved if isinstance(preserved, int) else None,
                 )
             )
-    return tuple(rows), seen.layout(table, LAYOUT), problems
+        if len(problems) > before:
+            continue
+        if made and extra:
+            made[0] = _with_extra(made[0], extra)
+        rows += made
+        if stated is not None:
+            totals.append(stated)
+    return tuple(rows), tuple(totals), seen.layout(table, known.style), problems
+
+
+def _with_extra(row: ReportRow, extra: tuple[tuple[str, str], ...]) -> ReportRow:
+    import attrs
+
+    return attrs.evolve(row, extra=extra)
+
+
+def render_meta(
+    rows: Iterable[ReportRow], totals: Sequence[ReportRow], layout: ReportLayout, known: KnownLayout
+) -> str:
+    """One line per country (in the order countries first appear) of one period's rows."""
+    by_country: dict[str, list[ReportRow]] = {}
+    for row in rows:
+        by_country.setdefault(row.country, []).append(row)
+    stated = {row.country: row for row in totals}
+    unknown = [label for label in layout.columns if known.field(label) is None]
+    if unknown:
+        raise ReportError(f"{known.name} layout has no column {unknown[0]!r}")
+
+    lines = []
+    for country, country_rows in by_country.items():
+        data = [row for row in country_rows if not row.is_preservation]
+        kept = [row for row in country_rows if row.is_preservation]
+        values = _cells(country, data, kept, stated.get(country), layout)
+        extra = dict(country_rows[0].extra)
+        lines.append(
+            [
+                neutralise(extra.get(label, "")) if field == EXTRA else values[field]()
+                for label in layout.columns
+                for field in (known.field(label) or EXTRA,)
+            ]
+        )
+    return write_table(layout, lines)
+
+
+def _cells(
+    country: str,
+    data: list[ReportRow],
+    kept: list[ReportRow],
+    total: ReportRow | None,
+    layout: ReportLayout,
+) -> dict[str, Callable[[], str]]:
+    """Each field's cell of one country's line, computed only when the layout shows it."""
+
+    def count(value: Count | None) -> str:
+        if value is None:
+            return ""
+        return format_count(value, layout.thousands_separator, layout.range_separator)
+
+    def preserved() -> str:
+        return _total((row.accounts_preserved for row in kept), layout) if kept else "0"
+
+    values: dict[str, Callable[[], str]] = {
+        "country": partial(neutralise, country),
+        "requests": lambda: count(_sum(row.requests for row in data)),
+        "accounts": lambda: _total((row.accounts for row in data), layout),
+        "percent": partial(_percent, country, data, layout),
+        "preservations": lambda: count(_sum(row.requests for row in kept)),
+        "preserved": preserved,
+    }
+    if total is not None:
+        values["total.requests"] = partial(count, total.requests)
+        values["total.accounts"] = partial(count, total.accounts)
+        values["total.percent"] = partial(_shown, total.percent_with_data, layout)
+    else:
+        values["total.requests"] = values["requests"]
+        values["total.accounts"] = values["accounts"]
+        values["total.percent"] = values["percent"]
+    for prefix, label in _GROUPS:
+        members = [row for row in data if row.legal_process == label]
+        values[prefix + ".requests"] = partial(
+            lambda group: count(_sum(r.requests for r in group)), members
+        )
+        values[prefix + ".accounts"] = partial(_total, [row.accounts for row in members], layout)
+        values[prefix + ".percent"] = partial(_percent, country, members, layout)
+    return values
+
+
+def _sum(counts: Iterable[Count]) -> Count:
+    total: Count = 0
+    for value in counts:
+        total = value + total
+    return total
+
+
+def _shown(percent: Decimal | None, layout: ReportLayout) -> str:
+    return "" if percent is None else format_percent(percent, layout)
+
+
+def _total(counts: Iterable[Count | None], layout: ReportLayout) -> str:
+    # An unknown part makes the total unknown: an empty cell, never a partial sum.
+    values = list(counts)
+    if not values:
+        return format_count(0, layout.thousands_separator)
+    if any(value is None for value in values):
+        return ""
+    return format_count(
+        _sum(value for value in values if value is not None),
+        layout.thousands_separator,
+        layout.range_separator,
+    )
+
+
+def _percent(country: str, data: list[ReportRow], layout: ReportLayout) -> str:
+    places = 2 if layout.percent_places is None else layout.percent_places
+    if data and all(row.requests_with_data is not None for row in data):
+        requests = sum(row.requests for row in data if isinstance(row.requests, int))
+        if requests == 0:
+            return ""
+        produced = sum(row.requests_with_data or 0 for row in data)
+        value = round_half_up(Fraction(100 * produced, requests), places)
+        return f"{value}%" if layout.percent_sign else str(value)
+    if len(data) == 1:
+        return _shown(data[0].percent_with_data, layout)
+    if not data:
+        return ""
+    raise ReportError(
+        f"{country}: {len(data)} rows without the counts behind their percentages cannot be"
+        " combined into one percentage (a published percentage is never turned back into"
+        " counts); write this report in Google's layout instead"
+    )

@@ -2,75 +2,116 @@
 
 from __future__ import annotations
 
+import io
+import os
+from typing import IO, Union
+
 from ..exceptions import InvalidRequest, Problem
-from ._csvio import cell_path, read_table
+from ._csvio import LayoutKind, cell_path, read_table
 from ._errors import ReportError
-from ._google import COLUMN_FIELDS as GOOGLE_FIELDS
-from ._google import parse_google
+from ._layouts import detect_layout
+from ._long import parse_long
 from ._meta import parse_meta
 from ._period import PeriodSpec, as_period
 from ._report import Report
 
-__all__ = ["read_report_csv"]
+__all__ = ["ReportSource", "read_report_csv"]
 
 _WHAT = "transparency report CSV"
 
+ReportSource = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]", IO[str], IO[bytes]]
+"""What :func:`read_report_csv` reads: text, bytes, a path, or an open file."""
 
-def read_report_csv(text: str, *, period: PeriodSpec | None = None) -> Report:
-    """Parse a report in Google's or Meta's layout, so published figures can be compared.
 
-    The layout is recognised from the header: Google's current one, Google's older
-    variants (``Country Code``, ``Data Requests``, ``Percentage of data requests fully or
-    partially complied with``, no ``Legal Process`` column, which reads as ``All``;
-    ``MM/DD/YYYY`` dates; empty cells) and Meta's. Percentages may carry a ``%`` sign,
-    counts thousands separators; an apostrophe that neutralised a formula (``'=...``, see
-    :meth:`Report.to_google_csv`) is removed. The returned report remembers how the file
-    looked (:attr:`Report.source_layout`), so :meth:`Report.to_csv` writes a consistently
-    written file back byte for byte; its rows keep names and percentages as published.
+def _text(source: object) -> str:
+    """The decoded text of *source* (UTF-8, a byte-order mark kept for the layout)."""
+    if isinstance(source, str):
+        return source
+    if isinstance(source, os.PathLike):
+        try:
+            with open(source, "rb") as handle:
+                data: object = handle.read()
+        except OSError as error:
+            raise ReportError(f"cannot read {os.fsdecode(source)!r}: {error.strerror}") from None
+    elif isinstance(source, (io.IOBase, io.TextIOBase)) or callable(getattr(source, "read", None)):
+        data = source.read()  # type: ignore[attr-defined]
+    else:
+        data = source
+    if isinstance(data, str):
+        return data
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        try:
+            return bytes(data).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InvalidRequest(
+                [Problem(cell_path(1), f"not UTF-8 text: byte {error.start} cannot be decoded")],
+                what=_WHAT,
+            ) from None
+    raise ReportError(
+        "read_report_csv reads text (str), bytes, a path (os.PathLike) or an open file,"
+        f" not {type(source).__name__}"
+    )
+
+
+def read_report_csv(
+    source: ReportSource, *, period: PeriodSpec | None = None, legal_process: str | None = None
+) -> Report:
+    """Parse a published report in any known layout, so figures can be compared.
+
+    The layout is recognised from the header (see :data:`dueprocess.REPORT_LAYOUTS`):
+    Google's download of today (``Country/Region``, ``Percentage disclosed``,
+    ``Accounts``), its 2018 layout and older variants (``Country Code``, ``Data
+    Requests``, ``MM/DD/YYYY`` dates, no ``Legal Process`` column, which reads as
+    ``All``), Google's national-security files (counts as :class:`Range`), Meta's
+    downloads from 2013 on (a byte-order mark, ``"1,547"``, ranges ``"11,000 - 12,000"``,
+    ``83.00%`` beside ``0%``; with per-process columns too) and X's (``-`` for no figure,
+    footnote marks such as ``1*``, CRLF, a closing ``TOTAL`` row, kept as a stated total
+    in :attr:`Report.totals`). The report remembers how the file looked
+    (:attr:`Report.source_layout`), so :meth:`Report.to_csv` writes it back byte for byte.
 
     Args:
-        text: the whole file, decoded (a UTF-8 byte-order mark is allowed).
-        period: for a Meta file, which has no period column, the period it covers
-            (sets each row's ``period_end``); not allowed for a Google file.
+        source: the file: its text, its bytes (UTF-8), a path, or an open file (text
+            or binary).
+        period: for a file with no period column (Meta's), the period it covers; not
+            allowed for a file that has one.
+        legal_process: the ``legal_process`` of rows from a file that does not name one
+            (Google's national-security files are one kind of process each: say which,
+            e.g. ``"National Security Letters"``); the default is the layout's own.
 
     Raises:
         InvalidRequest: the text is not such a file; every problem is listed, its path
             ``$[LINE].COLUMN`` naming the file line and the column.
-        ReportError: a period was given for a Google file.
+        ReportError: a period given for a file with periods, none for one without, or
+            a *source* of another type.
 
     >>> report = read_report_csv(
     ...     "Period Ending,Country,CLDR Territory Code,Legal Process,User Data Requests,"
     ...     "Percentage of requests where some data produced,Users/Accounts Specified\\n"
     ...     "2018-06-30,Uruguay,UY,Other Legal Requests,3,0,3\\n"
     ... )
-    >>> report.rows[0].country, report.rows[0].requests
-    ('Uruguay', 3)
+    >>> report.rows[0].country, report.rows[0].requests, report.source_layout.name
+    ('Uruguay', 3, 'google-2018')
     """
-    table, problems = read_table(text)
+    table, problems = read_table(_text(source))
     if table is None:
         raise InvalidRequest(problems, what=_WHAT)
-    labels = {label.casefold() for label in table.header}
-    if "period ending" in labels or any(
-        label in labels for label in (key.casefold() for key in GOOGLE_FIELDS if key != "Country")
-    ):
-        if period is not None:
-            raise ReportError("a Google file carries its own periods: read it without period=")
-        rows, layout, more = parse_google(table)
-    elif labels & {"total requests for user data", "requests for user data"}:
-        end = as_period(period).end if period is not None else None
-        rows, layout, more = parse_meta(table, end)
+    known, header_problems = detect_layout(table.header)
+    if known is None:
+        raise InvalidRequest(header_problems, what=_WHAT)
+    if known.style.kind is LayoutKind.META:
+        if period is None:
+            raise ReportError(
+                f"a {known.name} file has no period column: name the period it covers,"
+                " e.g. read_report_csv(text, period='2013-H1')"
+            )
+        rows, totals, layout, more = parse_meta(table, known, as_period(period).end, legal_process)
     else:
-        raise InvalidRequest(
-            [
-                Problem(
-                    cell_path(1),
-                    "not a header of Google's layout (Period Ending, Country, ...) or of"
-                    " Meta's (Country, Total Requests for User Data, ...)",
-                )
-            ],
-            what=_WHAT,
-        )
+        if period is not None:
+            raise ReportError(
+                f"a {known.name} file carries its own periods: read it without period="
+            )
+        rows, totals, layout, more = parse_long(table, known, legal_process)
     problems += more
     if problems:
         raise InvalidRequest(problems, what=_WHAT)
-    return Report(rows=rows, source_layout=layout)
+    return Report(rows=rows, totals=totals, source_layout=layout)

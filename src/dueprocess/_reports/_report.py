@@ -11,8 +11,11 @@ import attrs
 
 from . import _google, _meta
 from ._bands import Bands, BandsOption, NationalSecurityTally, bands_for
+from ._check import ReportProblem, check_report
 from ._csvio import LayoutKind, ReportLayout
 from ._errors import ReportError
+from ._layouts import BY_NAME, KnownLayout
+from ._long import render_long
 from ._period import ReportPeriod
 from ._rows import ReportRow
 
@@ -58,6 +61,9 @@ class Report:
         source_layout: the layout :meth:`to_csv` writes: the file's own for a report read
             back (header variant, dates, percentages, line endings), Google's current one
             for a report built from cases.
+        totals: the totals a file states beside its rows (X's ``TOTAL`` row, the total
+            columns of Meta's per-process layout), kept apart so that nothing adds them
+            to the rows; :meth:`check` compares them with the rows.
 
     National-security process is not in ``rows``: its counts are only available banded,
     through :meth:`to_bands`.
@@ -66,6 +72,7 @@ class Report:
     rows: tuple[ReportRow, ...]
     periods: tuple[ReportPeriod, ...] = ()
     source_layout: ReportLayout = _google.LAYOUT
+    totals: tuple[ReportRow, ...] = ()
     _national_security: tuple[NationalSecurityTally, ...] | None = attrs.field(
         default=None, alias="national_security", repr=False
     )
@@ -77,20 +84,27 @@ class Report:
 
     # --- CSV -----------------------------------------------------------------------------
 
-    def to_google_csv(self) -> str:
-        """The rows in Google's user-data-requests layout, as Google publishes it today.
+    def to_google_csv(self, layout: str = "google-2024") -> str:
+        """The rows in Google's user-data-requests layout, as Google publishes it.
 
-        Header ``Period Ending,Country,CLDR Territory Code,Legal Process,User Data
-        Requests,Percentage of requests where some data produced,Users/Accounts
-        Specified``; ISO dates; the percentage a whole number (half rounds up, computed
-        from the counts when the row has them), empty for preservation rows; ``\\n``
-        line endings and a final newline. Text cells that a spreadsheet would run as a
-        formula get a leading apostrophe.
+        *layout* ``"google-2024"`` (the default) is today's download: header ``Period
+        Ending,Country/Region,CLDR Territory Code,Legal Process,User Data
+        Requests,Percentage disclosed,Accounts``; ``"google-2018"`` the 2018 header
+        ``...,Country,...,Percentage of requests where some data produced,Users/Accounts
+        Specified`` (the spec's). Both: ISO dates; the percentage a whole number (half
+        rounds up, computed from the counts when the row has them), empty for
+        preservation rows; ``\\n`` line endings and a final newline. Text cells that a
+        spreadsheet would run as a formula get a leading apostrophe.
 
         Raises:
-            ReportError: a row has no period (a Meta file read without one).
+            ReportError: an unknown *layout*, or a row without a period.
         """
-        return _google.render_google(self.rows, _google.LAYOUT)
+        if layout not in ("google-2024", "google-2018"):
+            raise ReportError(
+                f"Google's layouts are 'google-2024' and 'google-2018', not {layout!r}"
+            )
+        known = BY_NAME[layout]
+        return render_long(self.rows, (), known.style, known)
 
     def to_meta_csv(self, period_end: dt.date | None = None) -> str:
         """One period's rows in Meta's government-requests layout (one line per country).
@@ -104,13 +118,30 @@ class Report:
             ReportError: several periods and none picked, or percentages that cannot be
                 combined without their counts (see :mod:`dueprocess._reports._meta`).
         """
-        return _meta.render_meta(self._one_period(period_end), _meta.LAYOUT)
+        return _meta.render_meta(self._one_period(period_end), (), _meta.LAYOUT, BY_NAME["meta"])
 
     def to_csv(self) -> str:
         """The rows in :attr:`source_layout`: a file read back is written as it was read."""
+        known = self._known()
         if self.source_layout.kind is LayoutKind.META:
-            return _meta.render_meta(self._one_period(None), self.source_layout)
-        return _google.render_google(self.rows, self.source_layout)
+            return _meta.render_meta(self._one_period(None), self.totals, self.source_layout, known)
+        return render_long(self.rows, self.totals, self.source_layout, known)
+
+    def _known(self) -> KnownLayout:
+        known = BY_NAME.get(self.source_layout.name)
+        if known is None:
+            raise ReportError(f"no known layout is called {self.source_layout.name!r}")
+        return known
+
+    def check(self) -> tuple[ReportProblem, ...]:
+        """What a careful reader would flag in these figures; empty when nothing was found.
+
+        Each problem names its rows and numbers: the same period, country and legal
+        process twice; a percentage outside 0-100; a stated total (X's ``TOTAL`` row,
+        Meta's total columns) that disagrees with the sum of its rows, with both figures
+        (ranges disagree only where they cannot overlap); a negative count.
+        """
+        return check_report(self.rows, self.totals)
 
     def _one_period(self, period_end: dt.date | None) -> tuple[ReportRow, ...]:
         ends = self.period_ends
@@ -194,19 +225,29 @@ class Report:
 
         return to_dataframe(self.rows)
 
-    def plot(self, *, country: str | None = None) -> Figure:
-        """Requests and the share with data produced, per period and kind of process.
+    def plot(self, *, country: str | None = None, source: str | None = None) -> Figure:
+        """Requests and the share with data produced, per half-year and kind of process.
 
         Needs the ``plot`` extra (matplotlib). Without *country* the rows of every country
         are added up, which needs the counts behind the percentages (a report built from
-        cases); with a country code or name, that country's own rows are drawn.
+        cases); with a country code or name, that country's own rows are drawn. Counts
+        published as ranges are drawn as bands, never as a point; a switch from ``All``
+        rows to per-process rows is marked; the requests axis turns logarithmic where
+        series differ by orders of magnitude (see :mod:`dueprocess._reports._plot`).
+
+        Args:
+            country: a country code or name; ``None`` for all countries.
+            source: the caption's source; by default the layout the report was read in.
 
         Returns:
             a :class:`matplotlib.figure.Figure`, made without pyplot (safe on any backend).
         """
         from ._plot import plot_report
 
-        return plot_report(self.rows, country=country)
+        if source is None:
+            known = BY_NAME.get(self.source_layout.name)
+            source = known.description if known and self.periods == () else ""
+        return plot_report(self.rows, country=country, source=source)
 
     def __repr__(self) -> str:
         ends = self.period_ends

@@ -8,6 +8,8 @@ from typing import Any
 
 import attrs
 
+from ._range import Count, Range
+
 __all__ = ["ALL_PROCESS", "PRESERVATION", "ReportRow"]
 
 PRESERVATION = "Preservation Requests"
@@ -41,17 +43,26 @@ class ReportRow:
         requests_with_data: requests for which at least one production held a record.
         accounts_preserved: for preservation rows, distinct targets the review ordered
             preserved.
+        footnotes: footnote marks a published file put after a count, as
+            ``(field, mark)`` pairs (X's ``1*`` is ``(("requests", "*"),)``).
+        extra: other published cells of the row, as ``(column, text)`` pairs (Meta's
+            ``Content Restrictions``, X's ``FLAGS`` and ``LINKS``), kept so that nothing
+            read is dropped.
+
+    ``requests`` and ``accounts`` are a :class:`Range` where the file gives a range.
     """
 
     period_end: dt.date | None
     country: str
     country_code: str
     legal_process: str
-    requests: int
+    requests: Count
     percent_with_data: Decimal | None
-    accounts: int | None
+    accounts: Count | None
     requests_with_data: int | None = None
     accounts_preserved: int | None = None
+    footnotes: tuple[tuple[str, str], ...] = ()
+    extra: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_preservation(self) -> bool:
@@ -65,11 +76,17 @@ class ReportRow:
             "country": self.country,
             "country_code": self.country_code,
             "legal_process": self.legal_process,
-            "requests": self.requests,
+            "requests": _plain(self.requests),
             "percent_with_data": (
                 str(self.percent_with_data) if self.percent_with_data is not None else None
             ),
-            "accounts": self.accounts,
+            "accounts": _plain(self.accounts),
             "requests_with_data": self.requests_with_data,
             "accounts_preserved": self.accounts_preserved,
+            "footnotes": dict(self.footnotes),
+            "extra": dict(self.extra),
         }
+
+
+def _plain(count: Count | None) -> int | dict[str, int] | None:
+    return {"low": count.low, "high": count.high} if isinstance(count, Range) else count

@@ -86,6 +86,10 @@ def test_to_pandas_gives_typed_columns() -> None:
         "accounts",
         "requests_with_data",
         "accounts_preserved",
+        "requests_low",
+        "requests_high",
+        "accounts_low",
+        "accounts_high",
     ]
     assert len(frame) == 4
     assert str(frame["requests"].dtype) == "Int64"

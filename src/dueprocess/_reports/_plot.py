@@ -38,7 +38,9 @@ __all__ = [
     "MARKERS",
     "PALETTE",
     "category_changes",
+    "days_to_numbers",
     "draw_series",
+    "format_time_axis",
     "half_year_ends",
     "new_figure",
     "plot_report",
@@ -123,20 +125,25 @@ def half_year_ends(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def category_changes(lines: dict[str, list[Point]]) -> list[tuple[dt.date, dt.date]]:
-    """(last period of ``All`` rows, first period of per-process rows) where one ends."""
-    if ALL_PROCESS not in lines or len(lines) < 2:
+    """(last period of ``All`` rows, next period of per-process rows) where ``All`` ends."""
+    if ALL_PROCESS not in lines:
         return []
-    all_ends = {point[0] for point in lines[ALL_PROCESS]}
-    split_ends = {
-        point[0] for name, points in lines.items() if name != ALL_PROCESS for point in points
-    }
-    changes = []
-    for end in sorted(all_ends):
-        later = sorted(day for day in split_ends if day > end)
-        if later and not any(day > end for day in all_ends if day <= later[0]):
-            if not any(day in split_ends for day in all_ends if day >= end):
-                changes.append((end, later[0]))
-    return changes[:1]
+    last_all = max(point[0] for point in lines[ALL_PROCESS])
+    later = [
+        point[0]
+        for name, points in lines.items()
+        if name != ALL_PROCESS
+        for point in points
+        if point[0] > last_all
+    ]
+    return [(last_all, min(later))] if later else []
+
+
+def days_to_numbers(days: Sequence[dt.date]) -> list[float]:
+    """Matplotlib's date numbers for *days* (so that axes get plain floats)."""
+    from matplotlib.dates import date2num  # type: ignore[import-not-found, import-untyped, unused-ignore]
+
+    return [float(date2num(day)) for day in days]  # type: ignore[no-untyped-call, unused-ignore]
 
 
 def new_figure() -> Figure:
@@ -180,38 +187,46 @@ def draw_series(
     if exact:
         days, values = _gapped([(day, float(value)) for day, value in exact], ticks)
         axes.plot(
-            days, values, marker=marker, color=colour, linestyle=style, label=label, clip_on=False
+            days_to_numbers(days),
+            values,
+            marker=marker,
+            color=colour,
+            linestyle=style,
+            label=label,
+            clip_on=False,
         )
     if ranged:
-        days, lows = _gapped([(day, count_low(value)) for day, value in ranged], ticks)
-        _, highs = _gapped([(day, count_high(value)) for day, value in ranged], ticks)
-        axes.fill_between(
-            days,
-            lows,
-            highs,
+        # A box per half-year from the low to the high end: the range as published,
+        # with no line through a middle that nobody published.
+        axes.bar(
+            days_to_numbers([day - dt.timedelta(days=91) for day, _ in ranged]),
+            [count_high(value) - count_low(value) for _, value in ranged],
+            bottom=[count_low(value) for _, value in ranged],
+            width=182,
+            align="edge",
             color=colour,
             alpha=0.35,
-            step=None,
-            label=f"{label} (published as a range)" if not exact else None,
+            edgecolor=colour,
             hatch="//" if index % 2 else None,
+            label=f"{label} (published as a range)",
+            gid="range",
         )
 
 
-def _format_time_axis(axes: Axes, ticks: list[dt.date]) -> None:
-    from matplotlib.dates import date2num  # type: ignore[import-not-found, import-untyped, unused-ignore]
-
+def format_time_axis(axes: Axes, ticks: list[dt.date]) -> None:
+    """Half-year ticks (``2012 H1``), every one marked, at most 24 labelled."""
     labels = [f"{day.year} H{1 if day.month <= 6 else 2}" for day in ticks]
     step = max(1, math.ceil(len(ticks) / 24))
-    axes.set_xticks([date2num(day) for day in ticks], minor=True)
+    axes.set_xticks(days_to_numbers(ticks), minor=True)
     axes.set_xticks(
-        [date2num(day) for day in ticks[::step]],
+        days_to_numbers(ticks[::step]),
         labels[::step],
         rotation=45,
         ha="right",
         fontsize="small",
     )
     pad = dt.timedelta(days=60)
-    axes.set_xlim(date2num(ticks[0] - pad), date2num(ticks[-1] + pad))
+    axes.set_xlim(*days_to_numbers([ticks[0] - pad, ticks[-1] + pad]))
 
 
 def _use_log(lines: dict[str, list[Point]]) -> bool:
@@ -236,7 +251,7 @@ def plot_report(
             shown, values = _gapped(rated, ticks)
             colour, marker, style = _look(index)
             bottom.plot(
-                shown,
+                days_to_numbers(shown),
                 values,
                 marker=marker,
                 color=colour,
@@ -257,7 +272,7 @@ def plot_report(
     bottom.set_yticks([0, 20, 40, 60, 80, 100])
     bottom.set_xlabel("half-year (period ending)")
     for change_from, change_to in category_changes(lines):
-        middle = change_from + (change_to - change_from) / 2
+        (middle,) = days_to_numbers([change_from + (change_to - change_from) / 2])
         for axes in (top, bottom):
             axes.axvline(middle, color="0.4", linestyle="--", linewidth=1, gid="category-change")
         bottom.annotate(
@@ -271,7 +286,7 @@ def plot_report(
             color="0.3",
         )
     if ticks:
-        _format_time_axis(bottom, ticks)
+        format_time_axis(bottom, ticks)
     if lines:
         figure.legend(
             *top.get_legend_handles_labels(), loc="outside right upper", title="legal process"

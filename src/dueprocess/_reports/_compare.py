@@ -162,7 +162,18 @@ def plot_comparison(reports: Mapping[str, Report], *, country: str, source: str 
     format_time_axis(axes, ticks)
     axes.set_xlabel("half-year (period ending)")
     axes.set_title(f"Government requests for user data - {country}, by provider")
-    figure.legend(*axes.get_legend_handles_labels(), loc="outside right upper", title="provider")
+    handles, labels = axes.get_legend_handles_labels()
+    order = list(reports)
+    pairs = sorted(
+        zip(handles, labels, strict=True),
+        key=lambda pair: order.index(pair[1].removesuffix(" (published as a range)")),
+    )
+    figure.legend(
+        [handle for handle, _ in pairs],
+        [label for _, label in pairs],
+        loc="outside right upper",
+        title="provider",
+    )
     figure.supxlabel(
         (f"Source: {source}.\n" if source else "")
         + "Units: requests for user data received per half-year (preservation requests"

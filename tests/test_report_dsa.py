@@ -11,7 +11,7 @@ import attrs
 
 from _report_fakes import FakeProduction, make_request
 from dueprocess import Cases, LegalRequest, ProcessKind, eu_orders_report, load_request
-from dueprocess.testing import MemoryCaseStore, ManualClock
+from dueprocess.testing import ManualClock, MemoryCaseStore
 
 K = ProcessKind
 UTC = dt.timezone.utc

@@ -188,7 +188,7 @@ def test_text_bytes_paths_and_open_files_read_the_same() -> None:
     for source in sources:
         report = read_report_csv(source, period="2013-H1")  # type: ignore[arg-type]
         assert report == expected
-    with open(META_2013, "rb") as handle:  # noqa: PTH123 - an open binary file
+    with open(META_2013, "rb") as handle:
         assert read_report_csv(handle, period="2013-H1") == expected
 
 
@@ -237,3 +237,43 @@ def test_a_backwards_range_in_a_file_is_a_problem_of_its_cell() -> None:
     header = META_2013.read_text("utf-8-sig").splitlines()[0]
     with pytest.raises(InvalidRequest, match="cannot end below its start"):
         read_report_csv(f'{header}\nChile,"20 - 10",1,0%\n', period="2013-H1")
+
+
+def test_a_path_given_as_a_str_is_read_as_text_with_a_hint() -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        read_report_csv(str(META_2013), period="2013-H1")
+    assert any("pass its path as a pathlib.Path" in p.message for p in caught.value.problems)
+
+
+NATIONAL_SECURITY_HEADER = NSL.read_text("utf-8").splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("2020-06-30,500,499,0,499", "cannot end (499) below its start (500)"),
+        ("2020-06-30,,499,0,499", "empty: expected a whole number"),
+    ],
+)
+def test_a_bad_range_in_a_national_security_file_is_named(line: str, message: str) -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        read_report_csv(f"{NATIONAL_SECURITY_HEADER}\n{line}\n")
+    assert any(message in problem.message for problem in caught.value.problems)
+
+
+def test_a_repeated_text_column_and_stray_quotes_are_problems_of_their_place() -> None:
+    header = X.read_text("utf-8").splitlines()[0]
+    with pytest.raises(InvalidRequest, match=r"\$\[1\]\.FLAGS: a second column"):
+        read_report_csv(header + ",FLAGS\r\n")
+    for bad, message in (('"a"b', "text after the closing quote"), ('a"b', "quote inside")):
+        with pytest.raises(InvalidRequest, match=message):
+            read_report_csv(f"{header}\r\nJul - Dec 2021,{bad},AR,1,0%,1,-,-,-\r\n")
+
+
+def test_a_layout_no_declaration_names_cannot_be_written() -> None:
+    import attrs
+
+    report = read_report_csv(X)
+    renamed = attrs.evolve(report, source_layout=attrs.evolve(report.source_layout, name="nope"))
+    with pytest.raises(ReportError, match="no known layout is called 'nope'"):
+        renamed.to_csv()

@@ -27,22 +27,20 @@ from fractions import Fraction
 import attrs
 
 from ..exceptions import Problem
-from ._errors import ReportError
 from ._range import Count, Range
 
 __all__ = [
     "DateStyle",
     "LayoutKind",
     "Observed",
+    "ParsedCount",
     "Record",
     "ReportLayout",
     "Table",
     "cell_path",
-    "column_fields",
     "format_count",
     "format_day",
     "format_percent",
-    "header_fields",
     "neutralise",
     "parse_count",
     "parse_day",
@@ -425,44 +423,6 @@ def format_day(day: dt.date, style: DateStyle) -> str:
 
 
 # --- reading a file's records ------------------------------------------------------
-
-
-def column_fields(layout: ReportLayout, labels: Mapping[str, str]) -> list[str]:
-    """The field each of *layout*'s columns shows (labels matched without regard to case).
-
-    Raises:
-        ReportError: a column the layout kind does not know.
-    """
-    known = {label.casefold(): field for label, field in labels.items()}
-    fields = [known.get(column.casefold()) for column in layout.columns]
-    unknown = [column for column, field in zip(layout.columns, fields, strict=True) if not field]
-    if unknown:
-        raise ReportError(f"{layout.kind.value} layout has no column {unknown[0]!r}")
-    return [field for field in fields if field]
-
-
-def header_fields(
-    header: tuple[str, ...],
-    labels: Mapping[str, str],
-    required: tuple[str, ...],
-    whose: str,
-) -> tuple[dict[str, int], list[Problem]]:
-    """Map each known column label (any case) to its field; note unknown or repeated ones."""
-    known = {label.casefold(): field for label, field in labels.items()}
-    positions: dict[str, int] = {}
-    problems: list[Problem] = []
-    for index, label in enumerate(header):
-        field = known.get(label.casefold())
-        if field is None:
-            problems.append(Problem(cell_path(1, label), f"not a column of {whose} layout"))
-        elif field in positions:
-            problems.append(Problem(cell_path(1, label), f"a second column for {field}"))
-        else:
-            positions[field] = index
-    for field in required:
-        if field not in positions:
-            problems.append(Problem(cell_path(1), f"no column for {field}"))
-    return positions, problems
 
 
 @attrs.frozen

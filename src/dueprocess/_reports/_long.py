@@ -97,7 +97,8 @@ def parse_long(table: Table, known: KnownLayout, legal_process: str | None) -> P
             if "country_code" not in positions:
                 code = code_for_name(country)
         if requests is None and len(problems) == before:
-            problems.append(Problem(record.path("requests"), "empty: expected a whole number"))
+            where = record.path("requests_min" if national_security else "requests")
+            problems.append(Problem(where, "empty: expected a whole number"))
         percent = seen.percent(record, problems) if "percent" in positions else None
         if not country:
             problems.append(Problem(record.path("country"), "empty: expected a country name"))

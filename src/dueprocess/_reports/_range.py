@@ -22,8 +22,8 @@ class Range:
     Range(low=11000, high=12499)
     >>> sum([Range(1, 2), 3])
     Range(low=4, high=5)
-    >>> str(Range(0, 499))
-    '0 - 499'
+    >>> str(Range(0, 499)), f"{Range(0, 499):>9}"
+    ('0 - 499', '  0 - 499')
     """
 
     low: int
@@ -52,6 +52,10 @@ class Range:
 
     def __str__(self) -> str:
         return f"{self.low} - {self.high}"
+
+    def __format__(self, spec: str) -> str:
+        # Lets a range stand where a count is formatted (f"{row.requests:>8}").
+        return format(str(self), spec)
 
 
 Count = int | Range

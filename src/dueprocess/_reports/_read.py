@@ -97,6 +97,14 @@ def read_report_csv(
         raise InvalidRequest(problems, what=_WHAT)
     known, header_problems = detect_layout(table.header)
     if known is None:
+        if isinstance(source, str) and "\n" not in source:
+            header_problems.append(
+                Problem(
+                    cell_path(1),
+                    "a str is read as the file's text: to read a file, pass its path as a"
+                    " pathlib.Path (or the open file)",
+                )
+            )
         raise InvalidRequest(header_problems, what=_WHAT)
     if known.style.kind is LayoutKind.META:
         if period is None:

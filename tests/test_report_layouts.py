@@ -277,3 +277,89 @@ def test_a_layout_no_declaration_names_cannot_be_written() -> None:
     renamed = attrs.evolve(report, source_layout=attrs.evolve(report.source_layout, name="nope"))
     with pytest.raises(ReportError, match="no known layout is called 'nope'"):
         renamed.to_csv()
+
+
+def test_a_report_from_cases_is_written_in_metas_per_process_layout() -> None:
+    from _report_fakes import make_case
+
+    from dueprocess import ProcessKind as K
+
+    cases = [
+        make_case(K.SEARCH_WARRANT, records=[1]),
+        make_case(K.SUBPOENA),
+        make_case(K.EMERGENCY_REQUEST, records=[2]),
+        make_case(K.PRESERVATION_REQUEST),
+    ]
+    report = transparency_report(cases, period="2026-H2")
+    text = report.to_meta_csv(layout="meta-processes")
+    header, line = text.splitlines()
+    assert header == META_PROCESSES.read_text("utf-8").splitlines()[0]
+    assert line == "United States,3,3,66.67%,2,2,50.00%,1,1,100.00%,1,0"
+    again = read_report_csv(text, period="2026-H2")
+    assert again.check() == ()
+    assert again.to_csv() == text
+    with pytest.raises(ReportError, match="'meta' and 'meta-processes'"):
+        report.to_meta_csv(layout="meta-2013")
+
+
+def test_tables_and_frames_show_ranges_as_ranges() -> None:
+    pandas = pytest.importorskip("pandas")
+    report = read_report_csv(META_2013, period="2013-H1")
+    assert "11000 - 12000" in report.to_text()
+    assert "<td>11000 - 12000</td>" in report._repr_html_()
+    frame = report.to_pandas()
+    us = frame.iloc[-1]
+    assert pandas.isna(us["requests"])
+    assert (us["requests_low"], us["requests_high"]) == (11000, 12000)
+    assert (us["accounts_low"], us["accounts_high"]) == (20000, 21000)
+    uk = frame.iloc[-2]
+    assert uk["requests"] == uk["requests_low"] == uk["requests_high"] == 1975
+    assert report.rows[-1].to_dict()["requests"] == {"low": 11000, "high": 12000}
+
+
+# --- any report written in a layout reads back to itself -----------------------------
+
+COUNTS = st.one_of(
+    st.integers(0, 10**6),
+    st.builds(lambda low, size: Range(low, low + size), st.integers(0, 10**6), st.integers(0, 999)),
+)
+PERCENTS = st.one_of(
+    st.none(),
+    st.builds(
+        lambda value, places: Decimal(value).scaleb(-places),
+        st.integers(0, 10000),
+        st.sampled_from([0, 2]),
+    ).filter(lambda value: value <= 100),
+)
+COUNTRIES = st.sampled_from(
+    ["Chile", "Türkiye", "Côte d’Ivoire", "United States", "Bosnia & Herzegovina"]
+)
+
+
+@given(
+    st.sampled_from(["google-2024", "x", "meta-2013"]),
+    st.lists(st.tuples(COUNTRIES, COUNTS, PERCENTS, st.one_of(st.none(), COUNTS)), max_size=6),
+)
+def test_any_report_written_in_a_layout_reads_back_to_the_same_rows(
+    name: str, lines: list[tuple[str, object, Decimal | None, object]]
+) -> None:
+    import attrs
+
+    from dueprocess import Report, ReportRow
+    from dueprocess._reports._layouts import BY_NAME
+
+    end = dt.date(2021, 12, 31)
+    meta = name == "meta-2013"
+    rows = tuple(
+        ReportRow(end, country, "" if meta else "CL", "All", requests, percent, accounts)  # type: ignore[arg-type]
+        for index, (country, requests, percent, accounts) in enumerate(lines)
+        if not meta or country not in {line[0] for line in lines[:index]}
+    )
+    layout = attrs.evolve(BY_NAME[name].style, percent_places=None)
+    text = Report(rows=rows, source_layout=layout).to_csv()
+    again = read_report_csv(text, period="2021-H2") if meta else read_report_csv(text)
+    assert again.to_csv() == text
+    expected = [(row.country, row.requests, row.percent_with_data, row.accounts) for row in rows]
+    assert [
+        (r.country, r.requests, r.percent_with_data, r.accounts) for r in again.rows
+    ] == expected

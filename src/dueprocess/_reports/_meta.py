@@ -212,7 +212,14 @@ def _cells(
         values["total.accounts"] = values["accounts"]
         values["total.percent"] = values["percent"]
     for prefix, label in _GROUPS:
-        members = [row for row in data if row.legal_process == label]
+        # Every request that is not an emergency one was made under legal process, so
+        # a report from cases (Subpoenas, Search Warrants, ...) fills Meta's columns too.
+        members = [
+            row
+            for row in data
+            if (row.legal_process == EMERGENCY) == (label == EMERGENCY)
+            and row.legal_process != ALL_PROCESS
+        ]
         values[prefix + ".requests"] = partial(
             lambda group: count(_sum(r.requests for r in group)), members
         )

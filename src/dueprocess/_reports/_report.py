@@ -106,19 +106,25 @@ class Report:
         known = BY_NAME[layout]
         return render_long(self.rows, (), known.style, known)
 
-    def to_meta_csv(self, period_end: dt.date | None = None) -> str:
+    def to_meta_csv(self, period_end: dt.date | None = None, *, layout: str = "meta") -> str:
         """One period's rows in Meta's government-requests layout (one line per country).
 
-        Percentages have two decimals and a ``%`` sign, computed from the counts. Meta's
-        layout has no period column, so a report over several periods needs *period_end*
-        to pick one. Text cells are neutralised against formulas as in
-        :meth:`to_google_csv`.
+        *layout* ``"meta"`` (the default, the spec's) has the totals and preservation
+        columns; ``"meta-processes"`` adds legal-process and emergency columns (every
+        request that is not an emergency one counts as legal process). Percentages have
+        two decimals and a ``%`` sign, computed from the counts. Meta's layout has no
+        period column, so a report over several periods needs *period_end* to pick one.
+        Text cells are neutralised against formulas as in :meth:`to_google_csv`.
 
         Raises:
-            ReportError: several periods and none picked, or percentages that cannot be
-                combined without their counts (see :mod:`dueprocess._reports._meta`).
+            ReportError: an unknown *layout*, several periods and none picked, or
+                percentages that cannot be combined without their counts (see
+                :mod:`dueprocess._reports._meta`).
         """
-        return _meta.render_meta(self._one_period(period_end), (), _meta.LAYOUT, BY_NAME["meta"])
+        if layout not in ("meta", "meta-processes"):
+            raise ReportError(f"Meta's layouts are 'meta' and 'meta-processes', not {layout!r}")
+        known = BY_NAME[layout]
+        return _meta.render_meta(self._one_period(period_end), (), known.style, known)
 
     def to_csv(self) -> str:
         """The rows in :attr:`source_layout`: a file read back is written as it was read."""

@@ -363,3 +363,12 @@ def test_any_report_written_in_a_layout_reads_back_to_the_same_rows(
     assert [
         (r.country, r.requests, r.percent_with_data, r.accounts) for r in again.rows
     ] == expected
+
+
+def test_a_repeated_line_of_a_meta_file_is_flagged_and_written_back() -> None:
+    header = META_2013.read_text("utf-8-sig").splitlines()[0]
+    text = f"{header}\nChile,3,3,0%\nPeru,1,1,0%\nChile,4,4,0%\n"
+    report = read_report_csv(text, period="2013-H1")
+    assert report.to_csv() == text
+    (problem,) = report.check()
+    assert problem.message == "2013-06-30 Chile All appears 2 times (requests 3, 4)"

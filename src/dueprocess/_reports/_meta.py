@@ -153,20 +153,42 @@ def _with_extra(row: ReportRow, extra: tuple[tuple[str, str], ...]) -> ReportRow
 def render_meta(
     rows: Iterable[ReportRow], totals: Sequence[ReportRow], layout: ReportLayout, known: KnownLayout
 ) -> str:
-    """One line per country (in the order countries first appear) of one period's rows."""
-    by_country: dict[str, list[ReportRow]] = {}
+    """One line per country (in the order countries first appear) of one period's rows.
+
+    Rows of one country and several legal processes (a report built from cases) are
+    added up into its line; a process that comes twice starts a second line, so a
+    published file with a repeated line is written back as it was.
+    """
+    # One line per country, in the order countries first appear; a country whose legal
+    # process comes twice (a published file with a repeated line) gets a second line.
+    lines_of: list[tuple[str, list[ReportRow]]] = []
     for row in rows:
-        by_country.setdefault(row.country, []).append(row)
-    stated = {row.country: row for row in totals}
+        line = next(
+            (
+                members
+                for country, members in lines_of
+                if country == row.country
+                and all(other.legal_process != row.legal_process for other in members)
+            ),
+            None,
+        )
+        if line is None:
+            lines_of.append((row.country, [row]))
+        else:
+            line.append(row)
+    stated: dict[str, list[ReportRow]] = {}
+    for total in totals:
+        stated.setdefault(total.country, []).append(total)
     unknown = [label for label in layout.columns if known.field(label) is None]
     if unknown:
         raise ReportError(f"{known.name} layout has no column {unknown[0]!r}")
 
     lines = []
-    for country, country_rows in by_country.items():
+    for country, country_rows in lines_of:
         data = [row for row in country_rows if not row.is_preservation]
         kept = [row for row in country_rows if row.is_preservation]
-        values = _cells(country, data, kept, stated.get(country), layout)
+        total = stated[country].pop(0) if stated.get(country) else None
+        values = _cells(country, data, kept, total, layout)
         extra = dict(country_rows[0].extra)
         lines.append(
             [

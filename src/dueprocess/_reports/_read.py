@@ -70,8 +70,9 @@ def read_report_csv(
     (:attr:`Report.source_layout`), so :meth:`Report.to_csv` writes it back byte for byte.
 
     Args:
-        source: the file: its text, its bytes (UTF-8), a path, or an open file (text
-            or binary).
+        source: the file: its text, its bytes (UTF-8), a path, or an open file (binary,
+            or text opened with ``newline=""``, so that its line endings stay as they are
+            for :meth:`Report.to_csv`). A ``str`` is always the text, never a path.
         period: for a file with no period column (Meta's), the period it covers; not
             allowed for a file that has one.
         legal_process: the ``legal_process`` of rows from a file that does not name one

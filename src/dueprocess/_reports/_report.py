@@ -243,7 +243,8 @@ class Report:
 
         Args:
             country: a country code or name; ``None`` for all countries.
-            source: the caption's source; by default the layout the report was read in.
+            source: the caption's source; by default the published layout the report was
+                read from, or the closed cases it was built from.
 
         Returns:
             a :class:`matplotlib.figure.Figure`, made without pyplot (safe on any backend).
@@ -252,7 +253,10 @@ class Report:
 
         if source is None:
             known = BY_NAME.get(self.source_layout.name)
-            source = known.description if known and self.periods == () else ""
+            if self.periods:
+                source = "closed cases, counted by dueprocess.transparency_report"
+            else:
+                source = known.description if known else ""
         return plot_report(self.rows, country=country, source=source)
 
     def __repr__(self) -> str:

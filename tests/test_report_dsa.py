@@ -52,9 +52,11 @@ def test_orders_are_counted_per_member_state_with_median_hours() -> None:
         order("FR", "2026-05-03T00:00:00Z", 1, 1, K.EMERGENCY_REQUEST),  # emergency
         order("US", "2026-05-01T00:00:00Z", 1, 1, K.SEARCH_WARRANT),  # not a member state
         order("DE", "2026-08-01T00:00:00Z", 1, 1),  # another period
+        order("GR", "2026-06-01T00:00:00Z", 4, 5),  # Greece is EL in the EU's codes
     ]
     report = eu_orders_report(cases, period="2026-H1")
-    de, fr = report.rows
+    de, greece, fr = report.rows
+    assert (greece.member_state, greece.orders) == ("EL", 1)
     assert (de.member_state, de.orders) == ("DE", 3)
     assert de.median_hours_to_inform == 2
     assert de.median_hours_to_effect == 36  # the mean of the middle two of 24 and 48
@@ -63,15 +65,16 @@ def test_orders_are_counted_per_member_state_with_median_hours() -> None:
         Fraction(1, 2),
         10,
     )
-    assert report.total.orders == 4
-    assert report.total.median_hours_to_inform == Fraction(3, 2)
+    assert report.total.orders == 5
+    assert report.total.median_hours_to_inform == 2
     assert report.to_csv().splitlines() == [
-        "Reporting period,Member State,Number of orders to provide information,"
+        "Reporting period,Scope,Number of orders to provide information,"
         "Median time to inform the authority of the receipt of the order to provide information,"
         "Median time to give effect to the order to provide information",
         "2026-01-01/2026-06-30,DE,3,2.00,36.00",
+        "2026-01-01/2026-06-30,EL,1,4.00,5.00",
         "2026-01-01/2026-06-30,FR,1,0.50,10.00",
-        "2026-01-01/2026-06-30,TOTAL,4,1.50,24.00",
+        "2026-01-01/2026-06-30,TOTAL,5,2.00,17.00",
     ]
 
 

@@ -281,7 +281,6 @@ def test_a_layout_no_declaration_names_cannot_be_written() -> None:
 
 def test_a_report_from_cases_is_written_in_metas_per_process_layout() -> None:
     from _report_fakes import make_case
-
     from dueprocess import ProcessKind as K
 
     cases = [
@@ -332,7 +331,7 @@ PERCENTS = st.one_of(
     ).filter(lambda value: value <= 100),
 )
 COUNTRIES = st.sampled_from(
-    ["Chile", "Türkiye", "Côte d’Ivoire", "United States", "Bosnia & Herzegovina"]
+    ["Chile", "Türkiye", "Côte d\u2019Ivoire", "United States", "Bosnia & Herzegovina"]
 )
 
 

@@ -191,7 +191,6 @@ def test_the_comparison_chart_has_one_series_per_provider_and_its_caption() -> N
 
 def test_a_report_from_cases_names_its_cases_as_the_source() -> None:
     from _report_fakes import make_case
-
     from dueprocess import transparency_report
 
     report = transparency_report([make_case(records=[1])], period="2026-H2")

@@ -19,6 +19,9 @@ Rules of the road for this module:
   of orders but not in that median (as the template's publishers do).
 * Medians are in hours with two decimals (half rounds up); the median of an even number
   of times is the mean of the middle two. An empty cell means no order had such a time.
+* The columns are the template's, spelled as Meta's published table 3 spells them
+  (``Reporting period`` as ``2025-07-01/2025-12-31``; ``Scope`` the Member State, in the
+  EU's own codes, so Greece is ``EL``, or ``TOTAL``).
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ __all__ = ["DSA_COLUMNS", "EuOrderCase", "EuOrdersReport", "EuOrdersRow", "eu_or
 
 DSA_COLUMNS: Final = (
     "Reporting period",
-    "Member State",
+    "Scope",
     "Number of orders to provide information",
     "Median time to inform the authority of the receipt of the order to provide information",
     "Median time to give effect to the order to provide information",
@@ -71,7 +74,8 @@ class EuOrdersRow:
     """One Member State's orders (``member_state`` is ``TOTAL`` for the sum of all).
 
     Attributes:
-        member_state: the ISO 3166-1 alpha-2 code, or ``TOTAL``.
+        member_state: the Member State's EU code (ISO 3166-1 alpha-2, except ``EL`` for
+            Greece), or ``TOTAL``.
         orders: orders to provide information received in the period.
         median_hours_to_inform: median hours from receipt to informing the authority.
         median_hours_to_effect: median hours from receipt to the first production.
@@ -131,6 +135,10 @@ def _hours(start: dt.datetime, end: dt.datetime) -> Fraction:
     )
 
 
+EU_CODES: Final = {"GR": "EL"}
+"""Where the EU's country codes differ from ISO 3166-1 (the Interinstitutional Style Guide)."""
+
+
 def _row(state: str, informed: list[Fraction], effected: list[Fraction]) -> EuOrdersRow:
     return EuOrdersRow(state, len(informed), _median(informed), _median(effected))
 
@@ -164,7 +172,10 @@ def eu_orders_report(cases: Iterable[EuOrderCase], *, period: PeriodSpec) -> EuO
         effect = effected.setdefault(state, [])
         if done:
             effect.append(_hours(request.received_at, min(done)))
-    rows = tuple(_row(state, informed[state], effected[state]) for state in sorted(informed))
+    rows = tuple(
+        _row(EU_CODES.get(state, state), informed[state], effected[state])
+        for state in sorted(informed, key=lambda code: EU_CODES.get(code, code))
+    )
     total = _row(
         "TOTAL",
         [hours for state in informed for hours in informed[state]],

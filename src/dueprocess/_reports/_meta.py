@@ -177,8 +177,8 @@ def render_meta(
         else:
             line.append(row)
     stated: dict[str, list[ReportRow]] = {}
-    for total in totals:
-        stated.setdefault(total.country, []).append(total)
+    for stated_total in totals:
+        stated.setdefault(stated_total.country, []).append(stated_total)
     unknown = [label for label in layout.columns if known.field(label) is None]
     if unknown:
         raise ReportError(f"{known.name} layout has no column {unknown[0]!r}")

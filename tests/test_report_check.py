@@ -127,3 +127,14 @@ def test_a_report_built_from_cases_never_has_problems(pairs: list[tuple[str, int
         for country, day in pairs
     ]
     assert transparency_report(cases, period="2026-H1").check() == ()
+
+
+@given(st.data())
+def test_a_copied_row_is_always_named_as_a_duplicate(data: st.DataObject) -> None:
+    report = read_report_csv(DATA / "google-user-data-requests-2025.csv")
+    copied = data.draw(st.sampled_from(report.rows))
+    doubled = Report(rows=(*report.rows, copied))
+    (problem,) = doubled.check()
+    assert problem.code == "duplicate_row"
+    assert problem.rows == (copied, copied)
+    assert copied.country in problem.message

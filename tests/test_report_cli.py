@@ -157,3 +157,23 @@ def test_a_file_that_is_not_a_case_store_exits_2(
     sqlite3.connect(path).close()
     assert main(["report", "--db", str(path), "--period", "2026-H2"]) == 2
     assert "not a dueprocess case database" in capsys.readouterr().err
+
+
+def test_dsa_format_counts_eu_orders_from_a_real_case_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "cases.sqlite"
+    clock = ManualClock(dt.datetime(2026, 10, 5, 11, 0, tzinfo=dt.timezone.utc))
+    with SqliteCaseStore(path) as store:
+        cases = Cases(store, clock)
+        for name in ("epoc-de-2026-0107", "sw-2023-118"):
+            document = json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+            cases.open(load_request(document), actor="test")  # open, not closed
+    assert main(["report", "--db", str(path), "--period", "2026-H2", "--format", "dsa"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Reporting period,Scope,Number of orders to provide information,")
+    # Received 09:30, case opened 11:00: the authority was told of receipt 1.5 hours later.
+    assert [line.split(",")[1:] for line in lines[1:]] == [
+        ["DE", "1", "1.50", ""],
+        ["TOTAL", "1", "1.50", ""],
+    ]

@@ -31,6 +31,8 @@ from fractions import Fraction
 from functools import partial
 from typing import Final
 
+import attrs
+
 from ..exceptions import Problem
 from ._cldr import code_for_name
 from ._csvio import (
@@ -131,23 +133,17 @@ def parse_meta(
                     preservations,
                     None,
                     None,
-                    accounts_preserved=preserved if isinstance(preserved, int) else None,
+                    accounts_preserved=preserved,
                 )
             )
         if len(problems) > before:
             continue
         if made and extra:
-            made[0] = _with_extra(made[0], extra)
+            made[0] = attrs.evolve(made[0], extra=extra)
         rows += made
         if stated is not None:
             totals.append(stated)
     return tuple(rows), tuple(totals), seen.layout(table, known.style), problems
-
-
-def _with_extra(row: ReportRow, extra: tuple[tuple[str, str], ...]) -> ReportRow:
-    import attrs
-
-    return attrs.evolve(row, extra=extra)
 
 
 def render_meta(

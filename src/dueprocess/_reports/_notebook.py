@@ -88,7 +88,9 @@ def to_dataframe(rows: Sequence[ReportRow]) -> pandas.DataFrame:
             ),
             "accounts": pd.array([_exact(count) for count in accounts], dtype="Int64"),
             "requests_with_data": pd.array([row.requests_with_data for row in rows], dtype="Int64"),
-            "accounts_preserved": pd.array([row.accounts_preserved for row in rows], dtype="Int64"),
+            "accounts_preserved": pd.array(
+                [_exact(row.accounts_preserved) for row in rows], dtype="Int64"
+            ),
             "requests_low": ends(requests, False),
             "requests_high": ends(requests, True),
             "accounts_low": ends(accounts, False),

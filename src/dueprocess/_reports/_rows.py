@@ -60,7 +60,7 @@ class ReportRow:
     percent_with_data: Decimal | None
     accounts: Count | None
     requests_with_data: int | None = None
-    accounts_preserved: int | None = None
+    accounts_preserved: Count | None = None
     footnotes: tuple[tuple[str, str], ...] = ()
     extra: tuple[tuple[str, str], ...] = ()
 
@@ -82,7 +82,7 @@ class ReportRow:
             ),
             "accounts": _plain(self.accounts),
             "requests_with_data": self.requests_with_data,
-            "accounts_preserved": self.accounts_preserved,
+            "accounts_preserved": _plain(self.accounts_preserved),
             "footnotes": dict(self.footnotes),
             "extra": dict(self.extra),
         }

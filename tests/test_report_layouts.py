@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dueprocess import (
@@ -371,3 +371,52 @@ def test_a_repeated_line_of_a_meta_file_is_flagged_and_written_back() -> None:
     assert report.to_csv() == text
     (problem,) = report.check()
     assert problem.message == "2013-06-30 Chile All appears 2 times (requests 3, 4)"
+
+
+@st.composite
+def damaged(draw: st.DrawFn) -> tuple[bytes, dict[str, str]]:
+    """A fixture's bytes with a few bytes changed, deleted, inserted or cut off."""
+    path, options, _name = draw(st.sampled_from(FILES))
+    data = bytearray(path.read_bytes())
+    for _ in range(draw(st.integers(1, 5))):
+        if not data:
+            break
+        position = draw(st.integers(0, len(data) - 1))
+        action = draw(st.sampled_from(["flip", "delete", "insert", "cut"]))
+        if action == "flip":
+            data[position] = draw(st.sampled_from(b'",\r\n-*%0 9a\xff'))
+        elif action == "delete":
+            del data[position]
+        elif action == "insert":
+            data[position:position] = draw(st.binary(min_size=1, max_size=4))
+        else:
+            del data[position:]
+    return bytes(data), options
+
+
+@settings(max_examples=150, deadline=None)
+@given(damaged())
+def test_a_damaged_file_reads_to_a_clear_error_or_to_rows_that_write_back(
+    sample: tuple[bytes, dict[str, str]],
+) -> None:
+    data, options = sample
+    try:
+        report = read_report_csv(data, **options)  # type: ignore[arg-type]
+    except (InvalidRequest, ReportError) as error:
+        messages = str(error).splitlines()
+        assert messages
+        assert messages[0]
+        return
+    report.to_text()
+    try:
+        written = report.to_csv()
+    except ReportError:
+        return
+    again = read_report_csv(written, **options)  # type: ignore[arg-type]
+    assert (again.rows, again.totals) == (report.rows, report.totals)
+
+
+def test_footnote_marks_are_read_only_in_xs_layout() -> None:
+    header = NSL.read_text("utf-8").splitlines()[0]
+    with pytest.raises(InvalidRequest, match=r"\$\[2\]\.Number of requests \(range MAX\)"):
+        read_report_csv(f"{header}\n2009-06-30,0,9*,2000,2499\n")

@@ -448,10 +448,12 @@ class Observed:
     """What the cells of one file show about how it was written.
 
     ``none_marker`` is the text that stands for "no figure" in the layout read (X's
-    ``-``); ``marks`` collects the footnote marks found after counts, per file line.
+    ``-``); ``footnote_marks`` whether the layout puts marks after counts (X's ``1*``);
+    ``marks`` collects those marks, per file line.
     """
 
     none_marker: str = ""
+    footnote_marks: bool = False
     date_styles: set[DateStyle] = attrs.Factory(set)
     percent_places: set[int] = attrs.Factory(set)
     percent_signs: set[bool] = attrs.Factory(set)
@@ -478,6 +480,11 @@ class Observed:
         self.thousands = self.thousands or parsed.separated
         if parsed.separator:
             self.separators.add(parsed.separator)
+        if parsed.mark and not self.footnote_marks:
+            problems.append(
+                Problem(record.path(field), f"expected a whole number or a range, got {text!r}")
+            )
+            return None
         if parsed.mark:
             self.marks.setdefault(record.line, []).append((field, parsed.mark))
         return parsed.value

@@ -78,7 +78,7 @@ def parse_long(table: Table, known: KnownLayout, legal_process: str | None) -> P
     """Rows, stated totals and layout of a file in a one-line-per-row *known* layout."""
     positions, problems = positions_of(known, table.header)
     style = known.style
-    seen = Observed(none_marker=style.none_marker)
+    seen = Observed(none_marker=style.none_marker, footnote_marks=style.kind is LayoutKind.X)
     rows: list[ReportRow] = []
     totals: list[ReportRow] = []
     national_security = style.kind is LayoutKind.GOOGLE_NATIONAL_SECURITY

@@ -12,7 +12,9 @@ carriage return (after any apostrophes) is written with one more leading apostro
 (``'=1+1``), which spreadsheets show as text (the OWASP "CSV injection" advice). Reading
 strips exactly that apostrophe again, so a neutralised file reads back to the original
 text and writes out the same bytes.
-Numbers are rendered by this module from integers and decimals and never start so.
+Numbers are rendered by this module from integers and decimals; only a negative count (a
+defect :meth:`Report.check` names, written back as published) starts with ``-``, which a
+spreadsheet reads as the number it is.
 """
 
 from __future__ import annotations

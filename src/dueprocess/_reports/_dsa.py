@@ -96,7 +96,7 @@ class EuOrdersReport:
     total: EuOrdersRow
 
     def to_csv(self) -> str:
-        """The rows, then ``TOTAL``, under :data:`DSA_COLUMNS`; hours with two decimals."""
+        """The rows, then ``TOTAL``, under ``DSA_COLUMNS``; hours with two decimals."""
         span = f"{self.period.start.isoformat()}/{self.period.end.isoformat()}"
         layout = ReportLayout(kind=LayoutKind.GOOGLE, columns=DSA_COLUMNS, name="dsa-orders")
 

@@ -58,7 +58,7 @@ def read_report_csv(
 ) -> Report:
     """Parse a published report in any known layout, so figures can be compared.
 
-    The layout is recognised from the header (see :data:`dueprocess.REPORT_LAYOUTS`):
+    The layout is recognised from the header (see ``dueprocess.REPORT_LAYOUTS``):
     Google's download of today (``Country/Region``, ``Percentage disclosed``,
     ``Accounts``), its 2018 layout and older variants (``Country Code``, ``Data
     Requests``, ``MM/DD/YYYY`` dates, no ``Legal Process`` column, which reads as

@@ -20,6 +20,7 @@ Nothing here imports Sphinx at module level: ``tests/test_docs_rules.py`` calls
 from __future__ import annotations
 
 import argparse
+import html
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -34,20 +35,75 @@ __all__ = ["MARKER", "SECTIONS", "render", "render_document", "setup", "substitu
 
 MARKER = re.compile(r"^% rule-reference: (?P<name>[a-z0-9-]+)[ \t]*$", re.MULTILINE)
 
-# The headings of review.md's "Findings", by the code's prefix.
+# The groups of the findings table, by the code's prefix. Titles differ from the page's
+# section titles, so no two headings share an anchor.
 GROUPS: Mapping[str, str] = {
-    "requester": "Who sent it",
-    "process": "The instrument",
-    "basis": "The instrument",
-    "purpose": "What it is for",
-    "target": "Whose data",
-    "scope": "How much",
-    "category": "Category decisions",
-    "emergency": "Emergencies",
-    "preservation": "Preservation",
-    "eu": "European orders",
-    "nondisclosure": "Telling the user",
+    "requester": "Findings about who sent it",
+    "process": "Findings about the instrument",
+    "basis": "Findings about the instrument",
+    "purpose": "Findings about what it is for",
+    "target": "Findings about whose data",
+    "scope": "Findings about how much",
+    "category": "Findings about each category",
+    "emergency": "Findings about emergencies",
+    "preservation": "Findings about preservation",
+    "eu": "Findings about European orders",
+    "nondisclosure": "Findings about telling the user",
 }
+
+# Official text of the sources the tables cite: links only, nothing is fetched.
+CITATION_LINKS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(r"\b(\d+) U\.S\.C\. (?:§ ?)?(\d+[a-z]?)"),
+        lambda m: f"https://www.law.cornell.edu/uscode/text/{m.group(1)}/{m.group(2)}",
+    ),
+    (
+        re.compile(r"\b(\d+) CFR (\d+)\.(\d+)"),
+        lambda m: f"https://www.law.cornell.edu/cfr/text/{m.group(1)}/{m.group(2)}.{m.group(3)}",
+    ),
+    (
+        re.compile(r"Regulation \(EU\) (\d{4})/(\d+)"),
+        lambda m: f"https://eur-lex.europa.eu/eli/reg/{m.group(1)}/{m.group(2)}/oj",
+    ),
+    (
+        re.compile(r"Directive \(EU\) (\d{4})/(\d+)"),
+        lambda m: f"https://eur-lex.europa.eu/eli/dir/{m.group(1)}/{m.group(2)}/oj",
+    ),
+    (
+        re.compile(r"Fed\. R\. Crim\. P\. (\d+)"),
+        lambda m: f"https://www.law.cornell.edu/rules/frcrmp/rule_{m.group(1)}",
+    ),
+    (
+        re.compile(r"Fed\. R\. Evid\. (\d+)"),
+        lambda m: f"https://www.law.cornell.edu/rules/fre/rule_{m.group(1)}",
+    ),
+    (
+        re.compile(r"Carpenter v\. United States"),
+        lambda m: "https://www.law.cornell.edu/supremecourt/text/16-402",
+    ),
+)
+
+
+def cite(value: object) -> str:
+    """A citation for a Markdown table cell: escaped, each statute linked to its text."""
+    source = str(value)
+    spans: list[tuple[int, int, str]] = []
+    for pattern, url in CITATION_LINKS:
+        for match in pattern.finditer(source):
+            if not any(start < match.end() and match.start() < end for start, end, _ in spans):
+                spans.append((match.start(), match.end(), url(match)))
+    out, last = [], 0
+    for start, end, url in sorted(spans):
+        out.append(text(source[last:start]))
+        out.append(f"[{text(source[start:end])}]({url})")
+        last = end
+    out.append(text(source[last:]))
+    return "".join(out)
+
+
+def anchor(name: str) -> str:
+    """The HTML anchor of a finding code: ``rules.html#finding-requester.free_email``."""
+    return f"finding-{name}"
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!~$])")
 
@@ -76,7 +132,7 @@ def _codes(values: Iterable[object]) -> str:
 
 
 def _kinds(kinds: Iterable[ProcessKind]) -> list[ProcessKind]:
-    """Kinds in request.md's order."""
+    """Kinds in the order of the request format."""
     chosen = set(kinds)
     return [kind for kind in ProcessKind if kind in chosen]
 
@@ -87,7 +143,7 @@ def _categories(categories: Iterable[Category]) -> list[Category]:
 
 
 def _ordered(members: Iterable[Any]) -> list[Any]:
-    """Enum members in their declaration order (the spec's order)."""
+    """Enum members in their declaration order (the format's order)."""
     return sorted(members, key=lambda member: list(type(member)).index(member))
 
 
@@ -95,14 +151,17 @@ def _ordered(members: Iterable[Any]) -> list[Any]:
 
 
 def findings() -> str:
-    """Every finding code with its effect and source, grouped as review.md groups them."""
+    """Every finding code with its anchor, effect and source, grouped by the code's prefix."""
     groups: dict[str, list[tuple[str, T.FindingRule]]] = {}
     for name, rule in T.FINDINGS.items():
         title = GROUPS.get(name.split(".", 1)[0], name.split(".", 1)[0])
         groups.setdefault(title, []).append((name, rule))
     parts = []
     for title, rules in groups.items():
-        rows = [[code(name), code(rule.effect.value), text(rule.citation)] for name, rule in rules]
+        rows = [
+            [f'<span id="{anchor(name)}"></span>{code(name)}', code(rule.effect.value), cite(rule.citation)]
+            for name, rule in rules
+        ]
         parts.append(f"### {title}\n\n" + table(["code", "effect", "source"], rows))
     return "\n\n".join(parts)
 
@@ -115,35 +174,108 @@ def _cell(cell: T.Cell) -> str:
     return cell.decision.value
 
 
+def _grid_cell(decision: str, note: str = "") -> str:
+    extra = f'<br><span class="dp-need">{html.escape(note)}</span>' if note else ""
+    return f'<td class="dp-{decision}">{html.escape(decision)}{extra}</td>'
+
+
+def _grid_row(kind: ProcessKind) -> list[str]:
+    """The five cells of one kind: what the review decides for each category."""
+    if kind in T.PROCESS_CATEGORIES:
+        cells = []
+        for category in Category:
+            cell = T.PROCESS_CATEGORIES[kind][category]
+            note = ""
+            if cell.decision is Decision.LIMITED:
+                note = ", ".join(cell.fields or ())
+            elif cell.required:
+                note = f"needs {cell.required}"
+            cells.append(_grid_cell(cell.decision.value, note))
+        return cells
+    if kind in T.NO_PRODUCTION_KINDS:
+        return [_grid_cell("withhold", "escalated or rejected") for _ in Category]
+    if kind in T.PRESERVATION_TERMS:
+        return [_grid_cell("preserve") for _ in Category]
+    if kind is ProcessKind.EMERGENCY_REQUEST:
+        return [
+            _grid_cell("disclose", "in an emergency")
+            if category in T.EMERGENCY_CATEGORIES
+            else _grid_cell("withhold", "needs legal process")
+            for category in Category
+        ]
+    if kind is ProcessKind.EU_PRODUCTION_ORDER:
+        return [_grid_cell("disclose", "if the Regulation allows") for _ in Category]
+    return [_grid_cell("n/a") for _ in Category]
+
+
 def process_matrix() -> str:
-    """The process x category table, decisions only, as review.md prints it."""
-    kinds = list(T.PROCESS_CATEGORIES)
-    header = ["requested", *(code(kind.value) for kind in kinds)]
-    rows = [
-        [code(category.value), *(_cell(T.PROCESS_CATEGORIES[kind][category]) for kind in kinds)]
-        for category in Category
-    ]
-    return table(header, rows)
+    """Process kinds as rows, the five categories as columns, coloured by decision."""
+    head = "".join(f"<th><code>{c.value}</code></th>" for c in Category)
+    rows = []
+    for kind in ProcessKind:
+        href = f"#kind-{kind.value}" if kind in T.PROCESS_CATEGORIES else "#process-kinds"
+        name = f'<th scope="row"><a href="{href}"><code>{kind.value}</code></a></th>'
+        rows.append(f"<tr>{name}{''.join(_grid_row(kind))}</tr>")
+    legend = " ".join(
+        f'<span class="dp-key dp-{decision}">{decision}</span>'
+        for decision in ("disclose", "limited", "withhold", "preserve")
+    )
+    return (
+        '<div class="dp-grid-wrap"><table class="dp-grid">'
+        f"<thead><tr><th>process ↓ / category →</th>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        f'<p class="dp-legend">{legend}</p></div>'
+    )
+
+
+def _kind_groups() -> list[tuple[list[ProcessKind], Mapping[Category, T.Cell]]]:
+    """Kinds that share one column of the process table, in the kinds' order."""
+    groups: list[tuple[list[ProcessKind], Mapping[Category, T.Cell]]] = []
+    for kind in _kinds(T.PROCESS_CATEGORIES):
+        column = T.PROCESS_CATEGORIES[kind]
+        for kinds, seen in groups:
+            if seen == column:
+                kinds.append(kind)
+                break
+        else:
+            groups.append(([kind], column))
+    return groups
 
 
 def process_categories() -> str:
-    """Every cell of the process x category table with its finding and its source."""
-    rows = []
-    for kind, column in T.PROCESS_CATEGORIES.items():
-        for category, cell in column.items():
-            rows.append(
-                [
-                    code(kind.value),
-                    code(category.value),
-                    code(cell.decision.value),
-                    _codes(cell.fields or ()),
-                    code(cell.required) if cell.required else "—",
-                    code(cell.code) if cell.code else "—",
-                    text(cell.citation),
-                ]
-            )
-    header = ["process", "category", "decision", "fields", "required", "finding", "source"]
-    return table(header, rows)
+    """One table per process kind (kinds sharing a column share a table): every cell with
+    its finding and its source."""
+    parts = []
+    for kinds, column in _kind_groups():
+        targets = "\n".join(f"({_kind_anchor(kind)})=" for kind in kinds)
+        title = ", ".join(T.PROCESS_NAMES[kind] for kind in kinds)
+        names = ", ".join(code(kind.value) for kind in kinds)
+        rows = [
+            [
+                code(category.value),
+                code(cell.decision.value),
+                _codes(cell.fields or ()) if cell.fields else "—",
+                code(cell.required) if cell.required else "—",
+                _finding_link(cell.code) if cell.code else "—",
+                cite(cell.citation),
+            ]
+            for category, cell in column.items()
+        ]
+        header = ["category", "decision", "fields", "required", "finding", "source"]
+        parts.append(
+            f"{targets}\n### {text(title[0].upper() + title[1:])}\n\n{names}\n\n"
+            + table(header, rows)
+        )
+    return "\n\n".join(parts)
+
+
+def _kind_anchor(kind: ProcessKind) -> str:
+    return f"kind-{kind.value}"
+
+
+def _finding_link(name: str) -> str:
+    # Raw HTML: the anchor is an id in a table cell, which Sphinx does not know as a target.
+    return f'<a href="#{anchor(name)}"><code>{html.escape(name)}</code></a>'
 
 
 def emergency() -> str:
@@ -153,7 +285,7 @@ def emergency() -> str:
         [
             [
                 _codes(category.value for category in _categories(T.EMERGENCY_CATEGORIES)),
-                text(T.EMERGENCY_CITATION),
+                cite(T.EMERGENCY_CITATION),
             ]
         ],
     )
@@ -201,7 +333,7 @@ def required() -> str:
 def authority_scopes() -> str:
     """Statutes and the investigation areas each may serve."""
     rows = [
-        [text(statute), _codes(area.value for area in areas)]
+        [cite(statute), _codes(area.value for area in areas)]
         for statute, areas in T.AUTHORITY_SCOPES
     ]
     return table(["statute cited in `authority`", "allowed `area`s"], rows)
@@ -226,7 +358,7 @@ def eu() -> str:
             [
                 code(category.value),
                 _codes(role.value for role in _ordered(roles)),
-                text(T.EU_COMPETENT_CITATION[category]),
+                cite(T.EU_COMPETENT_CITATION[category]),
             ]
             for category, roles in T.EU_COMPETENT.items()
         ],
@@ -282,12 +414,12 @@ def eu() -> str:
             [
                 "respond by (`EU_RESPOND`)",
                 _duration(T.EU_RESPOND),
-                text(f"{T.EU}, Art. 10"),
+                cite(f"{T.EU}, Art. 10"),
             ],
             [
                 "respond by, in an emergency (`EU_RESPOND_EMERGENCY`)",
                 _duration(T.EU_RESPOND_EMERGENCY),
-                text(f"{T.EU}, Art. 10"),
+                cite(f"{T.EU}, Art. 10"),
             ],
         ],
     )
@@ -296,7 +428,7 @@ def eu() -> str:
 
 def _source(finding: str) -> str:
     """The source of a finding's rule, as the tables cite it."""
-    return text(T.FINDINGS[finding].citation)
+    return cite(T.FINDINGS[finding].citation)
 
 
 def _duration(delta: Any) -> str:
@@ -314,7 +446,7 @@ def preservation() -> str:
             f"{term.days} days",
             f"{term.renewal_days} days",
             str(term.max_extensions),
-            text(term.citation),
+            cite(term.citation),
         ]
         for kind, term in T.PRESERVATION_TERMS.items()
     ]
@@ -477,6 +609,7 @@ def substitutions() -> dict[str, str]:
         "eu_applicable_from": T.EU_APPLICABLE_FROM.isoformat(),
         "eu_validation_hours": str(T.EU_VALIDATION_HOURS),
         "finding_count": str(len(T.FINDINGS)),
+        "rules_as_of": T.CURRENT_AS_OF.isoformat(),
         "version": dueprocess.__version__,
     }
 

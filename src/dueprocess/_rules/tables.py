@@ -42,6 +42,10 @@ __all__ = [
 K = ProcessKind
 C = Category
 
+# The day the statutes, regulations and policy below were last checked against their
+# sources; the rule reference prints it. Move it whenever a row is checked again.
+CURRENT_AS_OF = dt.date(2026, 11, 30)
+
 # --- Who may send requests -------------------------------------------------------------
 
 # review.md, requester.unrecognized_domain: a domain is governmental when it equals, or

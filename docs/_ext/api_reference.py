@@ -106,7 +106,7 @@ TOPIC_OF_NAME: Mapping[str, str] = {
 #: What a public constant is (a value has no docstring of its own).
 DATA_DOCS: Mapping[str, str] = {
     "DEFAULT_POLICY": (
-        "The default :class:`~dueprocess.Policy`; its ``name`` is ``\"default\"``. Every field "
+        'The default :class:`~dueprocess.Policy`; its ``name`` is ``"default"``. Every field '
         "and its value is listed in :doc:`../rules`. Derive a stricter one with "
         "``attrs.evolve(DEFAULT_POLICY, max_period_days=90)``."
     ),
@@ -198,12 +198,29 @@ def _escape(value: str) -> str:
     return re.sub(r"([\\`*_{}\[\]<>|#!~$])", r"\\\1", value)
 
 
+def _markdown(rst: str) -> str:
+    """A docstring's first sentence, from reStructuredText to MyST, for a table cell."""
+    out = []
+    for piece in re.split(r"(:\w+:`[^`]+`|``[^`]+``)", rst):
+        role = re.fullmatch(r":(\w+):`([^`]+)`", piece)
+        if role and ("." in role.group(2) or role.group(2).startswith("~")):
+            out.append(f"{{py:{role.group(1)}}}`{role.group(2)}`")
+        elif role:
+            # A name relative to its class (``:attr:`audit```) has no context in a table.
+            out.append(f"`{role.group(2)}`")
+        elif piece.startswith("``") and piece.endswith("``") and len(piece) > 4:
+            out.append("`" + piece[2:-2].replace("|", "\\|") + "`")
+        else:
+            out.append(_escape(piece))
+    return "".join(out)
+
+
 def _summary_table(chosen: list[Entry], with_topic: bool) -> str:
     role = {"function": "func", "data": "data", "protocol": "class", "enum": "class"}
     rows = []
     for entry in chosen:
-        ref = "{py:%s}`~%s`" % (role.get(entry.kind, "class"), entry.qualname)
-        cells = [ref, entry.kind, _escape(entry.summary)]
+        ref = f"{{py:{role.get(entry.kind, 'class')}}}`~{entry.qualname}`"
+        cells = [ref, entry.kind, _markdown(entry.summary)]
         if with_topic:
             cells.insert(2, f"[{TOPICS[entry.topic][0]}]({entry.topic}.md)")
         rows.append("| " + " | ".join(cells) + " |")
@@ -270,7 +287,8 @@ def render(name: str) -> str:
     if name == "all":
         return _summary_table(entries(), with_topic=True)
     if name not in TOPICS:
-        raise ValueError(f"unknown api-reference section {name!r} (known: summary, all, {', '.join(TOPICS)})")
+        known = ", ".join(["summary", "all", *TOPICS])
+        raise ValueError(f"unknown api-reference section {name!r} (known: {known})")
     return topic_page(name)
 
 
@@ -313,7 +331,7 @@ def attrs_signature(cls: type) -> str:
 
     try:
         hints = typing.get_type_hints(cls)
-    except Exception:  # noqa: BLE001 - a hint that cannot be resolved is shown as written
+    except Exception:  # a hint that cannot be resolved is shown as written
         hints = {}
     params: list[str] = []
     star = False
@@ -327,11 +345,10 @@ def attrs_signature(cls: type) -> str:
         hint = hints.get(field.name, field.type)
         text = name
         if hint is not None:
-            annotation = hint if not isinstance(hint, str) else hint
             rendered = (
-                annotation
-                if isinstance(annotation, str)
-                else stringify_annotation(annotation, "fully-qualified-except-typing")
+                hint
+                if isinstance(hint, str)
+                else stringify_annotation(hint, "fully-qualified-except-typing")
             )
             text += f": {rendered}"
         if field.default is not attrs.NOTHING:
@@ -549,4 +566,3 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("autodoc-skip-member", _skip_member)
     app.connect("missing-reference", _missing_reference)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
-

@@ -17,9 +17,9 @@ by ``dot``) whose graph is made now from the code:
 * ``pipeline`` — the public functions from request to report (a name that is no longer
   public fails the build).
 
-The process × category grid is an HTML table drawn by ``rule_reference``.
+The process x category grid is an HTML table drawn by ``rule_reference``.
 
-Colours are the Okabe–Ito palette, which readers with the common colour-vision
+Colours are the Okabe-Ito palette, which readers with the common colour-vision
 deficiencies can tell apart; every colour is paired with a label, never alone.
 """
 
@@ -35,7 +35,7 @@ __all__ = ["MARKER", "SECTIONS", "dot", "render", "render_document", "setup"]
 
 MARKER = re.compile(r"^% diagram: (?P<name>[a-z0-9-]+)[ \t]*$", re.MULTILINE)
 
-# Okabe–Ito.
+# Okabe-Ito.
 BLUE = "#0072B2"
 SKY = "#56B4E9"
 GREEN = "#009E73"
@@ -130,8 +130,10 @@ def outcome() -> str:
     try:
         from dueprocess._reviewer import _OUTCOME_BY_EFFECT as order
     except ImportError:  # pragma: no cover - the reviewer moved
-        order = tuple((effect, Outcome(effect.value)) for effect in (
-            Effect.REJECT, Effect.VERIFY, Effect.ESCALATE, Effect.PUSH_BACK))
+        order = tuple(
+            (effect, Outcome(effect.value))
+            for effect in (Effect.REJECT, Effect.VERIFY, Effect.ESCALATE, Effect.PUSH_BACK)
+        )
     steps: list[tuple[str, str]] = [
         (f"any finding with effect\\n{effect.value}?", result.value) for effect, result in order
     ]
@@ -147,8 +149,9 @@ def outcome() -> str:
     lines = ["digraph outcome {", _GRAPH, "rankdir=TB; nodesep=0.3; ranksep=0.3;"]
     shown = set()
     for number, (question, result) in enumerate(steps):
-        lines.append(f'q{number} [label={_q(question)}, shape=box, style="filled", '
-                     'fillcolor="#ffffff"];')
+        lines.append(
+            f'q{number} [label={_q(question)}, shape=box, style="filled", fillcolor="#ffffff"];'
+        )
         node = f"o_{result}_{number}"
         fill = colour.get(result, GREY)
         font = "white" if fill in (VERMILLION, PURPLE, GREEN, BLUE) else "black"
@@ -201,17 +204,20 @@ def notice() -> str:
         )
     lines = ["digraph notice {", _GRAPH, "rankdir=TB; nodesep=0.3; ranksep=0.3;"]
     for number, (question, timing, told) in enumerate(NOTICE_STEPS):
-        lines.append(f'q{number} [label={_q(question)}, shape=box, style="filled", '
-                     'fillcolor="#ffffff"];')
+        lines.append(
+            f'q{number} [label={_q(question)}, shape=box, style="filled", fillcolor="#ffffff"];'
+        )
         fill = SKY if told else ORANGE
         word = "told" if told else "not told"
-        lines.append(f't{number} [label={_q(timing + chr(92) + "n(" + word + ")")}, fillcolor="{fill}"];')
+        label = _q(f"{timing}\n({word})")
+        lines.append(f't{number} [label={label}, fillcolor="{fill}"];')
         lines.append(f'q{number} -> t{number} [label="yes"];')
         lines.append(f"{{rank=same; q{number}; t{number};}}")
         if number:
             lines.append(f'q{number - 1} -> q{number} [label="no"];')
     last = len(NOTICE_STEPS) - 1
-    lines.append(f'otherwise [label="{NOTICE_OTHERWISE}\\n(told, then a hold\\nbefore release)", fillcolor="{SKY}"];')
+    label = _q(f"{NOTICE_OTHERWISE}\n(told, then a hold\nbefore release)")
+    lines.append(f'otherwise [label={label}, fillcolor="{SKY}"];')
     lines.append(f'q{last} -> otherwise [label="no"];')
     lines.append("}")
     return _directive(
@@ -316,12 +322,12 @@ def pipeline() -> str:
         lines.append(f"{node} [label={_q(label)}{style}];")
     lines += [
         'doc -> load -> review [label=""];',
-        'policy -> review [style=dashed];',
+        "policy -> review [style=dashed];",
         'review -> produce [label="Review"];',
-        'source -> produce [style=dashed];',
+        "source -> produce [style=dashed];",
         "produce -> sink -> verify;",
         'review -> cases [label="opens a case", style=dotted];',
-        "produce -> cases [style=dotted, label=\"recorded\"];",
+        'produce -> cases [style=dotted, label="recorded"];',
         "cases -> audit; cases -> ledger; cases -> report;",
         "{rank=same; review; policy;}",
         "{rank=same; produce; source;}",

@@ -107,11 +107,15 @@ MEANINGS: Mapping[str, Mapping[str, str]] = {
         "investigation.area": "its subject matter",
         "investigation.offense": "the offence cited, e.g. `18 U.S.C. 2422(b)`",
         "investigation.max_sentence_years": "maximum custodial sentence in the issuing state",
-        "investigation.committed_online": "wholly or partly committed through an information system",
+        "investigation.committed_online": (
+            "wholly or partly committed through an information system"
+        ),
         "investigation.facts": "why this data, from these accounts, for this period; may be empty",
         "investigation.offence_location": "EU: where the offence was committed",
         "investigation.person_residence": "EU: where the person whose data is sought lives",
-        "investigation.us_person": "the person is a US person (18 U.S.C. 2523(a)(2)); absent: unknown",
+        "investigation.us_person": (
+            "the person is a US person (18 U.S.C. 2523(a)(2)); absent: unknown"
+        ),
         "targets[].kind": "what the value names",
         "targets[].value": "the account id, address, number, name or description",
         "period.start": "first day asked for",
@@ -301,7 +305,10 @@ def request_fields() -> str:
     for heading, prefix, cls, accepted in _request_objects():
         hints = typing.get_type_hints(cls)
         by_name = {field.name: field for field in attrs.fields(cls)}
-        names = set(accepted) if accepted is not None else set(by_name) | ({"format"} if not prefix else set())
+        if accepted is not None:
+            names = set(accepted)
+        else:
+            names = set(by_name) | ({"format"} if not prefix else set())
         rows = []
         for key in sorted(names, key=lambda name: (order.get(name, len(order)), name)):
             path = f"{prefix}.{key}" if prefix else key
@@ -314,9 +321,7 @@ def request_fields() -> str:
                 kind = _type_text(hints.get(key, field.type))
                 required = "no" if field.default is not attrs.NOTHING else "yes"
             rows.append([f"`{key}`", kind, required, _meaning("request", path)])
-        parts.append(
-            f"### {heading}\n\n" + table(["key", "type", "required", "meaning"], rows)
-        )
+        parts.append(f"### {heading}\n\n" + table(["key", "type", "required", "meaning"], rows))
     return "\n\n".join(parts)
 
 
@@ -348,9 +353,12 @@ def _walk(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
                 for sub, sub_value in entry.items():
                     merged.setdefault(sub, sub_value)
             yield from _walk(merged, f"{here}[]")
-        elif isinstance(item, dict) and item and all(
-            isinstance(sub, dict) for sub in item.values()
-        ) and here in _DATA_KEYED:
+        elif (
+            isinstance(item, dict)
+            and item
+            and all(isinstance(sub, dict) for sub in item.values())
+            and here in _DATA_KEYED
+        ):
             first = next(iter(item.values()))
             yield from _walk(first, f"{here}.*")
         elif isinstance(item, dict) and here not in _OPAQUE:
@@ -400,7 +408,11 @@ def demo() -> tuple[str, dict[str, str]]:
         status = run_demo(Path("demo"), echo=lines.append)
         if status != 0:
             raise RuntimeError(f"dueprocess demo exited {status}")
-        production = next(path for path in Path("demo").iterdir() if path.is_dir() and "tampered" not in path.name)
+        production = next(
+            path
+            for path in sorted(Path("demo").iterdir())
+            if path.is_dir() and "tampered" not in path.name
+        )
         files = {path.name: path.read_text("utf-8") for path in sorted(production.iterdir())}
     return "\n".join(lines), files
 
@@ -439,7 +451,7 @@ def review_example() -> str:
     # A review with findings shows more than the motivating one, which has none.
     document = json.loads((EXAMPLES / "gj-2019-2231.json").read_text("utf-8"))
     review = dp.review(dp.load_request(document)).to_dict()
-    return "```json\n" + json.dumps(review, indent=2, ensure_ascii=False) + "\n```"
+    return "```{code-block} json\n:class: dp-wrap\n\n" + json.dumps(review, indent=2, ensure_ascii=False) + "\n```"
 
 
 def policy_fields() -> str:
@@ -458,7 +470,7 @@ def policy_example() -> str:
         for key, value in dp.policy_to_dict(strict).items()
         if key in ("name", "max_period_days", "notice_hold_days", "blocked_senders")
     }
-    return "```json\n" + json.dumps(document, indent=2) + "\n```"
+    return "```{code-block} json\n:class: dp-wrap\n\n" + json.dumps(document, indent=2) + "\n```"
 
 
 def _first_records() -> list[str]:
@@ -473,15 +485,14 @@ def record_fields() -> str:
 
     subscriber = ", ".join(f"`{name}`" for name in SUBSCRIBER_FIELDS)
     return (
-        rows
-        + f"\n\nA `subscriber` record's `fields`, in this order: {subscriber}. A"
+        rows + f"\n\nA `subscriber` record's `fields`, in this order: {subscriber}. A"
         " `session_logs` record has at least `event` (`login` or `logout`) and `ip`; the"
         " other categories' fields are free."
     )
 
 
 def record_example() -> str:
-    return "```json\n" + "\n".join(_first_records()) + "\n```"
+    return "```{code-block} json\n:class: dp-wrap\n\n" + "\n".join(_first_records()) + "\n```"
 
 
 def manifest_fields() -> str:
@@ -491,7 +502,7 @@ def manifest_fields() -> str:
 
 def manifest_example() -> str:
     _, files = demo()
-    return "```json\n" + files["manifest.json"].rstrip("\n") + "\n```"
+    return "```{code-block} json\n:class: dp-wrap\n\n" + files["manifest.json"].rstrip("\n") + "\n```"
 
 
 def _case() -> dict[str, Any]:
@@ -517,7 +528,7 @@ def case_example() -> str:
     for key in ("request", "review", "policy"):
         if key in document:
             document[key] = f"… the {key} document …"
-    return "```json\n" + json.dumps(document, indent=2, ensure_ascii=False) + "\n```"
+    return "```{code-block} json\n:class: dp-wrap\n\n" + json.dumps(document, indent=2, ensure_ascii=False) + "\n```"
 
 
 def _production_file(name: str, language: str) -> Callable[[], str]:

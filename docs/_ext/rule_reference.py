@@ -78,6 +78,10 @@ CITATION_LINKS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ..
         lambda m: f"https://www.law.cornell.edu/rules/fre/rule_{m.group(1)}",
     ),
     (
+        re.compile(r"U\.S\. Const\. amend\. IV"),
+        lambda m: "https://www.law.cornell.edu/constitution/fourth_amendment",
+    ),
+    (
         re.compile(r"Carpenter v\. United States"),
         lambda m: "https://www.law.cornell.edu/supremecourt/text/16-402",
     ),
@@ -104,6 +108,7 @@ def cite(value: object) -> str:
 def anchor(name: str) -> str:
     """The HTML anchor of a finding code: ``rules.html#finding-requester.free_email``."""
     return f"finding-{name}"
+
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!~$])")
 
@@ -159,7 +164,11 @@ def findings() -> str:
     parts = []
     for title, rules in groups.items():
         rows = [
-            [f'<span id="{anchor(name)}"></span>{code(name)}', code(rule.effect.value), cite(rule.citation)]
+            [
+                f'<span id="{anchor(name)}"></span>{code(name)}',
+                code(rule.effect.value),
+                cite(rule.citation),
+            ]
             for name, rule in rules
         ]
         parts.append(f"### {title}\n\n" + table(["code", "effect", "source"], rows))
@@ -174,9 +183,10 @@ def _cell(cell: T.Cell) -> str:
     return cell.decision.value
 
 
-def _grid_cell(decision: str, note: str = "") -> str:
+def _grid_cell(decision: str, note: str = "", span: int = 1) -> str:
     extra = f'<br><span class="dp-need">{html.escape(note)}</span>' if note else ""
-    return f'<td class="dp-{decision}">{html.escape(decision)}{extra}</td>'
+    colspan = f' colspan="{span}"' if span > 1 else ""
+    return f'<td class="dp-{decision}"{colspan}>{html.escape(decision)}{extra}</td>'
 
 
 def _grid_row(kind: ProcessKind) -> list[str]:
@@ -192,10 +202,13 @@ def _grid_row(kind: ProcessKind) -> list[str]:
                 note = f"needs {cell.required}"
             cells.append(_grid_cell(cell.decision.value, note))
         return cells
+    # A kind that treats every category alike gets one cell across the five.
     if kind in T.NO_PRODUCTION_KINDS:
-        return [_grid_cell("withhold", "escalated or rejected") for _ in Category]
+        note = "every category: the request is escalated or rejected (see its finding)"
+        return [_grid_cell("withhold", note, span=len(Category))]
     if kind in T.PRESERVATION_TERMS:
-        return [_grid_cell("preserve") for _ in Category]
+        note = "every requested category is kept; nothing is released"
+        return [_grid_cell("preserve", note, span=len(Category))]
     if kind is ProcessKind.EMERGENCY_REQUEST:
         return [
             _grid_cell("disclose", "in an emergency")
@@ -204,7 +217,8 @@ def _grid_row(kind: ProcessKind) -> list[str]:
             for category in Category
         ]
     if kind is ProcessKind.EU_PRODUCTION_ORDER:
-        return [_grid_cell("disclose", "if the Regulation allows") for _ in Category]
+        note = "every category the Regulation's rules allow (below)"
+        return [_grid_cell("disclose", note, span=len(Category))]
     return [_grid_cell("n/a") for _ in Category]
 
 

@@ -381,6 +381,11 @@ _OPAQUE = {
 }
 
 
+def _json_block(body: str) -> str:
+    """A JSON code block whose long lines (digests, records) wrap at the column."""
+    return "```{code-block} json\n:class: dp-wrap\n\n" + body + "\n```"
+
+
 def _example(value: Any) -> str:
     shown = json.dumps(value, ensure_ascii=False)
     if len(shown) > 40:
@@ -451,7 +456,7 @@ def review_example() -> str:
     # A review with findings shows more than the motivating one, which has none.
     document = json.loads((EXAMPLES / "gj-2019-2231.json").read_text("utf-8"))
     review = dp.review(dp.load_request(document)).to_dict()
-    return "```{code-block} json\n:class: dp-wrap\n\n" + json.dumps(review, indent=2, ensure_ascii=False) + "\n```"
+    return _json_block(json.dumps(review, indent=2, ensure_ascii=False))
 
 
 def policy_fields() -> str:
@@ -470,7 +475,7 @@ def policy_example() -> str:
         for key, value in dp.policy_to_dict(strict).items()
         if key in ("name", "max_period_days", "notice_hold_days", "blocked_senders")
     }
-    return "```{code-block} json\n:class: dp-wrap\n\n" + json.dumps(document, indent=2) + "\n```"
+    return _json_block(json.dumps(document, indent=2))
 
 
 def _first_records() -> list[str]:
@@ -492,7 +497,7 @@ def record_fields() -> str:
 
 
 def record_example() -> str:
-    return "```{code-block} json\n:class: dp-wrap\n\n" + "\n".join(_first_records()) + "\n```"
+    return _json_block("\n".join(_first_records()))
 
 
 def manifest_fields() -> str:
@@ -502,7 +507,7 @@ def manifest_fields() -> str:
 
 def manifest_example() -> str:
     _, files = demo()
-    return "```{code-block} json\n:class: dp-wrap\n\n" + files["manifest.json"].rstrip("\n") + "\n```"
+    return _json_block(files["manifest.json"].rstrip("\n"))
 
 
 def _case() -> dict[str, Any]:
@@ -528,7 +533,7 @@ def case_example() -> str:
     for key in ("request", "review", "policy"):
         if key in document:
             document[key] = f"… the {key} document …"
-    return "```{code-block} json\n:class: dp-wrap\n\n" + json.dumps(document, indent=2, ensure_ascii=False) + "\n```"
+    return _json_block(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 def _production_file(name: str, language: str) -> Callable[[], str]:

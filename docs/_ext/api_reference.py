@@ -252,7 +252,12 @@ def _directive(entry: Entry) -> str:
 
 def topic_page(topic: str) -> str:
     """The summary table and the autodoc directives of one topic."""
-    chosen = [entry for entry in entries() if entry.topic == topic]
+    # The verbs first, then the values they return, then the closed sets and the errors.
+    order = ["function", "class", "protocol", "data", "enum", "exception"]
+    chosen = sorted(
+        (entry for entry in entries() if entry.topic == topic),
+        key=lambda entry: order.index(entry.kind),
+    )
     if not chosen:
         raise ValueError(f"api-reference: topic {topic!r} has no public names")
     modules = sorted({entry.qualname.rsplit(".", 1)[0] for entry in chosen})
@@ -388,7 +393,7 @@ def _public_bases(cls: type) -> Iterator[type]:
             continue
         if private and base.__module__.startswith("dueprocess"):
             yield from _public_bases(base)
-        elif base.__name__ == "Generic" or base.__module__ == "typing":
+        elif base.__name__ == "Generic":
             continue
         else:
             yield base

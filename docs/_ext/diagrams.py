@@ -293,17 +293,16 @@ def merkle() -> str:
 
 #: (node, label, public name it stands for, or "" for data).
 PIPELINE_NODES: tuple[tuple[str, str, str], ...] = (
-    ("doc", "request.json\n(dueprocess.request/1)", ""),
-    ("load", "load_request()", "load_request"),
-    ("review", "review()", "review"),
-    ("policy", "Policy +\nrule tables", "Policy"),
+    ("doc", "request.json", ""),
+    ("review", "load_request()\nreview()", "review"),
+    ("policy", "Policy,\nrule tables", "Policy"),
     ("produce", "produce()", "produce"),
-    ("source", "RecordSource\n(your records)", ""),
-    ("sink", "production:\nrecords.jsonl, manifest.json,\nletter.md, certificate.md", ""),
+    ("source", "your records\n(RecordSource)", ""),
+    ("sink", "records.jsonl\nmanifest.json\nletter.md\ncertificate.md", ""),
     ("verify", "verify()", "verify"),
-    ("cases", "Cases\n(lifecycle, deadlines, notice)", "Cases"),
-    ("audit", "audit chain\nverify_chain()", "verify_chain"),
-    ("ledger", "disclosure ledger", "LedgerEntry"),
+    ("cases", "Cases: lifecycle,\ndeadlines, notice", "Cases"),
+    ("audit", "audit chain", "verify_chain"),
+    ("ledger", "disclosure\nledger", "LedgerEntry"),
     ("report", "transparency_report()", "transparency_report"),
 )
 
@@ -312,25 +311,27 @@ def pipeline() -> str:
     missing = [name for _, _, name in PIPELINE_NODES if name and not hasattr(dp, name)]
     if missing:
         raise ValueError(f"diagram 'pipeline' names what dueprocess no longer exports: {missing}")
-    lines = ["digraph pipeline {", _GRAPH, "rankdir=LR; nodesep=0.3; ranksep=0.35;"]
+    graph = _GRAPH.replace("fontsize=11", "fontsize=14").replace("fontsize=10", "fontsize=12")
+    lines = ["digraph pipeline {", graph, "rankdir=LR; nodesep=0.25; ranksep=0.35;"]
     for node, label, name in PIPELINE_NODES:
         style = ""
-        if name and name[0].islower():
+        if label.split("\n")[0].endswith("()"):
             style = f', fillcolor="{BLUE}", fontcolor="white"'
         elif not name:
             style = ', shape=note, fillcolor="#ffffff"'
         lines.append(f"{node} [label={_q(label)}{style}];")
     lines += [
-        'doc -> load -> review [label=""];',
+        "doc -> review;",
         "policy -> review [style=dashed];",
         'review -> produce [label="Review"];',
         "source -> produce [style=dashed];",
         "produce -> sink -> verify;",
-        'review -> cases [label="opens a case", style=dotted];',
-        'produce -> cases [style=dotted, label="recorded"];',
+        'review -> cases [style=dotted, label="case"];',
+        "produce -> cases [style=dotted];",
         "cases -> audit; cases -> ledger; cases -> report;",
         "{rank=same; review; policy;}",
         "{rank=same; produce; source;}",
+        "{rank=same; sink; cases;}",
         "}",
     ]
     return _directive(

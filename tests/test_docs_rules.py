@@ -35,7 +35,7 @@ def _plain(markdown: str) -> str:
     """The Markdown's text with links, HTML tags and backslash escapes undone and white
     space made single."""
     markdown = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
-    markdown = re.sub(r"<code>(.*?)</code>", r"`\1`", markdown)
+    markdown = re.sub(r"<code[^>]*>(.*?)</code>", r"`\1`", markdown)
     markdown = re.sub(r"<[^>]+>", "", markdown)
     return " ".join(re.sub(r"\\(.)", r"\1", markdown).split())
 

@@ -264,18 +264,21 @@ def process_categories() -> str:
         targets = "\n".join(f"({_kind_anchor(kind)})=" for kind in kinds)
         title = ", ".join(T.PROCESS_NAMES[kind] for kind in kinds)
         names = ", ".join(code(kind.value) for kind in kinds)
+        # The fields column only where some category is limited to some fields.
+        limited = any(cell.fields for cell in column.values())
         rows = [
             [
                 code(category.value),
                 code(cell.decision.value),
-                _codes(cell.fields or ()) if cell.fields else "—",
+                *([_codes(cell.fields or ()) if cell.fields else "—"] if limited else []),
                 code(cell.required) if cell.required else "—",
                 _finding_link(cell.code) if cell.code else "—",
                 cite(cell.citation),
             ]
             for category, cell in column.items()
         ]
-        header = ["category", "decision", "fields", "required", "finding", "source"]
+        header = ["category", "decision", *(["fields"] if limited else []), "required"]
+        header += ["finding", "source"]
         parts.append(
             f"{targets}\n### {text(title[0].upper() + title[1:])}\n\n{names}\n\n"
             + table(header, rows)
@@ -289,7 +292,8 @@ def _kind_anchor(kind: ProcessKind) -> str:
 
 def _finding_link(name: str) -> str:
     # Raw HTML: the anchor is an id in a table cell, which Sphinx does not know as a target.
-    return f'<a href="#{anchor(name)}"><code>{html.escape(name)}</code></a>'
+    escaped = html.escape(name)
+    return f'<a href="#{anchor(name)}"><code class="docutils literal">{escaped}</code></a>'
 
 
 def emergency() -> str:
@@ -316,20 +320,18 @@ def kinds() -> str:
                 "yes" if kind in T.US_KINDS else "no",
                 "yes" if kind in T.CRIMINAL_ONLY_KINDS else "no",
                 "yes" if kind in T.NO_PRODUCTION_KINDS else "no",
-                "yes" if kind in T.PROCESS_CATEGORIES else "—",
+                f"[yes](#kind-{kind.value})" if kind in T.PROCESS_CATEGORIES else "—",
                 "yes" if kind in T.PRESERVATION_TERMS else "no",
             ]
         )
-    header = [
-        "kind",
-        "name in letters",
-        "US kind (`US_KINDS`)",
-        "criminal only (`CRIMINAL_ONLY_KINDS`)",
-        "releases nothing (`NO_PRODUCTION_KINDS`)",
-        "column in the process table",
-        "preservation",
-    ]
-    return table(header, rows)
+    header = ["kind", "name in letters", "US", "criminal only", "releases nothing"]
+    header += ["own table", "preserves"]
+    legend = (
+        "*US*: in `US_KINDS`; *criminal only*: in `CRIMINAL_ONLY_KINDS`; *releases nothing*:"
+        " in `NO_PRODUCTION_KINDS`; *own table*: a column of the process table, shown above;"
+        " *preserves*: has a preservation term."
+    )
+    return table(header, rows) + "\n\n" + legend
 
 
 def categories() -> str:

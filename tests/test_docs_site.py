@@ -215,3 +215,10 @@ def test_no_page_docstring_or_help_text_points_outside_the_repository() -> None:
         if match:
             offenders.append(f"{page.relative_to(ROOT)}: {match.group(0)}")
     assert offenders == []
+
+
+def test_the_demo_output_is_folded_to_the_column_and_keeps_every_word() -> None:
+    output, _ = formats.demo()
+    folded = formats.wrap_output(output)
+    assert max(len(line) for line in folded.splitlines()) <= formats.COLUMN
+    assert folded.split() == output.split()

@@ -31,6 +31,7 @@ import json
 import os
 import re
 import tempfile
+import textwrap
 import types
 import typing
 from collections.abc import Callable, Iterator, Mapping
@@ -547,9 +548,31 @@ def _production_file(name: str, language: str) -> Callable[[], str]:
     return render
 
 
+#: Characters of a code line that fit the content column at 1280 px.
+COLUMN = 88
+
+
+def wrap_output(output: str, width: int = COLUMN) -> str:
+    """Long lines of program output folded at *width*, continued one step further in."""
+    lines = []
+    for line in output.splitlines():
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        lines += textwrap.wrap(
+            line.strip(),
+            width,
+            initial_indent=indent,
+            subsequent_indent=indent + "    ",
+            break_on_hyphens=False,
+        )
+    return "\n".join(lines)
+
+
 def demo_output() -> str:
     output, _ = demo()
-    return "```{code-block} text\n:class: dp-wrap\n\n" + output + "\n```"
+    return "```text\n" + wrap_output(output) + "\n```"
 
 
 SECTIONS: Mapping[str, Callable[[], str]] = {

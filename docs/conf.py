@@ -9,6 +9,7 @@ extensions in ``_ext/``: the rule reference (``rule_reference``), the format tab
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -106,8 +107,12 @@ html_theme = "furo"
 html_title = f"dueprocess {release}"
 html_static_path = ["_static"]
 html_css_files = ["dueprocess.css"]
+# The repository's address is kept in one place: [project.urls] of pyproject.toml.
+_SOURCE = re.search(
+    r'^Source = "([^"]+)"', (ROOT / "pyproject.toml").read_text("utf-8"), re.MULTILINE
+)
 html_theme_options = {
-    "source_repository": "https://github.com/dueprocess/dueprocess/",
+    "source_repository": (_SOURCE.group(1).rstrip("/") + "/") if _SOURCE else "",
     "source_branch": "main",
     "source_directory": "docs/",
 }

@@ -73,13 +73,13 @@ TOPIC_OF_MODULE: tuple[tuple[str, str], ...] = (
     (r"^dueprocess\.typing$", "protocols"),
     (r"^dueprocess\.testing$", "testing"),
     (r"^dueprocess\.adapters\b", "adapters"),
-    (r"^dueprocess\._?intake|^dueprocess\._request\b", "intake"),
-    (r"^dueprocess\._?review|^dueprocess\._(rules|policy|letter|citations)\b", "review"),
+    (r"^dueprocess\._?(intake|request|schema|json)", "intake"),
+    (r"^dueprocess\._?(review|rules|policy|letter|citations)", "review"),
     (
-        r"^dueprocess\._?production|^dueprocess\._(manifest|merkle|verify|records|certificate)\b",
+        r"^dueprocess\._?(production|manifest|merkle|verify|records|certificate|identity|bundle)",
         "production",
     ),
-    (r"^dueprocess\._?cases\b|^dueprocess\.cases\b", "cases"),
+    (r"^dueprocess\._?(cases|fees)\b|^dueprocess\.cases\b", "cases"),
     (r"^dueprocess\._?reports\b|^dueprocess\.reports\b", "reports"),
 )
 
@@ -100,6 +100,9 @@ TOPIC_OF_NAME: Mapping[str, str] = {
     "NoticeTiming": "review",
     "Outcome": "review",
     "DEFAULT_POLICY": "review",
+    # Constants have no module of their own.
+    "CERTIFICATE_TEMPLATE": "production",
+    "REPORT_LAYOUTS": "reports",
     "__version__": "",
 }
 
@@ -165,13 +168,15 @@ class Entry:
 def _topic(exporter: str, name: str, obj: Any) -> str:
     if name in TOPIC_OF_NAME:
         return TOPIC_OF_NAME[name]
-    module = exporter if exporter in _BY_EXPORTER else getattr(obj, "__module__", exporter)
+    defined = getattr(obj, "__module__", None) if isinstance(obj, type) or callable(obj) else None
+    module = exporter if exporter in _BY_EXPORTER else (defined or exporter)
     for pattern, topic in TOPIC_OF_MODULE:
         if re.search(pattern, module):
             return topic
     raise ValueError(
         f"api-reference: no topic for {exporter}.{name} (implemented in {module}); "
-        "add a rule to TOPIC_OF_MODULE or TOPIC_OF_NAME in docs/_ext/api_reference.py"
+        "add a rule to TOPIC_OF_MODULE (or, for a constant, TOPIC_OF_NAME) in "
+        "docs/_ext/api_reference.py"
     )
 
 

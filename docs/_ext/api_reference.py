@@ -27,6 +27,7 @@ import enum
 import importlib
 import inspect
 import re
+import sys
 import typing
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -111,7 +112,7 @@ DATA_DOCS: Mapping[str, str] = {
     "DEFAULT_POLICY": (
         'The default :class:`~dueprocess.Policy`; its ``name`` is ``"default"``. Every field '
         "and its value is listed in :doc:`../rules`. Derive a stricter one with "
-        "``attrs.evolve(DEFAULT_POLICY, max_period_days=90)``."
+        '``attrs.evolve(DEFAULT_POLICY, name="strict", max_period_days=90)``.'
     ),
 }
 
@@ -439,18 +440,6 @@ ALIASES: Mapping[str, str] = {
     "sa.Engine": "sqlalchemy.Engine",
     "Figure": "matplotlib.figure.Figure",
 }
-STDLIB_MODULES = {
-    "datetime",
-    "collections.abc",
-    "os",
-    "decimal",
-    "enum",
-    "pathlib",
-    "typing",
-    "io",
-    "json",
-    "uuid",
-}
 
 
 def external_url(target: str) -> str | None:
@@ -458,12 +447,14 @@ def external_url(target: str) -> str | None:
     target = ALIASES.get(target, target)
     if target in EXTERNAL:
         return EXTERNAL[target]
-    module = target.rsplit(".", 1)[0] if "." in target else ""
-    if module in STDLIB_MODULES:
-        return f"{PYTHON_DOCS}{module}.html#{target}"
-    if target in STDLIB_MODULES:
+    top = target.split(".", 1)[0]
+    if top not in sys.stdlib_module_names:
+        return None
+    if "." not in target:
         return f"{PYTHON_DOCS}{target}.html"
-    return None
+    # The Python docs have one page per module, named in lower case.
+    module = target.rsplit(".", 1)[0]
+    return f"{PYTHON_DOCS}{module.lower()}.html#{target}"
 
 
 def _documented() -> dict[int, str]:

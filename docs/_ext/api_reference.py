@@ -518,6 +518,10 @@ def resolve(target: str, node: Any) -> tuple[str, str | None]:
         return "text", None
     if "." not in target and any(hasattr(module, target) for module in _private_modules()):
         return "text", None
+    # An attribute an instance sets (``:attr:`case``` of an exception): described in the
+    # class's own text, not a target of its own.
+    if "." not in target and node.get("py:class") and node.get("reftype") in ("attr", "meth"):
+        return "text", None
     return "missing", None
 
 

@@ -176,6 +176,8 @@ MEANINGS: Mapping[str, Mapping[str, str]] = {
         "free_mail_domains": "free mail domains, refused outright",
         "blocked_senders": "addresses or domains refused outright",
         "authority_scopes": "statute → the investigation areas it may serve",
+        "second_approver": "actions that need a second, different person's approval",
+        "fees": "the fee schedule for cost reimbursement, or null",
     },
     "record": {
         "account": "the platform's account id",
@@ -198,6 +200,7 @@ MEANINGS: Mapping[str, Mapping[str, str]] = {
         "files": "every other file of the production",
         "files.*.sha256": "SHA-256 of the file",
         "files.*.bytes": "its size in bytes",
+        "override": "why it was produced before the review's clock allowed (only when set)",
     },
     "case": {
         "format": "version of the format",
@@ -208,6 +211,7 @@ MEANINGS: Mapping[str, Mapping[str, str]] = {
         "opened_at": "when the case was opened",
         "closed_at": "when it was closed, or null",
         "notice_delivered_at": "when the user was told, or null",
+        "gag_lifted_on": "the day a court lifted the nondisclosure order, or null",
         "request": "the request document",
         "review": "the review document",
         "policy": "the policy document the review applied",

@@ -48,6 +48,7 @@ GROUPS: Mapping[str, str] = {
     "emergency": "Findings about emergencies",
     "preservation": "Findings about preservation",
     "eu": "Findings about European orders",
+    "cloud_act": "Findings about orders under CLOUD Act agreements",
     "nondisclosure": "Findings about telling the user",
 }
 
@@ -227,7 +228,7 @@ def process_matrix() -> str:
     head = "".join(f"<th><code>{c.value}</code></th>" for c in Category)
     rows = []
     for kind in ProcessKind:
-        href = f"#kind-{kind.value}" if kind in T.PROCESS_CATEGORIES else "#process-kinds"
+        href = f"#kind-{kind.value}" if kind in _columns() else "#process-kinds"
         name = f'<th scope="row"><a href="{href}"><code>{kind.value}</code></a></th>'
         rows.append(f"<tr>{name}{''.join(_grid_row(kind))}</tr>")
     legend = " ".join(
@@ -242,11 +243,20 @@ def process_matrix() -> str:
     )
 
 
+def _columns() -> Mapping[ProcessKind, Mapping[Category, T.Cell]]:
+    """Every kind with cells of its own: the process table, and any cells the tables give
+    a kind that releases nothing (``NO_PRODUCTION_CELLS``, where present)."""
+    columns = dict(T.PROCESS_CATEGORIES)
+    columns.update(getattr(T, "NO_PRODUCTION_CELLS", {}))
+    return columns
+
+
 def _kind_groups() -> list[tuple[list[ProcessKind], Mapping[Category, T.Cell]]]:
     """Kinds that share one column of the process table, in the kinds' order."""
     groups: list[tuple[list[ProcessKind], Mapping[Category, T.Cell]]] = []
-    for kind in _kinds(T.PROCESS_CATEGORIES):
-        column = T.PROCESS_CATEGORIES[kind]
+    columns = _columns()
+    for kind in _kinds(columns):
+        column = columns[kind]
         for kinds, seen in groups:
             if seen == column:
                 kinds.append(kind)
@@ -320,7 +330,7 @@ def kinds() -> str:
                 "yes" if kind in T.US_KINDS else "no",
                 "yes" if kind in T.CRIMINAL_ONLY_KINDS else "no",
                 "yes" if kind in T.NO_PRODUCTION_KINDS else "no",
-                f"[yes](#kind-{kind.value})" if kind in T.PROCESS_CATEGORIES else "—",
+                f"[yes](#kind-{kind.value})" if kind in _columns() else "—",
                 "yes" if kind in T.PRESERVATION_TERMS else "no",
             ]
         )
@@ -348,11 +358,19 @@ def required() -> str:
 
 def authority_scopes() -> str:
     """Statutes and the investigation areas each may serve."""
-    rows = [
-        [cite(statute), _codes(area.value for area in areas)]
-        for statute, areas in T.AUTHORITY_SCOPES
-    ]
-    return table(["statute cited in `authority`", "allowed `area`s"], rows)
+    # A row is (statute, areas), or an object with .statute, .areas and .instrument.
+    with_instrument = any(hasattr(row, "instrument") for row in T.AUTHORITY_SCOPES)
+    rows = []
+    for row in T.AUTHORITY_SCOPES:
+        statute, areas = (row.statute, row.areas) if hasattr(row, "statute") else row
+        cells = [cite(statute), _codes(area.value for area in areas)]
+        if with_instrument:
+            cells.insert(1, text(getattr(row, "instrument", "")))
+        rows.append(cells)
+    header = ["statute cited in `authority`", "allowed `area`s"]
+    if with_instrument:
+        header.insert(1, "instrument")
+    return table(header, rows)
 
 
 def domains() -> str:

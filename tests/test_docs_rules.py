@@ -226,3 +226,11 @@ def test_the_built_rules_page_shows_every_code_and_citation(tmp_path: Path) -> N
     assert missing == []
     assert "{{" not in text
     assert "rule-reference:" not in text
+
+
+def test_every_section_links_the_statutes_in_its_tables_but_not_inside_code() -> None:
+    scopes = rule_reference.render("authority-scopes")
+    assert "[19 U.S.C. 1509](https://www.law.cornell.edu/uscode/text/19/1509)" in scopes
+    row = rule_reference.link_citations("| `18 U.S.C. 2703` | 18 U.S.C. 2703(d) |")
+    link = "[18 U.S.C. 2703](https://www.law.cornell.edu/uscode/text/18/2703)"
+    assert row == f"| `18 U.S.C. 2703` | {link}(d) |"

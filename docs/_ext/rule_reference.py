@@ -89,21 +89,44 @@ CITATION_LINKS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ..
 )
 
 
-def cite(value: object) -> str:
-    """A citation for a Markdown table cell: escaped, each statute linked to its text."""
-    source = str(value)
+def _link(markdown: str) -> str:
+    """Markdown text with each statute it names linked to its official text."""
     spans: list[tuple[int, int, str]] = []
     for pattern, url in CITATION_LINKS:
-        for match in pattern.finditer(source):
+        for match in pattern.finditer(markdown):
             if not any(start < match.end() and match.start() < end for start, end, _ in spans):
                 spans.append((match.start(), match.end(), url(match)))
     out, last = [], 0
     for start, end, url in sorted(spans):
-        out.append(text(source[last:start]))
-        out.append(f"[{text(source[start:end])}]({url})")
+        out.append(markdown[last:start])
+        out.append(f"[{markdown[start:end]}]({url})")
         last = end
-    out.append(text(source[last:]))
+    out.append(markdown[last:])
     return "".join(out)
+
+
+def cite(value: object) -> str:
+    """A citation for a Markdown table cell: escaped, each statute linked to its text."""
+    return _link(text(value))
+
+
+# Code spans, links and HTML tags of a rendered table keep their text as it is.
+_PROTECTED = re.compile(r"(`[^`]*`|\[[^\]]*\]\([^)]*\)|<[^>]+>)")
+
+
+def link_citations(markdown: str) -> str:
+    """Every table row of *markdown* with its statutes linked, outside code and links.
+
+    Applied to every section, so a table added to the rule reference links its sources
+    without asking.
+    """
+    lines = []
+    for line in markdown.split("\n"):
+        if line.startswith("|") and not set(line) <= set("|-: "):
+            parts = _PROTECTED.split(line)
+            line = "".join(part if i % 2 else _link(part) for i, part in enumerate(parts))
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def anchor(name: str) -> str:
@@ -313,7 +336,7 @@ def emergency() -> str:
         [
             [
                 _codes(category.value for category in _categories(T.EMERGENCY_CATEGORIES)),
-                cite(T.EMERGENCY_CITATION),
+                text(T.EMERGENCY_CITATION),
             ]
         ],
     )
@@ -358,19 +381,11 @@ def required() -> str:
 
 def authority_scopes() -> str:
     """Statutes and the investigation areas each may serve."""
-    # A row is (statute, areas), or an object with .statute, .areas and .instrument.
-    with_instrument = any(hasattr(row, "instrument") for row in T.AUTHORITY_SCOPES)
-    rows = []
-    for row in T.AUTHORITY_SCOPES:
-        statute, areas = (row.statute, row.areas) if hasattr(row, "statute") else row
-        cells = [cite(statute), _codes(area.value for area in areas)]
-        if with_instrument:
-            cells.insert(1, text(getattr(row, "instrument", "")))
-        rows.append(cells)
-    header = ["statute cited in `authority`", "allowed `area`s"]
-    if with_instrument:
-        header.insert(1, "instrument")
-    return table(header, rows)
+    rows = [
+        [text(statute), _codes(area.value for area in areas)]
+        for statute, areas in T.AUTHORITY_SCOPES
+    ]
+    return table(["statute cited in `authority`", "allowed `area`s"], rows)
 
 
 def domains() -> str:
@@ -392,7 +407,7 @@ def eu() -> str:
             [
                 code(category.value),
                 _codes(role.value for role in _ordered(roles)),
-                cite(T.EU_COMPETENT_CITATION[category]),
+                text(T.EU_COMPETENT_CITATION[category]),
             ]
             for category, roles in T.EU_COMPETENT.items()
         ],
@@ -448,12 +463,12 @@ def eu() -> str:
             [
                 "respond by (`EU_RESPOND`)",
                 _duration(T.EU_RESPOND),
-                cite(f"{T.EU}, Art. 10"),
+                text(f"{T.EU}, Art. 10"),
             ],
             [
                 "respond by, in an emergency (`EU_RESPOND_EMERGENCY`)",
                 _duration(T.EU_RESPOND_EMERGENCY),
-                cite(f"{T.EU}, Art. 10"),
+                text(f"{T.EU}, Art. 10"),
             ],
         ],
     )
@@ -462,7 +477,7 @@ def eu() -> str:
 
 def _source(finding: str) -> str:
     """The source of a finding's rule, as the tables cite it."""
-    return cite(T.FINDINGS[finding].citation)
+    return text(T.FINDINGS[finding].citation)
 
 
 def _duration(delta: Any) -> str:
@@ -480,7 +495,7 @@ def preservation() -> str:
             f"{term.days} days",
             f"{term.renewal_days} days",
             str(term.max_extensions),
-            cite(term.citation),
+            text(term.citation),
         ]
         for kind, term in T.PRESERVATION_TERMS.items()
     ]
@@ -613,7 +628,7 @@ def render(name: str) -> str:
     Raises:
         KeyError: *name* is not a section.
     """
-    return SECTIONS[name]().strip() + "\n"
+    return link_citations(SECTIONS[name]().strip()) + "\n"
 
 
 def render_document(source: str) -> str:

@@ -234,3 +234,16 @@ def test_every_section_links_the_statutes_in_its_tables_but_not_inside_code() ->
     row = rule_reference.link_citations("| `18 U.S.C. 2703` | 18 U.S.C. 2703(d) |")
     link = "[18 U.S.C. 2703](https://www.law.cornell.edu/uscode/text/18/2703)"
     assert row == f"| `18 U.S.C. 2703` | {link}(d) |"
+
+
+def test_the_rules_page_links_statutes_in_its_running_text_but_not_in_code() -> None:
+    page = rule_reference.link_prose((DOCS / "rules.md").read_text("utf-8"))
+    assert "[18 U.S.C. 2702](https://www.law.cornell.edu/uscode/text/18/2702)(a)" in page
+    assert rule_reference.link_prose("```\n18 U.S.C. 2702\n```") == "```\n18 U.S.C. 2702\n```"
+    assert rule_reference.link_prose("see `18 U.S.C. 2702`") == "see `18 U.S.C. 2702`"
+
+
+def test_finding_codes_in_the_running_text_link_to_their_rows() -> None:
+    line = rule_reference.link_prose("gives `requester.free_email` (`reject`)")
+    assert 'href="#finding-requester.free_email"' in line
+    assert "`reject`" in line

@@ -666,8 +666,37 @@ def substitutions() -> dict[str, str]:
 # --- Sphinx ---------------------------------------------------------------------------
 
 
+def link_prose(markdown: str) -> str:
+    """The page's running text with its statutes linked too: every line outside code
+    fences, headings and comments, with code spans, links and HTML left as they are."""
+    lines, fenced = [], False
+    for line in markdown.split("\n"):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif not fenced and line and line[0] not in "#%|:(<":
+            parts = _PROTECTED.split(line)
+            line = "".join(
+                _code_link(part) if i % 2 else _link(part) for i, part in enumerate(parts)
+            )
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _code_link(part: str) -> str:
+    """A code span naming a finding code links to that code's row."""
+    if part.startswith("`") and part.endswith("`") and part.strip("`") in T.FINDINGS:
+        return _finding_link(part.strip("`"))
+    return part
+
+
+#: Pages whose running text cites statutes and links each to its official text.
+LINKED_PAGES = {"rules"}
+
+
 def _source_read(app: Any, docname: str, source: list[str]) -> None:
     source[0] = render_document(source[0])
+    if docname in LINKED_PAGES:
+        source[0] = link_prose(source[0])
 
 
 def _config_inited(app: Any, config: Any) -> None:

@@ -89,13 +89,13 @@ ELSEWHERE_LABELS: Final[Mapping[ProcessKind, str | None]] = MappingProxyType({
 })  # fmt: skip
 
 COLUMNS: Final = BY_NAME["google-2018"].style.columns
-"""The header of Google's 2018 layout (the spec's)."""
+"""The header of Google's 2018 layout."""
 
 LAYOUT: Final = BY_NAME["google-2024"].style
 """The layout Google publishes today: ISO dates, whole percentages, ``\\n``, final newline."""
 
 LAYOUT_2018: Final = BY_NAME["google-2018"].style
-"""Google's 2018 layout (the spec's header), otherwise written as :data:`LAYOUT`."""
+"""Google's 2018 layout, otherwise written as :data:`LAYOUT`."""
 
 
 def label_for(country_code: str, kind: ProcessKind) -> str | None:

@@ -61,7 +61,7 @@ LEGAL_PROCESS: Final = "Legal Process Requests"
 """The ``legal_process`` of the legal-process columns of Meta's later layout."""
 
 LAYOUT: Final = BY_NAME["meta"].style
-"""Meta's layout of the spec: two-decimal percentages with a ``%`` sign."""
+"""Meta's layout with preservations: two-decimal percentages with a ``%`` sign."""
 
 _GROUPS: Final = (("legal", LEGAL_PROCESS), ("emergency", EMERGENCY))
 

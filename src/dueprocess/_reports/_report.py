@@ -91,7 +91,7 @@ class Report:
         Ending,Country/Region,CLDR Territory Code,Legal Process,User Data
         Requests,Percentage disclosed,Accounts``; ``"google-2018"`` the 2018 header
         ``...,Country,...,Percentage of requests where some data produced,Users/Accounts
-        Specified`` (the spec's). Both: ISO dates; the percentage a whole number (half
+        Specified``. Both: ISO dates; the percentage a whole number (half
         rounds up, computed from the counts when the row has them), empty for
         preservation rows; ``\\n`` line endings and a final newline. Text cells that a
         spreadsheet would run as a formula get a leading apostrophe.
@@ -109,7 +109,7 @@ class Report:
     def to_meta_csv(self, period_end: dt.date | None = None, *, layout: str = "meta") -> str:
         """One period's rows in Meta's government-requests layout (one line per country).
 
-        *layout* ``"meta"`` (the default, the spec's) has the totals and preservation
+        *layout* ``"meta"`` (the default) has the totals and preservation
         columns; ``"meta-processes"`` adds legal-process and emergency columns (every
         request that is not an emergency one counts as legal process). Percentages have
         two decimals and a ``%`` sign, computed from the counts. Meta's layout has no

@@ -346,10 +346,19 @@ def _reject(
     if not isinstance(record, Record):
         raise StoreError(f"the record source returned {type(record).__name__}, not a Record")
     at = record.at
-    if record.account != account or record.category is not category:
+    if record.account != account:
+        # Compared code point for code point: a source whose account column matches
+        # loosely (a case-insensitive collation) would hand over another account's data.
         raise StoreError(
             f"asked for {category.value} records of account {account!r}, the record source"
-            f" returned one of {record.category} for account {record.account!r}"
+            f" returned a record of account {record.account!r}: a source returns each"
+            " record's account as stored, and only records of exactly the account asked"
+            " for; nothing was produced"
+        )
+    if record.category is not category:
+        raise StoreError(
+            f"asked for {category.value} records of account {account!r}, the record source"
+            f" returned a record of {getattr(record.category, 'value', record.category)!r}"
         )
     if not isinstance(at, dt.datetime) or at.utcoffset() is None:
         raise StoreError(

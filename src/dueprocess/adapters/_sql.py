@@ -38,6 +38,7 @@ from .._records import (  # noqa: E402
     Record,
     decode_fields,
     identity_key,
+    identity_taken,
     read_identities,
     read_records,
 )
@@ -52,7 +53,9 @@ from ._sql_mapped import (  # noqa: E402
     bind_identity_table,
     bind_record_table,
     bound,
+    exact_accounts,
     instant,
+    stored_account,
 )
 from ._sql_mapping import IdentityTableMapping, RecordTableMapping  # noqa: E402
 from ._sql_schema import SCHEMA_VERSION, SqlTables, build_tables  # noqa: E402
@@ -262,9 +265,24 @@ class SqlStore(SqlCaseTables, Closing):
         self._own("add identities")
         tables = self._tables
         with self._transaction("add identities", write=True) as connection:
-            rows = [
-                {"kind": i.kind.value, "value": i.key, "account": i.account} for i in identities
-            ]
+            table = tables.identities
+            rows: list[dict[str, str]] = []
+            held: dict[tuple[str, str], str] = {}
+            for identity in identities:
+                kind, key = identity.kind.value, identity.key
+                holder = held.get((kind, key))
+                if holder is None:
+                    holder = connection.execute(
+                        sa.select(table.c.account)
+                        .where(table.c.kind == kind, table.c.value == key)
+                        .where(table.c.account != identity.account)
+                        .order_by(table.c.account)
+                        .limit(1)
+                    ).scalar()
+                if holder is not None and holder != identity.account:
+                    raise identity_taken(identity, holder)
+                held[(kind, key)] = identity.account
+                rows.append({"kind": kind, "value": key, "account": identity.account})
             accounts = sorted({row["account"] for row in rows})
             _insert_new(connection, tables.accounts, [{"id": a} for a in accounts])
             return _insert_new(connection, tables.identities, rows)
@@ -309,7 +327,7 @@ class SqlStore(SqlCaseTables, Closing):
             tables = self._tables
             if target.kind is TargetKind.ACCOUNT_ID:
                 column = tables.accounts.c.id
-                query = sa.select(column).where(column == target.value)
+                query = sa.select(column).where(column == identity_key(target.kind, target.value))
             else:
                 identities = tables.identities
                 query = (
@@ -322,19 +340,27 @@ class SqlStore(SqlCaseTables, Closing):
 
     def _resolve_mapped(self, connection: sa.Connection, target: Target) -> tuple[str, ...]:
         records, identities = self._bind(connection)
+        key = identity_key(target.kind, target.value)
         if target.kind is TargetKind.ACCOUNT_ID:
             tables: list[BoundRecordTable | BoundIdentityTable] = [*records, *identities]
             for table in tables:
-                query = table.exists(target.value)
-                if query is not None and connection.execute(query).first() is not None:
-                    return (target.value,)
+                query = table.exists(key)
+                if query is None:
+                    continue
+                rows = (row[0] for row in self._stream(connection, query))
+                if exact_accounts(rows, table.table.fullname, table.mapping.account, key):
+                    return (key,)
             return ()
-        key = identity_key(target.kind, target.value)
         found: set[str] = set()
         for identity in identities:
             query = identity.select(target.kind, key)
-            if query is not None:
-                found.update(str(account) for account in connection.execute(query).scalars())
+            if query is None:
+                continue
+            for account, value in connection.execute(query):
+                # A row whose value only compares equal to the key (a case-insensitive
+                # collation) holds another identifier: it never resolves.
+                if value == key:
+                    found.add(stored_account(account))
         return tuple(sorted(found))
 
     def _bind(
@@ -398,7 +424,7 @@ class SqlStore(SqlCaseTables, Closing):
         records = self._tables.records
         naive = connection.dialect.name == "sqlite"
         query = (
-            sa.select(records.c.at, records.c.fields)
+            sa.select(records.c.at, records.c.fields, records.c.account)
             .where(records.c.account == account)
             .where(records.c.category == category.value)
         )
@@ -406,7 +432,7 @@ class SqlStore(SqlCaseTables, Closing):
             query = query.where(records.c.at >= bound(start, naive=naive))
         if end is not None:
             query = query.where(records.c.at <= bound(end, naive=naive))
-        for at, fields in self._stream(connection, query.order_by(records.c.at)):
+        for at, fields, stored in self._stream(connection, query.order_by(records.c.at)):
             try:
                 values = decode_fields(fields)
             except (ValueError, UnicodeDecodeError) as error:
@@ -415,7 +441,8 @@ class SqlStore(SqlCaseTables, Closing):
                     f"cannot read records of account {account!r}: the {category.value}"
                     f" record at {moment} cannot be produced faithfully: {error}"
                 ) from None
-            yield Record(account, category, instant(at), values)
+            # The account as stored: produce() compares it with the one it asked for.
+            yield Record(stored_account(stored), category, instant(at), values)
 
 
 def _record_row(record: Record, *, naive: bool) -> dict[str, Any]:

@@ -16,6 +16,7 @@ SQLAlchemy is the ``sql`` extra: importing this module without it raises
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import heapq
@@ -347,9 +348,10 @@ class SqlStore(SqlCaseTables, Closing):
                 query = table.exists(key)
                 if query is None:
                     continue
-                rows = (row[0] for row in self._stream(connection, query))
-                if exact_accounts(rows, table.table.fullname, table.mapping.account, key):
-                    return (key,)
+                with contextlib.closing(self._stream(connection, query)) as rows:
+                    stored = (row[0] for row in rows)
+                    if exact_accounts(stored, table.table.fullname, table.mapping.account, key):
+                        return (key,)
             return ()
         found: set[str] = set()
         for identity in identities:

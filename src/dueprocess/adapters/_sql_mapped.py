@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -137,7 +138,13 @@ def _reflect(
     connection: sa.Connection, name: str, schema: str | None, columns: Sequence[str], what: str
 ) -> sa.Table:
     try:
-        table = sa.Table(name, sa.MetaData(), schema=schema, autoload_with=connection)
+        with warnings.catch_warnings():
+            # A type SQLAlchemy does not know (citext, an extension's type) is read as
+            # text, which is what the store does with it: no warning for that.
+            warnings.filterwarnings(
+                "ignore", message="Did not recognize type", category=sa.exc.SAWarning
+            )
+            table = sa.Table(name, sa.MetaData(), schema=schema, autoload_with=connection)
     except sa.exc.NoSuchTableError:
         where = f"{schema}.{name}" if schema else name
         raise StoreError(f"the {what} names table {where!r}, which does not exist") from None

@@ -1,0 +1,148 @@
+"""Exact account match at the source (issue 11.1).
+
+A mapped service table whose account column compares case-insensitively (SQLite
+``COLLATE NOCASE``, PostgreSQL ``citext``, or a nondeterministic collation) matches the
+rows of ``ALICE`` when asked for ``alice``. Every source returns each record's account as
+stored and the library compares it code point for code point: such a row is never
+produced, and the production stops with an error naming both accounts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from _production_support import PRODUCED_AT, make_review
+from _sql_fixtures import SqlDatabase, sa, sql_database
+from dueprocess import Category, StoreError, Target, TargetKind, produce
+from dueprocess.adapters import IdentityTableMapping, RecordTableMapping, SqlStore
+from dueprocess.testing import MemorySink
+
+__all__ = ["sql_database"]
+
+UTC = dt.timezone.utc
+
+
+def _loose_text(database: SqlDatabase, connection: sa.Connection) -> str:
+    """A column type that compares without regard to case, on this backend."""
+    if database.backend == "sqlite":
+        return "TEXT COLLATE NOCASE"
+    try:
+        with connection.begin_nested():
+            connection.exec_driver_sql(
+                f"CREATE EXTENSION IF NOT EXISTS citext SCHEMA {database.schema}"
+            )
+        return f"{database.schema}.citext"
+    except sa.exc.SQLAlchemyError:
+        # No citext here: a case-insensitive ICU collation compares the same way.
+        connection.exec_driver_sql(
+            f"CREATE COLLATION {database.schema}.nocase"
+            " (provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
+        )
+        return f"TEXT COLLATE {database.schema}.nocase"
+
+
+def _service(
+    database: SqlDatabase, rows: list[tuple[str, str]]
+) -> tuple[RecordTableMapping, IdentityTableMapping]:
+    """``notes (account, at, body)`` and ``handles (account, handle)``, loosely compared."""
+    engine = database.engine()
+    with engine.begin() as connection:
+        loose = _loose_text(database, connection)
+        notes, handles = database.table("notes"), database.table("handles")
+        connection.exec_driver_sql(
+            f"CREATE TABLE {notes} (account {loose} NOT NULL, at TIMESTAMP NOT NULL, body TEXT)"
+        )
+        connection.exec_driver_sql(f"CREATE TABLE {handles} (account TEXT, handle {loose})")
+        for number, (account, body) in enumerate(rows, start=1):
+            connection.execute(
+                sa.text(f"INSERT INTO {notes} VALUES (:account, :at, :body)"),
+                {"account": account, "at": dt.datetime(2023, 3, number, 12), "body": body},
+            )
+        connection.execute(
+            sa.text(f"INSERT INTO {handles} VALUES (:account, :handle)"),
+            [{"account": "alice", "handle": "alice"}, {"account": "ALICE", "handle": "ALICE"}],
+        )
+    engine.dispose()
+    return (
+        RecordTableMapping(
+            "notes",
+            account="account",
+            at="at",
+            category=Category.SESSION_LOGS,
+            fields={"event": "body", "ip": "body"},
+            schema=database.schema,
+        ),
+        IdentityTableMapping(
+            "handles",
+            account="account",
+            value="handle",
+            kind=TargetKind.USERNAME,
+            schema=database.schema,
+        ),
+    )
+
+
+def _store(database: SqlDatabase, rows: list[tuple[str, str]]) -> SqlStore:
+    records, identities = _service(database, rows)
+    # citext's case-insensitive operators are found through the search path, as they are
+    # where the extension is installed in a schema of the path (public, usually).
+    return SqlStore(
+        database.spec(),
+        record_tables=records,
+        identity_tables=identities,
+        schema=database.schema,
+        create=False,
+    )
+
+
+def _review(*targets: tuple[str, str]) -> Any:
+    return make_review(
+        targets=list(targets),
+        decisions={"session_logs": "disclose"},
+        period=("2023-03-01", "2023-03-31"),
+    )
+
+
+def test_a_case_insensitive_account_column_never_releases_another_account(
+    sql_database: SqlDatabase,
+) -> None:
+    with _store(sql_database, [("alice", "login"), ("ALICE", "logout")]) as store:
+        sink = MemorySink()
+        with pytest.raises(StoreError) as caught:
+            produce(_review(("account_id", "alice")), store, sink, produced_at=PRODUCED_AT)
+        message = str(caught.value)
+        assert "'alice'" in message
+        assert "'ALICE'" in message
+        assert "collation" in message
+        assert not sink.committed
+        assert not sink.files
+
+
+def test_rows_of_only_a_look_alike_account_do_not_resolve_it(sql_database: SqlDatabase) -> None:
+    with _store(sql_database, [("ALICE", "logout")]) as store:
+        with pytest.raises(StoreError, match="'ALICE'"):
+            store.resolve(Target(TargetKind.ACCOUNT_ID, "alice"))
+        assert store.resolve(Target(TargetKind.ACCOUNT_ID, "ALICE")) == ("ALICE",)
+        (record,) = store.records("ALICE", Category.SESSION_LOGS, None, None)
+        assert record.account == "ALICE"
+
+
+def test_an_exact_account_is_produced_with_its_account_as_stored(sql_database: SqlDatabase) -> None:
+    with _store(sql_database, [("alice", "login"), ("bob", "logout")]) as store:
+        sink = MemorySink()
+        manifest = produce(_review(("account_id", "alice")), store, sink, produced_at=PRODUCED_AT)
+        assert manifest.accounts == ("alice",)
+        assert manifest.records == 1
+        assert b'"account":"alice"' in sink.files["records.jsonl"]
+
+
+def test_an_identity_column_that_compares_loosely_resolves_only_the_exact_key(
+    sql_database: SqlDatabase,
+) -> None:
+    with _store(sql_database, [("alice", "login")]) as store:
+        # "ALICE" is not the key of any username: its row matches only through the
+        # collation, and never resolves.
+        assert store.resolve(Target(TargetKind.USERNAME, "@Alice")) == ("alice",)

@@ -26,7 +26,9 @@ import attrs
 from ._canonical import canonical_bytes
 from ._dates import format_timestamp, parse_timestamp
 from ._enums import Category, TargetKind
-from ._intake_schema import _key_path, _quote
+from ._intake_schema import _key_path
+from ._json import RepeatedKeys
+from ._json import loads as strict_json
 from .exceptions import InvalidRequest, Problem, StoreError
 
 __all__ = [
@@ -448,19 +450,17 @@ def _json_lines(
             problems.append(Problem(f"line {number}", "starts with a byte-order mark (U+FEFF)"))
             continue
         try:
-            yield number, _DECODER.decode(text)
+            yield number, strict_json(text)
+        except RepeatedKeys as error:
+            problems.extend(
+                Problem(f"line {number}, {path}", message) for path, message in error.located()
+            )
         except json.JSONDecodeError as error:
             problems.append(
                 Problem(f"line {number}", f"malformed JSON at column {error.colno}: {error.msg}")
             )
         except RecursionError:
             problems.append(Problem(f"line {number}", "JSON nested too deeply"))
-        except _DuplicateKey as error:
-            problems.append(
-                Problem(
-                    f"line {number}", f"the key {_quote(str(error))} appears twice in one object"
-                )
-            )
         except ValueError as error:  # NaN, or an integer too long to convert
             problems.append(Problem(f"line {number}", f"malformed JSON: {error}"))
 

@@ -30,10 +30,13 @@ from ._common import (
     EXIT_VERIFY_FAILED,
     CommandError,
     add_production_options,
+    json_safe,
     plural,
     read_json,
+    terminal_lines,
+    terminal_safe,
 )
-from ._review_cmds import add_policy_option, policy_from, terminal_safe
+from ._review_cmds import add_policy_option, policy_from
 
 __all__ = ["register"]
 
@@ -87,8 +90,7 @@ def _service(
 
 
 def _print_json(document: Any) -> None:
-    json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    sys.stdout.write(json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n")
 
 
 def _print_case(case: Case, args: argparse.Namespace, *, detail: bool = False) -> None:
@@ -222,7 +224,7 @@ def _produce(args: argparse.Namespace) -> int:
         production = case.productions[-1]
         print(
             f"{terminal_safe(case.id)} {case.state.value}:"
-            f" {plural(production.records, 'record')} into {args.out},"
+            f" {plural(production.records, 'record')} into {terminal_safe(args.out)},"
             f" merkle root {production.merkle_root}"
         )
     return EXIT_OK
@@ -236,7 +238,10 @@ def _notify(args: argparse.Namespace) -> int:
         _print_json(case.to_dict())
     else:
         path = outbox.path_for(case.id)
-        print(f"{terminal_safe(case.id)} {case.state.value}: notice written to {path}")
+        print(
+            f"{terminal_safe(case.id)} {case.state.value}:"
+            f" notice written to {terminal_safe(str(path))}"
+        )
     return EXIT_OK
 
 
@@ -257,12 +262,15 @@ def _audit_verify(args: argparse.Namespace) -> int:
         broken = cases.verify_audit()
         head = cases.store.audit.head()
     if broken is not None:
-        print(f"NOT intact: {args.db}: {broken}")
+        print(f"NOT intact: {terminal_safe(args.db)}: {terminal_lines(str(broken))}")
         return EXIT_VERIFY_FAILED
     if head is None:
-        print(f"intact: {args.db}: the audit log is empty")
+        print(f"intact: {terminal_safe(args.db)}: the audit log is empty")
     else:
-        print(f"intact: {args.db}: {plural(head.length, 'entry', 'entries')}, head {head.digest}")
+        print(
+            f"intact: {terminal_safe(args.db)}: {plural(head.length, 'entry', 'entries')},"
+            f" head {head.digest}"
+        )
     return EXIT_OK
 
 

@@ -28,8 +28,9 @@ from ._common import (
     add_production_options,
     plural,
     read_json,
+    terminal_safe,
 )
-from ._review_cmds import add_policy_option, policy_from, terminal_safe
+from ._review_cmds import add_policy_option, policy_from
 
 if TYPE_CHECKING:
     from ..adapters import SqlStore  # imported on use only: SQLAlchemy is an extra
@@ -87,7 +88,7 @@ def _store_import(args: argparse.Namespace) -> int:
         raise
     print(
         f"imported {plural(records, 'new record')} and"
-        f" {plural(added, 'new identity', 'new identities')} into {args.store}"
+        f" {plural(added, 'new identity', 'new identities')} into {terminal_safe(args.store)}"
         f" (it holds {plural(held['accounts'], 'account')},"
         f" {plural(held['identities'], 'identity', 'identities')},"
         f" {plural(held['records'], 'record')})"

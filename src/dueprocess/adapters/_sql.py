@@ -16,7 +16,6 @@ SQLAlchemy is the ``sql`` extra: importing this module without it raises
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import heapq
@@ -348,10 +347,13 @@ class SqlStore(SqlCaseTables, Closing):
                 query = table.exists(key)
                 if query is None:
                     continue
-                with contextlib.closing(self._stream(connection, query)) as rows:
-                    stored = (row[0] for row in rows)
+                result = connection.execute(query.execution_options(yield_per=self.yield_per))
+                try:
+                    stored = (row[0] for row in result)
                     if exact_accounts(stored, table.table.fullname, table.mapping.account, key):
                         return (key,)
+                finally:
+                    result.close()
             return ()
         found: set[str] = set()
         for identity in identities:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
-import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -30,8 +28,8 @@ from ._common import (
     EXIT_VERIFY_FAILED,
     CommandError,
     add_production_options,
-    json_safe,
     plural,
+    print_json,
     read_json,
     terminal_lines,
     terminal_safe,
@@ -90,7 +88,7 @@ def _service(
 
 
 def _print_json(document: Any) -> None:
-    sys.stdout.write(json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n")
+    print_json(document)
 
 
 def _print_case(case: Case, args: argparse.Namespace, *, detail: bool = False) -> None:

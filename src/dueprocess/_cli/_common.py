@@ -32,6 +32,7 @@ __all__ = [
     "add_production_options",
     "json_safe",
     "plural",
+    "print_json",
     "read_bytes",
     "read_json",
     "read_text",
@@ -172,6 +173,11 @@ def json_safe(text: str) -> str:
     {"id": "\\u202eA\\u0085"}
     """
     return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def print_json(document: Any) -> None:
+    """Print a JSON document for other programs, with :func:`json_safe` escapes."""
+    sys.stdout.write(json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n")
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from .._dates import format_date, format_timestamp
@@ -13,7 +12,7 @@ from .._policy import DEFAULT_POLICY, Policy, load_policy
 from .._review import Review
 from .._reviewer import review
 from ..exceptions import PolicyError
-from ._common import EXIT_INVALID, EXIT_OK, CommandError, read_json, terminal_safe
+from ._common import EXIT_INVALID, EXIT_OK, CommandError, print_json, read_json, terminal_safe
 
 __all__ = ["add_policy_option", "policy_from", "register", "summary", "terminal_safe"]
 
@@ -80,8 +79,7 @@ def add_policy_option(parser: argparse.ArgumentParser) -> None:
 def _review(args: argparse.Namespace) -> int:
     result = review(load_request(read_json(args.file)), policy_from(args))
     if args.json:
-        json.dump(result.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(result.to_dict())
     else:
         print(summary(result))
     return EXIT_OK

@@ -229,7 +229,7 @@ def _produce(args: argparse.Namespace) -> int:
 
 
 def _notify(args: argparse.Namespace) -> int:
-    outbox = OutboxNotifier(args.outbox)
+    outbox = OutboxNotifier(args.outbox, replace=args.force)
     with _service(args, notifier=outbox) as cases:
         case = cases.notify(args.id, actor=_actor(args))
     if args.json:
@@ -383,6 +383,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         required=True,
         metavar="DIR",
         help="where the notice is written as JSON for the service's mailer to send",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a different notice file already in the outbox for this case",
     )
     _common(parser, moves=True)
     parser.set_defaults(handler=_notify)

@@ -141,6 +141,12 @@ _UNSAFE = re.compile(
     r"\ud800-\udfff]"
 )
 
+# In JSON text, C0 controls inside strings are escaped already and the line breaks
+# outside strings are the layout's: everything else of the above is escaped.
+_JSON_UNSAFE = re.compile(
+    r"[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
 
 def terminal_safe(text: str) -> str:
     """Outside text for a terminal, on one line: control and bidirectional characters
@@ -172,7 +178,7 @@ def json_safe(text: str) -> str:
     >>> print(json_safe('{"id": "\\u202eA\\x85"}'))
     {"id": "\\u202eA\\u0085"}
     """
-    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def print_json(document: Any) -> None:

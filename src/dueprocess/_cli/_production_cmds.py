@@ -158,7 +158,10 @@ def _verify(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from .._demo import run_demo
 
-    return run_demo(Path(args.out) if args.out else None, echo=print)
+    try:
+        return run_demo(Path(args.out) if args.out else None, echo=print, force=args.force)
+    except StoreError as error:
+        raise CommandError(str(error), EXIT_INVALID) from None
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -232,6 +235,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument(
-        "--out", metavar="DIR", help="where to put the demo's files (default: a new temp dir)"
+        "--out",
+        metavar="DIR",
+        help="a new or empty folder for the demo's files (default: a new temp dir)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="use a --out folder that holds files, replacing the demo's own files in it",
     )
     parser.set_defaults(handler=_demo)

@@ -45,7 +45,7 @@ from .._records import (  # noqa: E402
 from .._request import Target  # noqa: E402
 from ..exceptions import StoreError  # noqa: E402
 from ._closing import Closing  # noqa: E402
-from ._sql_base import create_engine  # noqa: E402
+from ._sql_base import Unreachable, create_engine  # noqa: E402
 from ._sql_cases import SqlCaseTables  # noqa: E402
 from ._sql_mapped import (  # noqa: E402
     BoundIdentityTable,
@@ -197,6 +197,8 @@ class SqlStore(SqlCaseTables, Closing):
                 version = connection.execute(
                     sa.select(meta.c.value).where(meta.c.name == "schema_version")
                 ).scalar()
+        except Unreachable:
+            raise
         except StoreError:
             if not self._has_table(meta):
                 raise StoreError(
@@ -208,7 +210,7 @@ class SqlStore(SqlCaseTables, Closing):
 
     def _has_table(self, table: sa.Table) -> bool:
         try:
-            with self._engine.connect() as connection:
+            with self._connect() as connection:
                 return sa.inspect(connection).has_table(table.name, schema=table.schema)
         except sa.exc.SQLAlchemyError:
             return False

@@ -28,6 +28,7 @@ from ._common import (
     EXIT_VERIFY_FAILED,
     CommandError,
     add_production_options,
+    durable_store,
     plural,
     print_json,
     read_json,
@@ -74,7 +75,8 @@ def _service(
 ) -> Iterator[Cases]:
     """A Cases service over ``--db``; a missing or foreign database is exit 2."""
     try:
-        store = open_case_store(args.db, create=create)  # a SQLite path or a SQLAlchemy URL
+        # A SQLite path or a SQLAlchemy URL, never an in-memory database.
+        store = open_case_store(durable_store(args.db, "--db"), create=create)
     except StoreError as error:
         raise CommandError(str(error), EXIT_INVALID) from None
     now = getattr(args, "now", None)
@@ -210,7 +212,9 @@ def _produce(args: argparse.Namespace) -> int:
     with _service(args) as cases:
         case = cases.get(args.id)
         try:
-            source = open_record_store(args.store, create=False, readonly=True)
+            source = open_record_store(
+                durable_store(args.store, "--store"), create=False, readonly=True
+            )
             sink = DirectorySink(args.out)
         except StoreError as error:
             raise CommandError(str(error), EXIT_INVALID) from None

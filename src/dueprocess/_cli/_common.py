@@ -11,6 +11,7 @@ from typing import Any
 
 from .._json import RepeatedKeys
 from .._json import loads as strict_json
+from ..adapters._sql_open import is_in_memory
 from ..exceptions import (
     ConflictError,
     DueProcessError,
@@ -30,6 +31,7 @@ __all__ = [
     "MAX_DOCUMENT_BYTES",
     "CommandError",
     "add_production_options",
+    "durable_store",
     "json_safe",
     "plural",
     "print_json",
@@ -189,6 +191,22 @@ def print_json(document: Any) -> None:
 def _escape(match: re.Match[str]) -> str:
     char = ord(match.group())
     return f"\\x{char:02x}" if char < 0x100 else f"\\u{char:04x}"
+
+
+def durable_store(spec: str, option: str) -> str:
+    """*spec*, unless it names an in-memory database: a command that records cases or
+    records there would report success and keep nothing (exit 2).
+
+    >>> durable_store("cases.sqlite", "--db")
+    'cases.sqlite'
+    """
+    if is_in_memory(spec):
+        raise CommandError(
+            f"{option} {terminal_safe(spec)}: an in-memory database keeps nothing once the"
+            " command ends; give a file or a database server",
+            EXIT_INVALID,
+        )
+    return spec
 
 
 def plural(count: int, noun: str, plural_form: str | None = None) -> str:

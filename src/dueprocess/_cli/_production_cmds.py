@@ -26,6 +26,7 @@ from ._common import (
     EXIT_VERIFY_FAILED,
     CommandError,
     add_production_options,
+    durable_store,
     plural,
     read_json,
     terminal_safe,
@@ -97,6 +98,7 @@ def _store_import(args: argparse.Namespace) -> int:
 
 
 def _open_store(path: str, *, create: bool) -> SqliteStore | SqlStore:
+    durable_store(path, "--store" if not create else "store import")
     # A store that is missing, or is not a dueprocess store, is bad input (exit 2).
     try:
         # A SQLite path, or a SQLAlchemy URL (anything with ://) for a SqlStore.

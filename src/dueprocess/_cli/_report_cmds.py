@@ -15,7 +15,7 @@ from ..adapters import open_case_store
 from ..adapters._files import check_writable, write_file
 from ..adapters._sql_open import is_url
 from ..exceptions import StoreError
-from ._common import EXIT_INVALID, EXIT_OK, CommandError, terminal_safe
+from ._common import EXIT_INVALID, EXIT_OK, CommandError, durable_store, terminal_safe
 
 __all__ = ["load_cases", "register"]
 
@@ -28,6 +28,7 @@ def load_cases(path: str) -> Sequence[ReportCase]:
     Raises:
         CommandError: no such file, or not a dueprocess case database (exit 2).
     """
+    durable_store(path, "--db")
     if not is_url(path) and not os.path.isfile(path):
         raise CommandError(f"{path}: no such case store", EXIT_INVALID)
     try:

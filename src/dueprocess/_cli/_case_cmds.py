@@ -209,12 +209,11 @@ def _renew(args: argparse.Namespace) -> int:
 
 
 def _produce(args: argparse.Namespace) -> int:
+    durable_store(args.store, "--store")
     with _service(args) as cases:
         case = cases.get(args.id)
         try:
-            source = open_record_store(
-                durable_store(args.store, "--store"), create=False, readonly=True
-            )
+            source = open_record_store(args.store, create=False, readonly=True)
             sink = DirectorySink(args.out)
         except StoreError as error:
             raise CommandError(str(error), EXIT_INVALID) from None

@@ -269,3 +269,24 @@ def test_store_import_refuses_a_taken_identity_naming_both_accounts(
     err = capsys.readouterr().err
     assert "account '100002' is already an identity of account '100001'" in err
     assert "Traceback" not in err
+
+
+def test_an_account_id_target_with_blanks_finds_its_account_through_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from _support import make_request
+
+    records = tmp_path / "records.jsonl"
+    records.write_text(json.dumps(subscriber("100001").to_dict()) + "\n", encoding="utf-8")
+    store = tmp_path / "s.sqlite"
+    assert main(["store", "import", str(store), str(records)]) == 0
+    request = tmp_path / "request.json"
+    request.write_text(
+        json.dumps(make_request(targets=[{"kind": "account_id", "value": " 100001 "}])),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["produce", str(request), "--store", str(store), "--out", str(out)]
+    assert main([*args, "--produced-at", "2023-05-20T09:00:00Z"]) == 0
+    assert "  accounts: 100001\n" in capsys.readouterr().out
+    assert json.loads((out / "manifest.json").read_text())["accounts"] == ["100001"]

@@ -1092,7 +1092,7 @@ def test_the_command_line_imports_and_produces_through_a_url(
     assert "imported 3 new records and 1 new identity" in capsys.readouterr().out
     for store, out in ((url, "from-url"), (path, "from-path")):
         argv = ["produce", str(request_path), "--store", store, "--out", str(tmp_path / out)]
-        assert main([*argv, "--produced-at", "2023-05-11T00:00:00Z"]) == 0
+        assert main([*argv, "--produced-at", "2023-05-20T00:00:00Z"]) == 0
     assert "records: 3" in capsys.readouterr().out
     for name in ("records.jsonl", "manifest.json"):
         assert (tmp_path / "from-url" / name).read_bytes() == (

@@ -10,6 +10,7 @@ text (the command line, the record importers) goes through :func:`loads`.
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 from ._intake_schema import _key_path
@@ -47,10 +48,16 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+# Whether the document being decoded (in this thread) repeated a key: the walk that
+# finds the paths runs only then, so a well-formed document costs one decode.
+_STATE = threading.local()
+
+
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     document = dict(pairs)
     if len(document) == len(pairs):
         return document
+    _STATE.repeated = True
     repeated = _Repeated(document)
     seen: set[str] = set()
     repeated.keys_seen_twice = []
@@ -80,10 +87,10 @@ def loads(text: str | bytes) -> Any:
     """
     if isinstance(text, bytes):
         text = text.decode("utf-8")
+    _STATE.repeated = False
     document = _DECODER.decode(text)
-    paths = _repeated_paths(document)
-    if paths:
-        raise RepeatedKeys(paths)
+    if _STATE.repeated:
+        raise RepeatedKeys(_repeated_paths(document))
     return document
 
 

@@ -57,6 +57,27 @@ def test_a_symbolic_link_is_never_written_through(tmp_path: Path, replace: bool)
     assert link.is_symlink()
 
 
+def test_a_file_that_appears_meanwhile_is_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "report.csv"
+
+    def raced(source: object, target: object, **_: object) -> None:
+        Path(str(target)).write_text("someone else's")
+        raise FileExistsError(17, "File exists")
+
+    monkeypatch.setattr(os, "link", raced)
+    with pytest.raises(StoreError, match="already exists"):
+        write_file(path, b"ours")
+    assert path.read_text() == "someone else's"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.csv"]
+
+
+def test_a_path_that_cannot_be_looked_at_is_a_store_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="cannot look at it"):
+        write_file(tmp_path / ("x" * 5000), b"x")
+
+
 def test_a_directory_at_the_path_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="not a regular file"):
         write_file(tmp_path, b"x", replace=True)

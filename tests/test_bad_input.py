@@ -213,6 +213,18 @@ def test_a_right_to_left_override_in_a_request_id_is_escaped(
     assert "REQ-\\u202e1-exe" in out
 
 
+def test_the_letter_command_escapes_what_the_letter_leaves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = make_request(requester__name="AUSA \u200fA.\u061c Example")
+    request = _write(tmp_path / "request.json", json.dumps(document, ensure_ascii=False))
+    assert main(["letter", request]) == 0
+    out = capsys.readouterr().out
+    assert "\u200f" not in out
+    assert "\u061c" not in out
+    assert "AUSA \\u200fA.\\u061c Example" in out
+
+
 def test_an_error_message_quoting_outside_text_is_escaped(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -12,7 +12,15 @@ from .._policy import DEFAULT_POLICY, Policy, load_policy
 from .._review import Review
 from .._reviewer import review
 from ..exceptions import PolicyError
-from ._common import EXIT_INVALID, EXIT_OK, CommandError, print_json, read_json, terminal_safe
+from ._common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    CommandError,
+    print_json,
+    read_json,
+    terminal_lines,
+    terminal_safe,
+)
 
 __all__ = ["add_policy_option", "policy_from", "register", "summary", "terminal_safe"]
 
@@ -86,7 +94,10 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _letter(args: argparse.Namespace) -> int:
-    sys.stdout.write(render_letter(review(load_request(read_json(args.file)), policy_from(args))))
+    letter = render_letter(review(load_request(read_json(args.file)), policy_from(args)))
+    # The letter neutralises what Markdown could misread; the terminal escapes the rest
+    # (C1 controls, bidirectional marks) like every print of outside text.
+    sys.stdout.write(terminal_lines(letter))
     return EXIT_OK
 
 

@@ -10,14 +10,16 @@ produced, and the production stops with an error naming both accounts.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from _production_support import PRODUCED_AT, make_review
+from _production_support import PRODUCED_AT, login, make_review
 from _sql_fixtures import SqlDatabase, sa, sql_database
 from dueprocess import Category, StoreError, Target, TargetKind, produce
-from dueprocess.adapters import IdentityTableMapping, RecordTableMapping, SqlStore
+from dueprocess.adapters import IdentityTableMapping, RecordTableMapping, SqliteStore, SqlStore
 from dueprocess.testing import MemorySink
 
 __all__ = ["sql_database"]
@@ -146,3 +148,74 @@ def test_an_identity_column_that_compares_loosely_resolves_only_the_exact_key(
         # "ALICE" is not the key of any username: its row matches only through the
         # collation, and never resolves.
         assert store.resolve(Target(TargetKind.USERNAME, "@Alice")) == ("alice",)
+
+
+# --- the stores' own tables, altered by someone with write access ----------------------
+
+
+def _loosen_sqlite(path: Path, prefix: str = "") -> None:
+    """Rebuild the account, identity and record tables with case-insensitive columns
+    (what someone with write access to the file could do), keeping every row."""
+    import sqlite3
+
+    loose = {"id", "account", "value"}
+    connection = sqlite3.connect(path)
+    with connection:
+        for table in (f"{prefix}records", f"{prefix}accounts", f"{prefix}identities"):
+            names = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
+            columns = ", ".join(
+                f"{name} TEXT COLLATE NOCASE" if name in loose else name for name in names
+            )
+            kept = ", ".join(names)
+            connection.execute(f"ALTER TABLE {table} RENAME TO old_{table}")
+            connection.execute(f"CREATE TABLE {table} ({columns})")
+            connection.execute(f"INSERT INTO {table} ({kept}) SELECT {kept} FROM old_{table}")
+            connection.execute(f"DROP TABLE old_{table}")
+        # A username row not in key form: only the loose column would match "alice".
+        connection.execute(
+            f"INSERT INTO {prefix}identities (kind, value, account)"
+            " VALUES ('username', 'ALICE', 'ALICE')"
+        )
+    connection.close()
+
+
+def _lines() -> list[str]:
+    return [
+        json.dumps(record.to_dict())
+        for record in (
+            login("alice", "2023-03-02T10:00:00"),
+            login("ALICE", "2023-03-03T10:00:00"),
+        )
+    ]
+
+
+IDS = ['{"account": "ALICE", "kind": "email", "value": "x@example.com"}']
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "sql"])
+def test_a_store_whose_own_tables_were_made_case_insensitive_releases_no_other_account(
+    tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / "store.db"
+    store: SqliteStore | SqlStore
+    if kind == "sqlite":
+        with SqliteStore(path) as created:
+            created.import_records(_lines())
+            created.import_identities(IDS)
+        _loosen_sqlite(path)
+        store = SqliteStore(path, readonly=True)
+    else:
+        with SqlStore(f"sqlite:///{path}") as created:
+            created.import_records(_lines())
+            created.import_identities(IDS)
+        _loosen_sqlite(path, prefix="dueprocess_")
+        store = SqlStore(f"sqlite:///{path}", readonly=True)
+    with store:
+        sink = MemorySink()
+        with pytest.raises(StoreError, match="returned a record of account 'ALICE'"):
+            produce(_review(("account_id", "alice")), store, sink, produced_at=PRODUCED_AT)
+        assert not sink.committed
+        assert store.resolve(Target(TargetKind.USERNAME, "alice")) == ()
+        assert store.resolve(Target(TargetKind.EMAIL, "X@example.com")) == ("ALICE",)
+        assert store.resolve(Target(TargetKind.ACCOUNT_ID, "Alice")) == ()
+        assert store.resolve(Target(TargetKind.ACCOUNT_ID, "ALICE")) == ("ALICE",)

@@ -327,18 +327,23 @@ class SqlStore(SqlCaseTables, Closing):
             if self.record_tables is not None:
                 return self._resolve_mapped(connection, target)
             tables = self._tables
+            key = identity_key(target.kind, target.value)
             if target.kind is TargetKind.ACCOUNT_ID:
                 column = tables.accounts.c.id
-                query = sa.select(column).where(column == identity_key(target.kind, target.value))
+                query = sa.select(column, column).where(column == key)
             else:
                 identities = tables.identities
                 query = (
-                    sa.select(identities.c.account)
+                    sa.select(identities.c.account, identities.c.value)
                     .where(identities.c.kind == target.kind.value)
-                    .where(identities.c.value == identity_key(target.kind, target.value))
+                    .where(identities.c.value == key)
                     .order_by(identities.c.account)
                 )
-            return tuple(str(account) for account in connection.execute(query).scalars())
+            # Compared again here, code point for code point: a column altered to compare
+            # loosely (citext, a case-insensitive collation) must not widen the match.
+            return tuple(
+                str(account) for account, value in connection.execute(query) if value == key
+            )
 
     def _resolve_mapped(self, connection: sa.Connection, target: Target) -> tuple[str, ...]:
         records, identities = self._bind(connection)

@@ -295,22 +295,25 @@ class SqliteStore(Closing):
 
     def resolve(self, target: Target) -> tuple[str, ...]:
         """The accounts *target* identifies, sorted; ``name`` and ``query`` find none."""
+        key = identity_key(target.kind, target.value)
         try:
             if target.kind is TargetKind.ACCOUNT_ID:
                 rows = self._connection.execute(
-                    "SELECT id FROM accounts WHERE id = ?",
-                    (identity_key(target.kind, target.value),),
+                    "SELECT id, id FROM accounts WHERE id = ?", (key,)
                 ).fetchall()
             elif target.kind in IDENTITY_KINDS:
                 rows = self._connection.execute(
-                    "SELECT account FROM identities WHERE kind = ? AND value = ? ORDER BY account",
-                    (target.kind.value, identity_key(target.kind, target.value)),
+                    "SELECT account, value FROM identities WHERE kind = ? AND value = ?"
+                    " ORDER BY account",
+                    (target.kind.value, key),
                 ).fetchall()
             else:
                 return ()
         except (sqlite3.Error, UnicodeEncodeError) as error:  # a surrogate cannot be bound
             raise StoreError(f"{self.path}: cannot resolve a target: {error}") from None
-        return tuple(row[0] for row in rows)
+        # Compared again here, code point for code point: a table altered to compare
+        # loosely (COLLATE NOCASE) must not let "alice" find "ALICE".
+        return tuple(account for account, value in rows if value == key)
 
     def records(
         self,

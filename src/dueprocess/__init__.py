@@ -43,6 +43,7 @@ from ._enums import (
     Role,
     TargetKind,
 )
+from ._identity_key import identity_key
 from ._intake import load_request
 from ._letter import render_letter
 from ._manifest import FileDigest, Manifest
@@ -53,7 +54,6 @@ from ._records import (
     Identity,
     InvalidRecords,
     Record,
-    identity_key,
     read_identities,
     read_records,
 )

@@ -39,6 +39,33 @@ def test_a_repeated_key_is_refused_with_the_path_of_each() -> None:
     assert loads(b'{"a": [1, {"b": null}]}') == {"a": [1, {"b": None}]}
 
 
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@given(document=json_values)
+def test_a_document_without_repeated_keys_reads_as_json_loads_reads_it(document: Any) -> None:
+    text = json.dumps(document)
+    assert loads(text) == json.loads(text)
+
+
+@given(document=st.dictionaries(st.text(max_size=3), json_values, min_size=1, max_size=3))
+def test_a_repeated_key_anywhere_is_found_at_its_path(document: dict[str, Any]) -> None:
+    key = next(iter(document))
+    inner = json.dumps(document)
+    # The same object nested under "x" of a list, with its first key written twice.
+    text = '{"a": [1, {"x": ' + inner[:-1] + ", " + json.dumps(key) + ": 0}}]}"
+    with pytest.raises(RepeatedKeys) as caught:
+        loads(text)
+    assert [where for where, _ in caught.value.paths] == ["$.a[1].x"]
+    assert caught.value.paths[0][1] == key
+
+
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
 def test_nan_and_infinity_are_not_json(constant: str) -> None:
     with pytest.raises(ValueError, match="not a JSON number"):

@@ -27,32 +27,39 @@ __all__ = ["sql_database"]
 UTC = dt.timezone.utc
 
 
-def _loose_text(database: SqlDatabase, connection: sa.Connection) -> str:
-    """A column type that compares without regard to case, on this backend."""
+def _loose_text(
+    database: SqlDatabase, connection: sa.Connection, *, collation: bool = False
+) -> str:
+    """A column type that compares without regard to case, on this backend: citext
+    installed in the test's own schema, or, where citext is missing or already installed
+    elsewhere (its operators would then be off the search path), a case-insensitive ICU
+    collation."""
     if database.backend == "sqlite":
         return "TEXT COLLATE NOCASE"
-    try:
-        with connection.begin_nested():
-            connection.exec_driver_sql(
-                f"CREATE EXTENSION IF NOT EXISTS citext SCHEMA {database.schema}"
-            )
-        return f"{database.schema}.citext"
-    except sa.exc.SQLAlchemyError:
-        # No citext here: a case-insensitive ICU collation compares the same way.
-        connection.exec_driver_sql(
-            f"CREATE COLLATION {database.schema}.nocase"
-            " (provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
-        )
-        return f"TEXT COLLATE {database.schema}.nocase"
+    elsewhere = connection.exec_driver_sql(
+        "SELECT 1 FROM pg_extension WHERE extname = 'citext'"
+    ).first()
+    if elsewhere is None and not collation:
+        try:
+            with connection.begin_nested():
+                connection.exec_driver_sql(f"CREATE EXTENSION citext SCHEMA {database.schema}")
+            return f"{database.schema}.citext"
+        except sa.exc.SQLAlchemyError:
+            pass
+    connection.exec_driver_sql(
+        f"CREATE COLLATION {database.schema}.nocase"
+        " (provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
+    )
+    return f"TEXT COLLATE {database.schema}.nocase"
 
 
 def _service(
-    database: SqlDatabase, rows: list[tuple[str, str]]
+    database: SqlDatabase, rows: list[tuple[str, str]], *, collation: bool = False
 ) -> tuple[RecordTableMapping, IdentityTableMapping]:
     """``notes (account, at, body)`` and ``handles (account, handle)``, loosely compared."""
     engine = database.engine()
     with engine.begin() as connection:
-        loose = _loose_text(database, connection)
+        loose = _loose_text(database, connection, collation=collation)
         notes, handles = database.table("notes"), database.table("handles")
         connection.exec_driver_sql(
             f"CREATE TABLE {notes} (account {loose} NOT NULL, at TIMESTAMP NOT NULL, body TEXT)"
@@ -87,8 +94,10 @@ def _service(
     )
 
 
-def _store(database: SqlDatabase, rows: list[tuple[str, str]]) -> SqlStore:
-    records, identities = _service(database, rows)
+def _store(
+    database: SqlDatabase, rows: list[tuple[str, str]], *, collation: bool = False
+) -> SqlStore:
+    records, identities = _service(database, rows, collation=collation)
     # citext's case-insensitive operators are found through the search path, as they are
     # where the extension is installed in a schema of the path (public, usually).
     return SqlStore(
@@ -121,6 +130,14 @@ def test_a_case_insensitive_account_column_never_releases_another_account(
         assert "collation" in message
         assert not sink.committed
         assert not sink.files
+
+
+def test_a_case_insensitive_collation_is_caught_like_citext(sql_database: SqlDatabase) -> None:
+    # PostgreSQL: a nondeterministic ICU collation (SQLite: NOCASE again).
+    rows = [("alice", "login"), ("ALICE", "logout")]
+    store = _store(sql_database, rows, collation=True)
+    with store, pytest.raises(StoreError, match="'ALICE'"):
+        produce(_review(("account_id", "alice")), store, MemorySink(), produced_at=PRODUCED_AT)
 
 
 def test_rows_of_only_a_look_alike_account_do_not_resolve_it(sql_database: SqlDatabase) -> None:

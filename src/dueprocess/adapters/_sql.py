@@ -63,6 +63,8 @@ from ._sql_schema import SCHEMA_VERSION, SqlTables, build_tables  # noqa: E402
 __all__ = ["SqlStore"]
 
 _BATCH = 5_000
+# Identity keys looked up per query when an import checks who already holds them.
+_KEY_BATCH = 500
 # pg_advisory_xact_lock key that serialises schema creation among processes.
 _SCHEMA_LOCK = 0x6475_6570_726F_6365  # "dueproce"
 
@@ -268,23 +270,29 @@ class SqlStore(SqlCaseTables, Closing):
         tables = self._tables
         with self._transaction("add identities", write=True) as connection:
             table = tables.identities
-            rows: list[dict[str, str]] = []
-            held: dict[tuple[str, str], str] = {}
+            # One identifier belongs to one account: within the import, then against
+            # the table, a batch of keys per query (compared exactly in Python).
+            wanted: dict[tuple[str, str], Identity] = {}
             for identity in identities:
                 kind, key = identity.kind.value, identity.key
-                holder = held.get((kind, key))
-                if holder is None:
-                    holder = connection.execute(
-                        sa.select(table.c.account)
-                        .where(table.c.kind == kind, table.c.value == key)
-                        .where(table.c.account != identity.account)
-                        .order_by(table.c.account)
-                        .limit(1)
-                    ).scalar()
-                if holder is not None and holder != identity.account:
-                    raise identity_taken(identity, holder)
-                held[(kind, key)] = identity.account
-                rows.append({"kind": kind, "value": key, "account": identity.account})
+                first = wanted.setdefault((kind, key), identity)
+                if first.account != identity.account:
+                    raise identity_taken(identity, first.account)
+            keys = sorted({key for _, key in wanted})
+            for start in range(0, len(keys), _KEY_BATCH):
+                query = (
+                    sa.select(table.c.kind, table.c.value, table.c.account)
+                    .where(table.c.value.in_(keys[start : start + _KEY_BATCH]))
+                    .order_by(table.c.account)
+                )
+                for kind, value, holder in connection.execute(query):
+                    asked = wanted.get((kind, value))
+                    if asked is not None and holder != asked.account:
+                        raise identity_taken(asked, holder)
+            rows = [
+                {"kind": kind, "value": key, "account": identity.account}
+                for (kind, key), identity in wanted.items()
+            ]
             accounts = sorted({row["account"] for row in rows})
             _insert_new(connection, tables.accounts, [{"id": a} for a in accounts])
             return _insert_new(connection, tables.identities, rows)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from _support import CASES, load_case, public_cases
+from _support import load_case, public_cases
 from dueprocess import InvalidRequest, load_request, review
 from dueprocess._cli import main
 

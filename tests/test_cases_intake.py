@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from dueprocess import InvalidRequest, load_request
-
 from _support import CASES
+from dueprocess import InvalidRequest, load_request
 
 FILES = sorted(CASES.glob("*.json")) if CASES.is_dir() else []
 needs_cases = pytest.mark.skipif(

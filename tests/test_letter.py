@@ -60,6 +60,12 @@ def test_a_limited_category_lists_its_fields() -> None:
         process__kind="national_security_letter",
         investigation__nature="national_security",
         categories=["subscriber"],
+        nondisclosure={
+            "kind": "certification",
+            "statute": "18 U.S.C. 2709(c)(1)",
+            "until": None,
+            "review_notice": True,
+        },
     )
     assert "- subscriber data: only name, service_start" in text
     assert "will not be notified" in text

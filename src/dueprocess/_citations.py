@@ -61,6 +61,7 @@ def _pattern(key: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + re.escape(normalize_citation(key)) + r"(?!\w)")
 
 
+@functools.lru_cache(maxsize=1024)
 def cites(citation: str, key: str) -> bool:
     """Whether *citation* cites the statute *key*, as a whole word after normalising.
 

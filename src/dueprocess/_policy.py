@@ -99,7 +99,7 @@ class Policy:
             raise PolicyError(
                 f"the policy name {self.name!r} is reserved for DEFAULT_POLICY, and this policy "
                 "differs from it; give it its own name (for example "
-                "attrs.evolve(DEFAULT_POLICY, name='strict', ...) or \"name\": \"strict\")"
+                'attrs.evolve(DEFAULT_POLICY, name=\'strict\', ...) or "name": "strict")'
             )
 
     @functools.cached_property

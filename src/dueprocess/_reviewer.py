@@ -108,7 +108,7 @@ def _judicial(ctx: Context) -> Iterator[Finding]:
         yield finding(
             "process.not_judicial",
             f"This {T.PROCESS_NAMES[ctx.kind]} was issued by a {words(issuer.role.value)}, not "
-            "by a judge or a court. An agency's own \"warrant\" is not a warrant of a court "
+            'by a judge or a court. An agency\'s own "warrant" is not a warrant of a court '
             "and reaches no stored data; a warrant or order issued by a judge would.",
             citation=judicial.citation,
         )
@@ -132,9 +132,9 @@ def _stale_warrant(ctx: Context) -> Iterator[Finding]:
     process = ctx.request.process
     limit, citation = ctx.policy.warrant_service_days, None
     state = ctx.state
-    if state is not None and state.warrant_service_days is not None:
-        if state.warrant_service_days < limit:
-            limit, citation = state.warrant_service_days, state.warrant_citation
+    state_days = state.warrant_service_days if state is not None else None
+    if state is not None and state_days is not None and state_days < limit:
+        limit, citation = state_days, state.warrant_citation
     age = (ctx.received - process.issued_on).days
     if age > limit:
         yield finding(
@@ -369,9 +369,7 @@ def _challenge(ctx: Context, findings: list[Finding]) -> list[Finding]:
 # --- Category decisions ---------------------------------------------------------------------
 
 
-def _cell_finding(
-    ctx: Context, category: Category, cell: T.Cell, who: str
-) -> Finding | None:
+def _cell_finding(ctx: Context, category: Category, cell: T.Cell, who: str) -> Finding | None:
     name = T.CATEGORY_NAMES[category]
     if cell.code is None:
         return None
@@ -401,7 +399,9 @@ def _table_cell(ctx: Context, category: Category) -> tuple[T.Cell, str]:
     state = ctx.state
     if state is not None and ctx.kind in state.kinds and category in state.cells:
         override = state.cells[category]
-        code = "category.limited" if override.fields is not None else "category.insufficient_process"
+        code = (
+            "category.limited" if override.fields is not None else "category.insufficient_process"
+        )
         cell = T.Cell(
             override.decision,
             override.citation,

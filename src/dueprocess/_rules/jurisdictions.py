@@ -210,9 +210,7 @@ EU_LISTED_OFFENCES: tuple[ListedOffence, ...] = (
     ListedOffence(
         Area.CHILD_EXPLOITATION, True, "Reg. (EU) 2023/1543, Art. 5(4)(b); Directive 2011/93/EU"
     ),
-    ListedOffence(
-        Area.CYBERCRIME, True, "Reg. (EU) 2023/1543, Art. 5(4)(b); Directive 2013/40/EU"
-    ),
+    ListedOffence(Area.CYBERCRIME, True, "Reg. (EU) 2023/1543, Art. 5(4)(b); Directive 2013/40/EU"),
     ListedOffence(
         Area.TERRORISM, False, "Reg. (EU) 2023/1543, Art. 5(4)(c); Directive (EU) 2017/541"
     ),

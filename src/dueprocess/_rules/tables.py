@@ -55,12 +55,12 @@ __all__ = [
     "CRIMINAL_ONLY_KINDS",
     "EMERGENCY_CATEGORIES",
     "EMERGENCY_CITATION",
+    "EMERGENCY_US_ONLY",
     "EU",
     "EU_APPLICABLE_FROM",
+    "EU_ENFORCING_DAYS",
     "EU_LISTED_OFFENCES",
     "EU_MEMBER_STATES",
-    "EMERGENCY_US_ONLY",
-    "EU_ENFORCING_DAYS",
     "EU_PRESERVATION_COMPETENT",
     "FINDINGS",
     "FOREIGN_ONLY_KINDS",
@@ -135,9 +135,7 @@ _COURT = frozenset({Role.JUDGE, Role.COURT})
 # court's. Pen register, wiretap and FISA process stay escalated (emergency starts).
 JUDICIAL_KINDS: Mapping[ProcessKind, JudicialKind] = {
     K.SEARCH_WARRANT: JudicialKind(K.SEARCH_WARRANT, _COURT, "18 U.S.C. 2703(a), 2711(3)"),
-    K.COURT_ORDER_2703D: JudicialKind(
-        K.COURT_ORDER_2703D, _COURT, "18 U.S.C. 2703(d), 2711(3)"
-    ),
+    K.COURT_ORDER_2703D: JudicialKind(K.COURT_ORDER_2703D, _COURT, "18 U.S.C. 2703(d), 2711(3)"),
 }
 
 # review.md, rule 15: for a court's search warrant or 2703(d) order these breadth
@@ -168,7 +166,6 @@ NO_PRODUCTION_KINDS: frozenset[ProcessKind] = frozenset({
 })  # fmt: skip
 
 
-
 @attrs.frozen
 class AuthorityScopeRow:
     """A statute an agency's subpoena may cite, what it is, and the areas it reaches."""
@@ -180,9 +177,7 @@ class AuthorityScopeRow:
 
 # review.md, authority_scopes (the policy's default): statute -> investigation areas.
 AUTHORITY_SCOPES: tuple[AuthorityScopeRow, ...] = (
-    AuthorityScopeRow(
-        "19 U.S.C. 1509", "customs summons", (Area.CUSTOMS, Area.CHILD_EXPLOITATION)
-    ),
+    AuthorityScopeRow("19 U.S.C. 1509", "customs summons", (Area.CUSTOMS, Area.CHILD_EXPLOITATION)),
     AuthorityScopeRow("8 U.S.C. 1225(d)", "immigration subpoena", (Area.IMMIGRATION,)),
     AuthorityScopeRow("8 CFR 287.4", "immigration subpoena", (Area.IMMIGRATION,)),
     AuthorityScopeRow("21 U.S.C. 876", "drug subpoena", (Area.CONTROLLED_SUBSTANCES,)),
@@ -381,4 +376,3 @@ PRESERVATION_TERMS: Mapping[ProcessKind, PreservationTerm] = {
 # --- Notice -----------------------------------------------------------------------------
 
 NOTICE_TIMINGS = tuple(NoticeTiming)
-

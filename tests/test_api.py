@@ -9,6 +9,8 @@ import types
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import dueprocess
 from dueprocess import DEFAULT_POLICY, Policy, PolicyError
@@ -264,3 +266,35 @@ def test_load_policy_names_every_problem(document: object, message: str) -> None
 
 def test_a_policy_repr_is_short() -> None:
     assert len(repr(DEFAULT_POLICY)) < 120
+
+
+# --- citations typed however: a property over every mapped statute ---------------------------
+
+_STATUTES = [row.statute for row in dueprocess._rules.tables.AUTHORITY_SCOPES]
+
+
+@st.composite
+def _typed(draw: st.DrawFn) -> tuple[str, str]:
+    """A mapped statute as a person might type it, and the statute."""
+    statute = draw(st.sampled_from(_STATUTES))
+    title, code, section = statute.split(" ", 2)
+    code_words = {
+        "U.S.C.": ["U.S.C.", "USC", "U. S. C.", "U.S.C.A.", "USCS", "United States Code",
+                   "United States Code Annotated"],
+        "CFR": ["CFR", "C.F.R.", "C. F. R.", "Code of Federal Regulations"],
+    }[code]  # fmt: skip
+    spelled = draw(st.sampled_from(code_words))
+    mark = draw(st.sampled_from(["", "§ ", "Sec. ", "Section ", "ss "]))
+    space = draw(st.sampled_from([" ", "  ", "\t"]))
+    if draw(st.booleans()):
+        text = f"Title {title},{space}{spelled},{space}{mark}{section}"
+    else:
+        text = f"{title}{space}{spelled}{space}{mark}{section}"
+    return draw(st.sampled_from([text, text.upper(), text.lower()])), statute
+
+
+@given(_typed())
+def test_a_mapped_statute_is_recognised_however_it_is_typed(typed: tuple[str, str]) -> None:
+    text, statute = typed
+    assert cites(text, statute)
+    assert not cites(text + "0", statute)

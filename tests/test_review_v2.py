@@ -604,3 +604,41 @@ def test_agreement_cells_cite_2702() -> None:
     column = T.PROCESS_CATEGORIES[ProcessKind.CLOUD_ACT_ORDER]
     assert column[Category.CONTENT].citation == "18 U.S.C. 2702(b)(9)"
     assert column[Category.SUBSCRIBER].citation == "18 U.S.C. 2702(c)(7)"
+
+
+# --- law as data: a new row is a new rule, with no new code path ----------------------------
+
+
+def test_a_new_state_row_is_applied_without_new_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dueprocess._rules.jurisdictions import StateCell, StateRule
+
+    row = StateRule(
+        jurisdiction="US-ZZ",
+        name="a test state's shield law",
+        kinds=frozenset({ProcessKind.GRAND_JURY_SUBPOENA}),
+        cells={Category.SESSION_LOGS: StateCell("Test Code 1(a)", required="search_warrant")},
+        warrant_service_days=3,
+        warrant_citation="Test Code 2(b)",
+    )
+    monkeypatch.setattr(T, "STATE_RULES", {**T.STATE_RULES, "US-ZZ": row})
+    document = run(jurisdiction="US-ZZ")
+    assert document["categories"]["session_logs"]["required"] == "search_warrant"
+    assert found(document, "category.insufficient_process")["citation"] == "Test Code 1(a)"
+    stale = warrant_age("US-ZZ", 4)
+    assert found(stale, "process.stale_warrant")["citation"] == "Test Code 2(b)"
+    assert "process.stale_warrant" not in codes(warrant_age("US-ZZ", 3))
+
+
+def test_a_new_agreement_row_is_applied_without_new_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from dueprocess._rules import jurisdictions
+    from dueprocess._rules.jurisdictions import CloudActAgreement
+
+    row = CloudActAgreement("CA", "US-Canada test agreement", dt.date(2025, 3, 10), "Test")
+    agreements = {**jurisdictions.CLOUD_ACT_AGREEMENTS, "CA": row}
+    monkeypatch.setattr(jurisdictions, "CLOUD_ACT_AGREEMENTS", agreements)
+    canada = {"jurisdiction": "CA", "investigation__person_residence": "CA"}
+    assert codes(agreement(**canada)) == []
+    before = agreement(**canada, received_at="2025-03-09T23:00:00Z")
+    assert codes(before) == ["cloud_act.no_agreement"]

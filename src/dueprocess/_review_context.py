@@ -23,7 +23,10 @@ __all__ = ["Context", "days", "finding", "listing", "words"]
 
 @attrs.frozen
 class Context:
-    """One request under one policy, with what the rules ask of it over and over."""
+    """One request under one policy, with what the rules ask of it over and over.
+
+    Build it with :meth:`of`; the derived fields are computed once per review.
+    """
 
     request: LegalRequest
     policy: Policy
@@ -31,28 +34,36 @@ class Context:
     country: str
     received: dt.date
     categories: tuple[Category, ...]
+    #: The issuing authority sits in a US country (US or a US territory).
+    us: bool
+    #: An ``emergency`` of danger to life or limb, imminent.
+    qualifying_emergency: bool
+    #: The state's own rule for this jurisdiction exactly, if it has one.
+    state: StateRule | None
+    #: A search warrant or 2703(d) order a court issued (review.md, rule 15).
+    court_issued: bool
 
-    @property
-    def us(self) -> bool:
-        """Whether the issuing authority sits in a US country (US or a US territory)."""
-        return T.is_us_country(self.country)
-
-    @property
-    def qualifying_emergency(self) -> bool:
-        """An ``emergency`` of danger to life or limb, imminent."""
-        emergency = self.request.emergency
-        return emergency is not None and emergency.qualifies
-
-    @property
-    def state(self) -> StateRule | None:
-        """The state's own rule for this jurisdiction exactly, if it has one."""
-        return T.STATE_RULES.get(self.request.jurisdiction)
-
-    @property
-    def court_issued(self) -> bool:
-        """A search warrant or 2703(d) order a court issued (review.md, rule 15)."""
-        judicial = T.JUDICIAL_KINDS.get(self.kind)
-        return judicial is not None and self.request.process.issuer.role in judicial.roles
+    @classmethod
+    def of(cls, request: LegalRequest, policy: Policy) -> Context:
+        kind = request.process.kind
+        categories = request.categories
+        if kind.is_preservation and not categories:
+            categories = tuple(Category)
+        emergency = request.emergency
+        judicial = T.JUDICIAL_KINDS.get(kind)
+        country = request.country
+        return cls(
+            request=request,
+            policy=policy,
+            kind=kind,
+            country=country,
+            received=request.received_date,
+            categories=categories,
+            us=T.is_us_country(country),
+            qualifying_emergency=emergency is not None and emergency.qualifies,
+            state=T.STATE_RULES.get(request.jurisdiction),
+            court_issued=judicial is not None and request.process.issuer.role in judicial.roles,
+        )
 
 
 def finding(

@@ -627,18 +627,8 @@ def review(request: LegalRequest, policy: Policy = DEFAULT_POLICY) -> Review:
         The :class:`~dueprocess.Review`, whose ``to_dict()`` is the ``dueprocess.review/1``
         document.
     """
-    kind = request.process.kind
-    categories = request.categories
-    if kind.is_preservation and not categories:
-        categories = tuple(Category)
-    ctx = Context(
-        request=request,
-        policy=policy,
-        kind=kind,
-        country=request.country,
-        received=request.received_date,
-        categories=categories,
-    )
+    ctx = Context.of(request, policy)
+    categories = ctx.categories
     period, scope_findings = _scope(ctx)
     decisions, category_findings = _decide(ctx)
     preserve_until, preservation_findings = _preservation(ctx)

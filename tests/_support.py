@@ -16,6 +16,9 @@ SHARED = ROOT.parent / "shared"
 #: tests/test_vendored_cases.py checks the copy still equals ../shared/cases when it exists.
 CASES = ROOT / "tests" / "cases"
 SHARED_CASES = SHARED / "cases"
+#: Google's published report, vendored from ../shared/data the same way.
+DATA = ROOT / "tests" / "data"
+SHARED_DATA = SHARED / "data"
 EXAMPLES = ROOT / "examples"
 
 BASE_REQUEST: dict[str, Any] = {

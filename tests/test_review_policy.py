@@ -82,3 +82,9 @@ def test_a_changed_policy_without_a_name_of_its_own_is_refused() -> None:
     with pytest.raises(PolicyError, match="reserved"):
         load_policy({"max_targets": 3})
     assert load_policy({"name": "small", "max_targets": 3}).max_targets == 3
+
+
+def test_a_review_in_a_notebook_shows_its_policy_and_hash() -> None:
+    page = review(load_request(make_request()), STRICT)._repr_html_()
+    assert "under the strict <small>" in page
+    assert STRICT.sha256 in page

@@ -277,9 +277,12 @@ class Review:
             f"<td>{esc(f.message)}</td><td>{esc(f.citation)}</td></tr>"
             for f in self.findings
         )
+        policy = esc(self.policy)
+        if self.policy_sha256 is not None:
+            policy += f" <small><code>sha256 {esc(self.policy_sha256)}</code></small>"
         return (
             f"<div><strong>Review of {esc(self.request.id)}</strong>: "
-            f"<code>{esc(self.outcome.value)}</code>"
+            f"<code>{esc(self.outcome.value)}</code> under the {policy} policy"
             "<table><thead><tr><th>category</th><th>decision</th><th>fields</th>"
             f"<th>required</th></tr></thead><tbody>{rows}</tbody></table>"
             "<table><thead><tr><th>finding</th><th>effect</th><th>message</th>"

@@ -102,6 +102,7 @@ class Policy:
                 'attrs.evolve(DEFAULT_POLICY, name=\'strict\', ...) or "name": "strict")'
             )
 
+    # functools.cached_property on a slotted attrs class needs attrs 23.2 (pyproject.toml).
     @functools.cached_property
     def sha256(self) -> str:
         """SHA-256 (hex) of the policy's canonical form: the canonical bytes of

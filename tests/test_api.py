@@ -199,7 +199,7 @@ def test_a_key_matches_only_as_whole_words() -> None:
     assert not cites("19 U.S.C. 15090", "19 U.S.C. 1509")
     assert not cites("219 U.S.C. 1509", "19 U.S.C. 1509")
     assert not cites("19 U.S.C. 1509", "9 U.S.C. 1509")
-    # review.md puts a space between a digit and a letter that touch, so "1509a" reads
+    # docs/rules.md puts a space between a digit and a letter that touch, so "1509a" reads
     # as "1509 a" and cites 1509.
     assert cites("19 U.S.C. 1509a", "19 U.S.C. 1509")
 

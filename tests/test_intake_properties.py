@@ -157,7 +157,7 @@ def valid_documents(draw: st.DrawFn) -> dict[str, Any]:
             {"danger": values(Danger), "imminent": st.booleans(), "description": FREE_TEXT}
         )
         optional(document, "emergency", draw, emergency)
-    # Only a national security letter may carry a certification (request.md).
+    # Only a national security letter may carry a certification (docs/formats.md).
     gags = [k for k in NondisclosureKind if k is not NondisclosureKind.CERTIFICATION]
     if kind == "national_security_letter":
         gags = list(NondisclosureKind)

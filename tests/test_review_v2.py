@@ -1,4 +1,4 @@
-"""Rules v2 (review.md, "Rules v2: what changed from v1, and why"), each at its boundaries."""
+"""Rules v2 (docs/rules.md, "Rules v2: what changed from v1, and why"), each at its boundaries."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Matching legal citations however they are typed (spec: review.md, authority_scopes).
+"""Matching legal citations however they are typed (docs/rules.md, authority_scopes).
 
-Both the citation and the key are normalised, in review.md's order — lower case; the
+Both the citation and the key are normalised, in docs/rules.md's order — lower case; the
 code's name in words made ``usc`` or ``cfr``; ``§``, ``.`` and ``,`` removed; a space put
 between a digit and a letter that touch; runs of white space made one; ``u s c`` and
 ``c f r`` joined; ``usca`` and ``uscs`` made ``usc``; the words ``title``, ``section``,
@@ -17,7 +17,7 @@ import re
 
 __all__ = ["cites", "normalize_citation"]
 
-# The code's name in words, longest first (review.md's order).
+# The code's name in words, longest first (docs/rules.md's order).
 _NAMES = (
     (re.compile(r"united states code annotated"), " usc "),
     (re.compile(r"united states code service"), " usc "),

@@ -40,7 +40,7 @@ class Context:
     qualifying_emergency: bool
     #: The state's own rule for this jurisdiction exactly, if it has one.
     state: StateRule | None
-    #: A search warrant or 2703(d) order a court issued (review.md, rule 15).
+    #: A search warrant or 2703(d) order a court issued (docs/rules.md, rule 15).
     court_issued: bool
 
     @classmethod

@@ -1,6 +1,6 @@
 """Review rules for foreign orders: Regulation (EU) 2023/1543 and CLOUD Act agreements.
 
-Sections "European orders" and "Orders under CLOUD Act agreements" of review.md, walking
+Sections "European orders" and "Orders under CLOUD Act agreements" of docs/rules.md, walking
 the rows of ``_rules.jurisdictions`` and ``_rules.tables``. Pure, like ``_reviewer``.
 """
 

@@ -1,4 +1,4 @@
-"""Telling the account holder: when the review's notice falls due (spec: review.md,
+"""Telling the account holder: when the review's notice falls due (docs/rules.md,
 "Telling the user").
 
 The review decides *whether* and under which rule the user is told; this module turns
@@ -72,7 +72,7 @@ def _due_at(case: Case) -> dt.datetime | None:
     if notice.not_before is not None:
         return start_of_day(notice.not_before)
     if notice.timing is NoticeTiming.AFTER_NONDISCLOSURE:
-        # A gag order without an end date binds until a court lifts it (review.md, rules
+        # A gag order without an end date binds until a court lifts it (docs/rules.md, rules
         # v2, item 10): no known time, so the notice waits.
         return None
     # before_disclosure always carries not_before; a review without it is told as soon as

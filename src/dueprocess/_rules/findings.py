@@ -1,8 +1,8 @@
-"""Every finding code with its effect and source, and the words letters use (review.md).
+"""Every finding code with its effect and source, and the words letters use (docs/rules.md).
 
 Rules of the road for this module:
 
-* One row per finding code, in review.md's order; the code is stable API.
+* One row per finding code, in docs/rules.md's order; the code is stable API.
 * ``citation`` is the default source; a finding made from a table row (a statute in
   ``authority_scopes``, a state's rule, a cell) cites that row instead.
 * Words are what a requester reads: they name things as the law does, never the codes.
@@ -33,7 +33,7 @@ C = Category
 EU = "Regulation (EU) 2023/1543"
 EMERGENCY_CITATION = "18 U.S.C. 2702(b)(8), (c)(4)"
 NSL = "18 U.S.C. 2709"
-# review.md, rule 15: a court's warrant or 2703(d) order is challenged, not refused.
+# docs/rules.md, rule 15: a court's warrant or 2703(d) order is challenged, not refused.
 COURT_CHALLENGE_CITATION = "18 U.S.C. 2703(d)"
 
 

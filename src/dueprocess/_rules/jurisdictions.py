@@ -1,4 +1,4 @@
-"""Where law differs by place: territories, states, agreements, the EU (spec: review.md).
+"""Where law differs by place: territories, states, agreements, the EU (docs/rules.md).
 
 Rules of the road for this module:
 
@@ -51,7 +51,7 @@ class Territory:
 
 _SCA_STATE = "18 U.S.C. 2711(1), 2510(3)"
 
-# review.md, "A US country": US territories are US for every jurisdiction rule.
+# docs/rules.md, "A US country": US territories are US for every jurisdiction rule.
 US_TERRITORIES: tuple[Territory, ...] = (
     Territory("PR", "Puerto Rico", _SCA_STATE),
     Territory("GU", "Guam", _SCA_STATE),

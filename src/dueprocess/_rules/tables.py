@@ -1,8 +1,8 @@
-"""The review rules as tables (spec: review.md).
+"""The review rules as tables (docs/rules.md).
 
 Rules of the road for this module:
 
-* Every row here can be checked line by line against review.md and the statute or policy
+* Every row here can be checked line by line against docs/rules.md and the statute or policy
   it cites. Nothing in this module decides anything; ``_reviewer`` walks these tables.
 * A rule that a platform may tune is a default here and a field of ``Policy``; a rule the
   law fixes (the process x category table, the EU member states, deadlines in days) is a
@@ -89,9 +89,13 @@ __all__ = [
 K = ProcessKind
 C = Category
 
+# The day the statutes, regulations and policy below were last checked against their
+# sources; the rule reference prints it. Move it whenever a row is checked again.
+CURRENT_AS_OF = dt.date(2026, 11, 30)
+
 # --- Who may send requests -------------------------------------------------------------
 
-# review.md, requester.unrecognized_domain: a domain is governmental when it equals, or
+# docs/rules.md, requester.unrecognized_domain: a domain is governmental when it equals, or
 # ends with "." + one of, these.
 GOVERNMENT_DOMAINS: tuple[str, ...] = (
     "gov", "mil", "gov.uk", "police.uk", "gouv.fr", "justice.fr", "bund.de", "polizei.de",
@@ -99,7 +103,7 @@ GOVERNMENT_DOMAINS: tuple[str, ...] = (
     "poliziadistato.it", "gov.ie", "garda.ie", "gc.ca", "gov.au", "govt.nz", "europa.eu",
 )  # fmt: skip
 
-# review.md, requester.free_email: forged requests come from free mail.
+# docs/rules.md, requester.free_email: forged requests come from free mail.
 FREE_MAIL_DOMAINS: tuple[str, ...] = (
     "gmail.com", "googlemail.com", "yahoo.com", "outlook.com", "hotmail.com", "live.com",
     "aol.com", "icloud.com", "proton.me", "protonmail.com", "gmx.de", "gmx.net", "mail.ru",
@@ -108,7 +112,7 @@ FREE_MAIL_DOMAINS: tuple[str, ...] = (
 
 # --- Which process kinds are which ----------------------------------------------------
 
-# review.md, process.kind_jurisdiction_mismatch: every kind except these is a US kind.
+# docs/rules.md, process.kind_jurisdiction_mismatch: every kind except these is a US kind.
 # A foreign_direct_request or cloud_act_order from a US country is a mismatch too
 # (FOREIGN_ONLY_KINDS).
 US_KINDS: frozenset[ProcessKind] = frozenset(ProcessKind) - {
@@ -131,27 +135,27 @@ class JudicialKind:
 
 _COURT = frozenset({Role.JUDGE, Role.COURT})
 
-# review.md, process.not_judicial: an agency's own "warrant" (Forms I-200/I-205) is not a
+# docs/rules.md, process.not_judicial: an agency's own "warrant" (Forms I-200/I-205) is not a
 # court's. Pen register, wiretap and FISA process stay escalated (emergency starts).
 JUDICIAL_KINDS: Mapping[ProcessKind, JudicialKind] = {
     K.SEARCH_WARRANT: JudicialKind(K.SEARCH_WARRANT, _COURT, "18 U.S.C. 2703(a), 2711(3)"),
     K.COURT_ORDER_2703D: JudicialKind(K.COURT_ORDER_2703D, _COURT, "18 U.S.C. 2703(d), 2711(3)"),
 }
 
-# review.md, rule 15: for a court's search warrant or 2703(d) order these breadth
+# docs/rules.md, rule 15: for a court's search warrant or 2703(d) order these breadth
 # findings escalate (counsel moves to quash or modify) and leave the period as written.
 COURT_CHALLENGE_CODES: frozenset[str] = frozenset({
     "target.not_particular", "target.too_many", "scope.period_narrowed",
     "scope.prospective_period", "scope.future_period",
 })  # fmt: skip
 
-# review.md, scope.future_period and scope.prospective_period: process that may lawfully
+# docs/rules.md, scope.future_period and scope.prospective_period: process that may lawfully
 # reach records made after receipt (interception orders, FISA, agreement orders).
 PERIOD_EXEMPT_KINDS: frozenset[ProcessKind] = frozenset({
     K.PEN_REGISTER_ORDER, K.WIRETAP_ORDER, K.FISA_ORDER, K.CLOUD_ACT_ORDER,
 })  # fmt: skip
 
-# review.md, purpose.not_criminal: compelled process only in an official criminal
+# docs/rules.md, purpose.not_criminal: compelled process only in an official criminal
 # investigation; Reg. (EU) 2023/1543 Art. 2 covers criminal proceedings only.
 CRIMINAL_ONLY_KINDS: frozenset[ProcessKind] = frozenset({
     K.SUBPOENA, K.GRAND_JURY_SUBPOENA, K.ADMINISTRATIVE_SUBPOENA, K.COURT_ORDER_2703D,
@@ -159,7 +163,7 @@ CRIMINAL_ONLY_KINDS: frozenset[ProcessKind] = frozenset({
     K.EU_PRODUCTION_ORDER, K.EU_PRESERVATION_ORDER, K.CLOUD_ACT_ORDER,
 })  # fmt: skip
 
-# review.md, last paragraph of "Category decisions": escalated and rejected kinds withhold
+# docs/rules.md, last paragraph of "Category decisions": escalated and rejected kinds withhold
 # every category with no per-category finding.
 NO_PRODUCTION_KINDS: frozenset[ProcessKind] = frozenset({
     K.PEN_REGISTER_ORDER, K.WIRETAP_ORDER, K.FISA_ORDER, K.CIVIL_SUBPOENA,
@@ -175,7 +179,7 @@ class AuthorityScopeRow:
     areas: tuple[Area, ...]
 
 
-# review.md, authority_scopes (the policy's default): statute -> investigation areas.
+# docs/rules.md, authority_scopes (the policy's default): statute -> investigation areas.
 AUTHORITY_SCOPES: tuple[AuthorityScopeRow, ...] = (
     AuthorityScopeRow("19 U.S.C. 1509", "customs summons", (Area.CUSTOMS, Area.CHILD_EXPLOITATION)),
     AuthorityScopeRow("8 U.S.C. 1225(d)", "immigration subpoena", (Area.IMMIGRATION,)),
@@ -246,7 +250,7 @@ _SUBPOENA_COLUMN: Mapping[Category, Cell] = {
     C.CONTENT: _needs("search_warrant", _CONTENT),
 }
 
-# review.md, "Category decisions". The emergency column is read through the policy's
+# docs/rules.md, "Category decisions". The emergency column is read through the policy's
 # emergency_categories instead (18 U.S.C. 2702(b)(8), (c)(4)); the EU production order
 # starts from "disclose" and is narrowed by the Regulation's own rules below.
 PROCESS_CATEGORIES: Mapping[ProcessKind, Mapping[Category, Cell]] = {
@@ -293,7 +297,7 @@ PROCESS_CATEGORIES: Mapping[ProcessKind, Mapping[Category, Cell]] = {
     },
 }
 
-# review.md, last paragraph of "Category decisions": the escalated kinds withhold every
+# docs/rules.md, last paragraph of "Category decisions": the escalated kinds withhold every
 # category with no finding, except these cells, which say why.
 NO_PRODUCTION_CELLS: Mapping[ProcessKind, Mapping[Category, Cell]] = {
     # Content never goes to a private party without the user's consent.
@@ -307,9 +311,9 @@ NO_PRODUCTION_CELLS: Mapping[ProcessKind, Mapping[Category, Cell]] = {
     },
 }
 
-# review.md, Policy: emergency_categories default.
+# docs/rules.md, Policy: emergency_categories default.
 EMERGENCY_CATEGORIES: frozenset[Category] = frozenset({C.SUBSCRIBER, C.SESSION_LOGS, C.LOCATION})
-# review.md, note 3: emergency content goes only to a US governmental entity, whatever the
+# docs/rules.md, note 3: emergency content goes only to a US governmental entity, whatever the
 # policy's emergency_categories (18 U.S.C. 2702(b)(8), 2711(4)).
 EMERGENCY_US_ONLY: frozenset[Category] = frozenset({C.CONTENT})
 

@@ -46,6 +46,7 @@ from dueprocess import (
     load_request,
     review,
 )
+from dueprocess._policy import POLICY_RANGES
 from dueprocess._request import Emergency, Issuer, Period
 from dueprocess._rules import tables as T
 
@@ -79,10 +80,10 @@ BLOCKING = frozenset({Effect.REJECT, Effect.VERIFY, Effect.ESCALATE, Effect.PUSH
 PERMISSIVE = attrs.evolve(
     DEFAULT_POLICY,
     name="permissive",
-    max_period_days=100_000,
-    max_targets=10_000,
+    max_period_days=POLICY_RANGES["max_period_days"][1],
+    max_targets=POLICY_RANGES["max_targets"][1],
     min_fact_words=0,
-    warrant_service_days=100_000,
+    warrant_service_days=POLICY_RANGES["warrant_service_days"][1],
     notice_hold_days=0,
     emergency_categories=list(Category),
     free_mail_domains=[],

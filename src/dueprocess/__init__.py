@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ._cases import (
     AuditEntry,
+    AuditFailure,
     Case,
     CaseAction,
     CaseEvent,
@@ -24,6 +25,7 @@ from ._cases import (
     LedgerEntry,
     ProductionRecord,
     UserNotice,
+    parse_head,
     verify_chain,
 )
 from ._certificate import render_certificate
@@ -97,6 +99,7 @@ __all__ = [
     "DEFAULT_POLICY",
     "Area",
     "AuditEntry",
+    "AuditFailure",
     "AuthorityScope",
     "Band",
     "BandCategory",
@@ -174,6 +177,7 @@ __all__ = [
     "load_policy",
     "load_request",
     "merkle_root",
+    "parse_head",
     "policy_to_dict",
     "produce",
     "read_identities",

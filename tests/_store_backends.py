@@ -101,7 +101,7 @@ class Backend:
             self.delete_disclosures(row.id)
         self._delete_holds()
         self.delete_audit_from(0)
-        self.delete_head()
+        self.set_head(0, "0" * 64)
 
     def _delete_holds(self) -> None:
         raise NotImplementedError

@@ -169,14 +169,26 @@ def encode_case(case: Case) -> CaseWrite:
 
 
 def audit_rows(
-    head: ChainHead | None, written: CaseWrite, events: Sequence[CaseEvent]
+    head: ChainHead | None,
+    written: CaseWrite,
+    events: Sequence[CaseEvent],
+    *,
+    has_entries: bool,
+    where: str = "the case store",
 ) -> tuple[list[AuditRow], ChainHead]:
     """The rows recording *events* after *head*, the last binding *written*, and the
-    new head.
+    new head. *has_entries* says whether the log holds any entry now.
 
     Raises ``ValueError`` for a write without events: its audit entry is what binds
-    the stored case, so a case is never written unrecorded.
+    the stored case, so a case is never written unrecorded. Raises
+    :class:`IntegrityError` when the log has entries but no head: it was removed, and
+    chaining from nothing would fork the log.
     """
+    if head is None and has_entries:
+        raise IntegrityError(
+            f"{where}: the audit log has entries but no head; it was removed, so appending"
+            " could fork the chain"
+        )
     if not events:
         raise ValueError(
             f"case {written.case.id!r}: a write needs at least one event; its audit entry"

@@ -56,7 +56,8 @@ class AuditFailure:
     def problems(self) -> list[str]:
         """One line per problem, the chain's break first."""
         lines = [str(self.chain)] if self.chain is not None else []
-        return lines + [str(mismatch) for mismatch in self.mismatches]
+        lines += [str(mismatch) for mismatch in self.mismatches]
+        return [" ".join(line.split()) for line in lines]
 
     def __str__(self) -> str:
         return "; ".join(self.problems())

@@ -91,13 +91,13 @@ class MemoryCaseStore:
 
     def _write(self, case: Case, events: Sequence[CaseEvent]) -> None:
         written = encode_case(case)
-        rows, head = audit_rows(self.audit.head(), written, events)
+        log = self.audit
+        rows, head = audit_rows(log.head(), written, events, has_entries=bool(log._rows))
         for hold in written.holds:
             owner = self._holds.get(hold.id)
             if owner is not None and owner.case_id != case.id:
                 raise ConflictError(f"hold {hold.id!r} belongs to case {owner.case_id!r}")
         # Nothing above changed the store; the assignments below cannot fail.
-        log = self.audit
         log._rows.extend(rows)
         log._head = head
         for hold in written.holds:

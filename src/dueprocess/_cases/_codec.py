@@ -208,8 +208,8 @@ def decode_case(document: object, case_id: str | None = None) -> Case:
     try:
         case = Case.from_dict(json.loads(document))  # type: ignore[arg-type]
     except _UNREADABLE as error:
-        where = f" {case_id!r}" if case_id is not None else ""
-        raise StoreError(f"a stored case{where} cannot be read: {_say(error)}") from None
+        where = f" ({case_id!r})" if case_id is not None else ""
+        raise StoreError(f"a stored case cannot be read{where}: {_say(error)}") from None
     if case_id is not None and case.id != case_id:
         raise StoreError(f"the stored case {case_id!r} holds the document of case {case.id!r}")
     return case

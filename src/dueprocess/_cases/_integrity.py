@@ -153,7 +153,9 @@ def _derived(
 def verify_store(store: CaseStore, *, anchor: ChainHead | None = None) -> AuditFailure | None:
     """Verify the audit chain and every stored row against it; ``None`` when all agree.
 
-    With *anchor* (a head published earlier) the log must also still extend it. Reads
+    With *anchor* (a head published earlier) the log must also still extend it. Where
+    the chain is broken, only its first break is named, and stored cases are checked
+    only for what they derive (what the chain recorded of them cannot be trusted). Reads
     the log once and every row once; it keeps one small record per case in memory.
     """
     latest: _Latest = {}
@@ -163,7 +165,7 @@ def verify_store(store: CaseStore, *, anchor: ChainHead | None = None) -> AuditF
     disclosures: set[DisclosureRow] = set()
     for row in store.case_rows():
         recorded = latest.pop(row.id, None)
-        if recorded is not None or broken is None:
+        if broken is None:  # a broken chain's records are not to be trusted
             mismatches += _case_row(row, recorded)
         mismatches += _derived(row, holds, disclosures)
     if broken is None:

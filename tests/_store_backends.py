@@ -155,15 +155,15 @@ class MemoryBackend(Backend):
         self.store._disclosures.add(row)
 
     def fail_writes(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        from dueprocess._cases import _memory
+        from dueprocess._cases import _codec
 
-        real = _memory.audit_rows
+        real = _codec.audit_rows
 
-        def failing(head: Any, written: Any, events: Any) -> Any:
-            real(head, written, events)  # the rows are built, then the write fails
+        def failing(*args: Any, **kwargs: Any) -> Any:
+            real(*args, **kwargs)  # the rows are built, then the write fails
             raise StoreError("injected failure")
 
-        monkeypatch.setattr(_memory, "audit_rows", failing)
+        monkeypatch.setattr(_codec, "audit_rows", failing)
 
 
 class SqlBackend(Backend):

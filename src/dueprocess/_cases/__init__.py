@@ -11,7 +11,7 @@ from __future__ import annotations
 from ._audit import GENESIS, AuditEntry, ChainBreak, ChainHead, parse_head, verify_chain
 from ._case import Case, CaseEvent, CaseNotFound, Hold, ProductionRecord
 from ._deadlines import Deadline, DeadlineKind
-from ._integrity import AuditFailure, Mismatch, checked_case, verify_store
+from ._integrity import AuditFailure, checked_case, verify_store
 from ._ledger import LedgerEntry
 from ._lifecycle import TRANSITIONS, CaseAction, CaseState
 from ._notice import UserNotice
@@ -34,7 +34,6 @@ __all__ = [
     "DeadlineKind",
     "Hold",
     "LedgerEntry",
-    "Mismatch",
     "ProductionRecord",
     "UserNotice",
     "checked_case",

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from .._verify import Mismatch
 from ..exceptions import CaseNotFound, IntegrityError, StoreError
 from ._audit import EMPTY_HEAD, AuditEntry, ChainBreak, ChainHead, verify_chain
 from ._case import Case, Detail
@@ -31,24 +32,14 @@ from ._codec import CaseRow, DisclosureRow, HoldRow, decode_case, encode_case
 if TYPE_CHECKING:
     from ..typing import CaseStore
 
-__all__ = ["AuditFailure", "Mismatch", "checked_case", "verify_store"]
-
-
-@attrs.frozen
-class Mismatch:
-    """One stored row that disagrees with the audit chain: what, and how."""
-
-    subject: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.subject}: {self.reason}"
+__all__ = ["AuditFailure", "checked_case", "verify_store"]
 
 
 @attrs.frozen
 class AuditFailure:
     """Why a store's audit does not verify: the chain's first break, if any, and every
-    stored row that disagrees with it."""
+    stored row that disagrees with it (a :class:`~dueprocess.Mismatch` whose ``subject``
+    names the case, hold or index row)."""
 
     chain: ChainBreak | None
     mismatches: tuple[Mismatch, ...] = ()
@@ -238,6 +229,6 @@ def checked_case(store: CaseStore, case_id: str) -> Case:
     problems = _case_row(row, latest.get(case_id))
     if problems:
         raise IntegrityError(
-            f"case {case_id!r} cannot be released: " + "; ".join(m.reason for m in problems)
+            f"case {case_id!r} cannot be released: " + "; ".join(m.message for m in problems)
         )
     return decode_case(row.document, case_id)

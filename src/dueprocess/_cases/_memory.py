@@ -14,20 +14,9 @@ from collections.abc import Iterator, Sequence
 import attrs
 
 from ..exceptions import ConflictError
+from . import _codec as codec
 from ._audit import AuditEntry, ChainHead
 from ._case import Case, CaseEvent, CaseNotFound, Hold
-from ._codec import (
-    AuditRow,
-    CaseRow,
-    DisclosureRow,
-    HoldRow,
-    audit_rows,
-    decode_case,
-    decode_entry,
-    decode_hold,
-    encode_case,
-    micros,
-)
 from ._lifecycle import CaseState
 from ._notice import UserNotice
 
@@ -38,13 +27,13 @@ __all__ = ["ManualClock", "MemoryAuditLog", "MemoryCaseStore", "RecordingNotifie
 class MemoryAuditLog:
     """An audit log in a list of rows. It offers no way to change or remove an entry."""
 
-    _rows: list[AuditRow] = attrs.field(factory=list, init=False)
+    _rows: list[codec.AuditRow] = attrs.field(factory=list, init=False)
     _head: ChainHead | None = attrs.field(default=None, init=False)
 
     def entries(self) -> Iterator[AuditEntry]:
         """Every entry, oldest first (a snapshot: appends during iteration are not seen)."""
         for row in tuple(self._rows):
-            yield decode_entry(row.seq, row.case_id, row.body, row.digest)
+            yield codec.decode_entry(row.seq, row.case_id, row.body, row.digest)
 
     def head(self) -> ChainHead | None:
         """The chain's end as recorded at the last append; ``None`` for an empty log."""
@@ -67,9 +56,9 @@ class MemoryCaseStore:
     """
 
     audit: MemoryAuditLog = attrs.field(factory=MemoryAuditLog)
-    _cases: dict[str, CaseRow] = attrs.field(factory=dict, init=False)
-    _holds: dict[str, HoldRow] = attrs.field(factory=dict, init=False)
-    _disclosures: set[DisclosureRow] = attrs.field(factory=set, init=False)
+    _cases: dict[str, codec.CaseRow] = attrs.field(factory=dict, init=False)
+    _holds: dict[str, codec.HoldRow] = attrs.field(factory=dict, init=False)
+    _disclosures: set[codec.DisclosureRow] = attrs.field(factory=set, init=False)
 
     def create(self, case: Case) -> None:
         """Store a new case and audit all its events; ``ConflictError`` if the id is taken."""
@@ -90,9 +79,9 @@ class MemoryCaseStore:
         self._write(case, events)
 
     def _write(self, case: Case, events: Sequence[CaseEvent]) -> None:
-        written = encode_case(case)
+        written = codec.encode_case(case)
         log = self.audit
-        rows, head = audit_rows(log.head(), written, events, has_entries=bool(log._rows))
+        rows, head = codec.audit_rows(log.head(), written, events, has_entries=bool(log._rows))
         for hold in written.holds:
             owner = self._holds.get(hold.id)
             if owner is not None and owner.case_id != case.id:
@@ -110,30 +99,30 @@ class MemoryCaseStore:
         row = self._cases.get(case_id)
         if row is None:
             raise CaseNotFound(case_id)
-        return decode_case(row.document, case_id)
+        return codec.decode_case(row.document, case_id)
 
     def cases(self, state: CaseState | None = None) -> list[Case]:
         """Every stored case (in the given *state*), by id."""
         return [
-            decode_case(row.document, row.id)
+            codec.decode_case(row.document, row.id)
             for _, row in sorted(self._cases.items())
             if state is None or row.state == state.value
         ]
 
     def due(self, before: dt.datetime) -> list[Case]:
         """Every case with an open deadline strictly before *before*, earliest first."""
-        limit = micros(before)
+        limit = codec.micros(before)
         rows = sorted(
             (row for row in self._cases.values() if row.due_at is not None and row.due_at < limit),
             key=lambda row: (row.due_at or 0, row.id),
         )
-        return [decode_case(row.document, row.id) for row in rows]
+        return [codec.decode_case(row.document, row.id) for row in rows]
 
     def disclosed(self, account: str) -> list[Case]:
         """Every case whose productions released *account*'s data, by id."""
         ids = sorted({row.case_id for row in self._disclosures if row.account == account})
         rows = [self._cases[case_id] for case_id in ids if case_id in self._cases]
-        return [decode_case(row.document, row.id) for row in rows]
+        return [codec.decode_case(row.document, row.id) for row in rows]
 
     def hold_chain(self, hold_id: str) -> tuple[Hold, ...]:
         """The chain *hold_id* belongs to (or roots), oldest first; empty if unknown."""
@@ -143,20 +132,20 @@ class MemoryCaseStore:
             (row for row in self._holds.values() if row.root == root),
             key=lambda row: (row.extensions, row.id),
         )
-        return tuple(decode_hold(row.document) for row in chain)
+        return tuple(codec.decode_hold(row.document) for row in chain)
 
-    def case_rows(self, case_id: str | None = None) -> list[CaseRow]:
+    def case_rows(self, case_id: str | None = None) -> list[codec.CaseRow]:
         """The stored case rows (only *case_id*'s, if given), by id."""
         if case_id is not None:
             row = self._cases.get(case_id)
             return [row] if row is not None else []
         return [row for _, row in sorted(self._cases.items())]
 
-    def hold_rows(self) -> list[HoldRow]:
+    def hold_rows(self) -> list[codec.HoldRow]:
         """Every row of the hold registry, by id."""
         return [row for _, row in sorted(self._holds.items())]
 
-    def disclosure_rows(self) -> list[DisclosureRow]:
+    def disclosure_rows(self) -> list[codec.DisclosureRow]:
         """Every row of the ledger's index."""
         return sorted(self._disclosures)
 

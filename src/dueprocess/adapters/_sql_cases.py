@@ -27,20 +27,9 @@ from collections.abc import Iterator, Sequence
 import attrs
 import sqlalchemy as sa
 
+from .._cases import _codec as codec
 from .._cases._audit import GENESIS, AuditEntry, ChainHead
 from .._cases._case import Case, CaseEvent, Hold
-from .._cases._codec import (
-    CaseRow,
-    CaseWrite,
-    DisclosureRow,
-    HoldRow,
-    audit_rows,
-    decode_case,
-    decode_entry,
-    decode_hold,
-    encode_case,
-    micros,
-)
 from .._cases._lifecycle import CaseState
 from ..exceptions import CaseNotFound, ConflictError, IntegrityError
 from ._sql_base import SqlConnection
@@ -72,7 +61,7 @@ class SqlAuditLog:
         )
         with store._transaction("read the audit log", write=False) as connection:
             for seq, case_id, body, digest in store._stream(connection, query):
-                yield decode_entry(seq, case_id, body, digest)
+                yield codec.decode_entry(seq, case_id, body, digest)
 
     def head(self) -> ChainHead | None:
         """The head recorded with the last append, or ``None`` for an empty log."""
@@ -119,7 +108,7 @@ class SqlCaseTables(SqlConnection):
         Raises:
             ConflictError: a case with that id exists.
         """
-        written = encode_case(case)
+        written = codec.encode_case(case)
         cases = self._tables.cases
         with self._transaction(f"store case {case.id!r}", write=True) as connection:
             taken = connection.execute(sa.select(cases.c.id).where(cases.c.id == case.id)).first()
@@ -139,7 +128,7 @@ class SqlCaseTables(SqlConnection):
             ConflictError: the stored version is not ``case.version - 1``.
             CaseNotFound: there is no such case.
         """
-        written = encode_case(case)
+        written = codec.encode_case(case)
         cases = self._tables.cases
         with self._transaction(f"update case {case.id!r}", write=True) as connection:
             changed = connection.execute(
@@ -161,7 +150,7 @@ class SqlCaseTables(SqlConnection):
             self._write_rest(connection, written, events)
 
     def _write_rest(
-        self, connection: sa.Connection, written: CaseWrite, events: Sequence[CaseEvent]
+        self, connection: sa.Connection, written: codec.CaseWrite, events: Sequence[CaseEvent]
     ) -> None:
         """The case's holds, ledger index rows and audit entries, and the new head."""
         tables = self._tables
@@ -190,7 +179,7 @@ class SqlCaseTables(SqlConnection):
         self._append(connection, written, events)
 
     def _append(
-        self, connection: sa.Connection, written: CaseWrite, events: Sequence[CaseEvent]
+        self, connection: sa.Connection, written: codec.CaseWrite, events: Sequence[CaseEvent]
     ) -> None:
         tables = self._tables
         head_table = tables.audit_head
@@ -206,7 +195,7 @@ class SqlCaseTables(SqlConnection):
             )
         head = ChainHead(int(row.length), str(row.digest)) if row.length else None
         some = connection.execute(sa.select(tables.audit.c.seq).limit(1)).first() is not None
-        rows, last = audit_rows(head, written, events, has_entries=some, where=self.where)
+        rows, last = codec.audit_rows(head, written, events, has_entries=some, where=self.where)
         connection.execute(sa.insert(tables.audit), [_columns(entry) for entry in rows])
         connection.execute(
             sa.update(head_table)
@@ -225,7 +214,7 @@ class SqlCaseTables(SqlConnection):
             ).scalar()
         if document is None:
             raise CaseNotFound(case_id)
-        return decode_case(document, case_id)
+        return codec.decode_case(document, case_id)
 
     def cases(self, state: CaseState | None = None) -> list[Case]:
         """Every stored case (in the given *state*), by id."""
@@ -240,7 +229,7 @@ class SqlCaseTables(SqlConnection):
         cases = self._tables.cases
         query = (
             sa.select(cases.c.id, cases.c.document)
-            .where(cases.c.due_at < micros(before))
+            .where(cases.c.due_at < codec.micros(before))
             .order_by(cases.c.due_at, cases.c.id)
         )
         return self._decoded("read due cases", query)
@@ -259,7 +248,7 @@ class SqlCaseTables(SqlConnection):
     def _decoded(self, action: str, query: sa.Select[tuple[str, str]]) -> list[Case]:
         with self._transaction(action, write=False) as connection:
             return [
-                decode_case(document, case_id)
+                codec.decode_case(document, case_id)
                 for case_id, document in self._stream(connection, query)
             ]
 
@@ -273,9 +262,9 @@ class SqlCaseTables(SqlConnection):
                 .where(holds.c.root == (root if root is not None else hold_id))
                 .order_by(holds.c.extensions, holds.c.id)
             ).scalars()
-            return tuple(decode_hold(document) for document in rows)
+            return tuple(codec.decode_hold(document) for document in rows)
 
-    def case_rows(self, case_id: str | None = None) -> Iterator[CaseRow]:
+    def case_rows(self, case_id: str | None = None) -> Iterator[codec.CaseRow]:
         """The stored case rows (only *case_id*'s, if given), by id, exactly as stored."""
         cases = self._tables.cases
         query = sa.select(
@@ -290,9 +279,9 @@ class SqlCaseTables(SqlConnection):
             query = query.where(cases.c.id == case_id)
         with self._transaction("read cases", write=False) as connection:
             for row in self._stream(connection, query):
-                yield CaseRow(*row)
+                yield codec.CaseRow(*row)
 
-    def hold_rows(self) -> Iterator[HoldRow]:
+    def hold_rows(self) -> Iterator[codec.HoldRow]:
         """Every row of the hold registry, by id, exactly as stored."""
         holds = self._tables.holds
         query = sa.select(
@@ -300,15 +289,15 @@ class SqlCaseTables(SqlConnection):
         ).order_by(holds.c.id)
         with self._transaction("read holds", write=False) as connection:
             for row in self._stream(connection, query):
-                yield HoldRow(*row)
+                yield codec.HoldRow(*row)
 
-    def disclosure_rows(self) -> Iterator[DisclosureRow]:
+    def disclosure_rows(self) -> Iterator[codec.DisclosureRow]:
         """Every row of the ledger's index, exactly as stored."""
         disclosures = self._tables.disclosures
         query = sa.select(disclosures.c.account, disclosures.c.case_id)
         with self._transaction("read the ledger index", write=False) as connection:
             for row in self._stream(connection, query):
-                yield DisclosureRow(*row)
+                yield codec.DisclosureRow(*row)
 
 
 def _columns(row: attrs.AttrsInstance) -> dict[str, object]:

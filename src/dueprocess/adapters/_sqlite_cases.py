@@ -41,20 +41,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from .._cases import _codec as codec
 from .._cases._audit import AuditEntry, ChainHead
 from .._cases._case import Case, CaseEvent, CaseNotFound, Hold
-from .._cases._codec import (
-    CaseRow,
-    CaseWrite,
-    DisclosureRow,
-    HoldRow,
-    audit_rows,
-    decode_case,
-    decode_entry,
-    decode_hold,
-    encode_case,
-    micros,
-)
 from .._cases._lifecycle import CaseState
 from ..exceptions import ConflictError, StoreError
 from ._closing import Closing
@@ -190,7 +179,7 @@ class SqliteAuditLog:
                 "SELECT seq, case_id, body, digest FROM audit ORDER BY seq"
             )
             for seq, case_id, body, digest in rows:
-                yield decode_entry(seq, case_id, body, digest)
+                yield codec.decode_entry(seq, case_id, body, digest)
         except sqlite3.Error as error:
             raise StoreError(f"{self.path}: cannot read the audit log: {error}") from None
 
@@ -257,7 +246,7 @@ class SqliteCaseStore(Closing):
 
     def create(self, case: Case) -> None:
         """Store a new case with its holds and audit entries, atomically."""
-        written = encode_case(case)
+        written = codec.encode_case(case)
         with _immediate(self._database.connection, self.path) as connection:
             taken = connection.execute("SELECT 1 FROM cases WHERE id = ?", (case.id,)).fetchone()
             if taken is not None:
@@ -272,7 +261,7 @@ class SqliteCaseStore(Closing):
 
     def update(self, case: Case, events: Sequence[CaseEvent]) -> None:
         """Replace version ``case.version - 1`` with *case* and append *events*, atomically."""
-        written = encode_case(case)
+        written = codec.encode_case(case)
         with _immediate(self._database.connection, self.path) as connection:
             stored = connection.execute(
                 "SELECT version FROM cases WHERE id = ?", (case.id,)
@@ -301,7 +290,7 @@ class SqliteCaseStore(Closing):
             self._write_rest(connection, written, events)
 
     def _write_rest(
-        self, connection: sqlite3.Connection, written: CaseWrite, events: Sequence[CaseEvent]
+        self, connection: sqlite3.Connection, written: codec.CaseWrite, events: Sequence[CaseEvent]
     ) -> None:
         """The case's holds, ledger index rows and audit entries, and the new head."""
         case_id, path = written.case.id, self.path
@@ -327,7 +316,7 @@ class SqliteCaseStore(Closing):
         ).fetchone()
         head = ChainHead(found[0], found[1]) if found is not None and found[0] else None
         some = connection.execute("SELECT 1 FROM audit LIMIT 1").fetchone() is not None
-        rows, last = audit_rows(head, written, events, has_entries=some, where=path)
+        rows, last = codec.audit_rows(head, written, events, has_entries=some, where=path)
         connection.executemany(
             "INSERT INTO audit (seq, case_id, body, digest) VALUES (?, ?, ?, ?)",
             [(row.seq, row.case_id, row.body, row.digest) for row in rows],
@@ -344,7 +333,7 @@ class SqliteCaseStore(Closing):
         row = self._query("SELECT document FROM cases WHERE id = ?", (case_id,)).fetchone()
         if row is None:
             raise CaseNotFound(case_id)
-        return decode_case(row[0], case_id)
+        return codec.decode_case(row[0], case_id)
 
     def cases(self, state: CaseState | None = None) -> list[Case]:
         """Every stored case (in the given *state*), by id."""
@@ -354,15 +343,15 @@ class SqliteCaseStore(Closing):
             rows = self._query(
                 "SELECT id, document FROM cases WHERE state = ? ORDER BY id", (state.value,)
             )
-        return [decode_case(document, case_id) for case_id, document in rows.fetchall()]
+        return [codec.decode_case(document, case_id) for case_id, document in rows.fetchall()]
 
     def due(self, before: dt.datetime) -> list[Case]:
         """Every case with an open deadline strictly before *before* (the ``due_at`` index)."""
         rows = self._query(
             "SELECT id, document FROM cases WHERE due_at < ? ORDER BY due_at, id",
-            (micros(before),),
+            (codec.micros(before),),
         )
-        return [decode_case(document, case_id) for case_id, document in rows.fetchall()]
+        return [codec.decode_case(document, case_id) for case_id, document in rows.fetchall()]
 
     def disclosed(self, account: str) -> list[Case]:
         """Every case whose productions released *account*'s data (the ledger's index)."""
@@ -372,7 +361,7 @@ class SqliteCaseStore(Closing):
             " WHERE disclosures.account = ? ORDER BY cases.id",
             (account,),
         )
-        return [decode_case(document, case_id) for case_id, document in rows.fetchall()]
+        return [codec.decode_case(document, case_id) for case_id, document in rows.fetchall()]
 
     def hold_chain(self, hold_id: str) -> tuple[Hold, ...]:
         """The chain *hold_id* belongs to (or roots), oldest first; empty if unknown."""
@@ -381,9 +370,9 @@ class SqliteCaseStore(Closing):
         rows = self._query(
             "SELECT document FROM holds WHERE root = ? ORDER BY extensions, id", (root,)
         ).fetchall()
-        return tuple(decode_hold(document) for (document,) in rows)
+        return tuple(codec.decode_hold(document) for (document,) in rows)
 
-    def case_rows(self, case_id: str | None = None) -> Iterator[CaseRow]:
+    def case_rows(self, case_id: str | None = None) -> Iterator[codec.CaseRow]:
         """The stored case rows (only *case_id*'s, if given), by id, exactly as stored."""
         columns = "SELECT id, request_id, state, version, due_at, document FROM cases"
         if case_id is None:
@@ -391,20 +380,20 @@ class SqliteCaseStore(Closing):
         else:
             rows = self._query(f"{columns} WHERE id = ?", (case_id,))
         for row in rows:
-            yield CaseRow(*row)
+            yield codec.CaseRow(*row)
 
-    def hold_rows(self) -> Iterator[HoldRow]:
+    def hold_rows(self) -> Iterator[codec.HoldRow]:
         """Every row of the hold registry, by id, exactly as stored."""
         rows = self._query(
             "SELECT id, root, case_id, extensions, document FROM holds ORDER BY id", ()
         )
         for row in rows:
-            yield HoldRow(*row)
+            yield codec.HoldRow(*row)
 
-    def disclosure_rows(self) -> Iterator[DisclosureRow]:
+    def disclosure_rows(self) -> Iterator[codec.DisclosureRow]:
         """Every row of the ledger's index, exactly as stored."""
         for row in self._query("SELECT account, case_id FROM disclosures ORDER BY case_id", ()):
-            yield DisclosureRow(*row)
+            yield codec.DisclosureRow(*row)
 
     def _query(self, sql: str, parameters: tuple[object, ...]) -> sqlite3.Cursor:
         try:

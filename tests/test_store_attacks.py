@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from _cases_support import FakeProducer, request, shared_request, utc
 from _store_backends import Backend, backend
@@ -424,3 +426,38 @@ def test_an_empty_log_has_the_genesis_head(
     assert parse_head(out) == ChainHead(0, "0" * 64)
     assert main(["audit", "verify", "--db", db, "--head", out, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["intact"] is True
+
+
+# --- properties ------------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_any_change_to_a_stored_case_document_is_named(data: st.DataObject) -> None:
+    from _store_backends import MemoryBackend
+
+    memory = MemoryBackend()
+    _scenario(memory)
+    case_id = data.draw(st.sampled_from(["READY", "DONE", "PRES-2024-0050"]))
+    text = memory.row(case_id).document
+    at = data.draw(st.integers(min_value=0, max_value=len(text)))
+    cut = data.draw(st.integers(min_value=0, max_value=3))
+    insert = data.draw(st.text(max_size=3))
+    changed = text[:at] + insert + text[at + cut :]
+    assume(changed != text)
+    memory.set_case(case_id, document=changed)
+    failure = memory.service().verify_audit()
+    assert failure is not None
+    assert any(line.startswith(f"case {case_id!r}: ") for line in failure.problems())
+    with pytest.raises(IntegrityError, match="cannot be released"):
+        checked_case(memory.store, case_id)
+
+
+@given(
+    length=st.integers(min_value=1, max_value=10**17),
+    digest=st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),
+)
+def test_a_published_head_reads_back_as_itself(length: int, digest: str) -> None:
+    head = ChainHead(length, digest)
+    assert parse_head(str(head)) == head
+    assert parse_head(f"  {head}\n") == head

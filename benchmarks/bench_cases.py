@@ -313,11 +313,31 @@ def run_postgres(url: str, sizes: tuple[int, int], shapes: Templates, repeats: i
             SqlStore(url, schema=schema, prefix=f"n{sizes[1]}_", readonly=True) as big,
         ):
             figures = measure(small, big, repeats)
+            for line in plans(big, schema, f"n{sizes[1]}_"):
+                print(f"  plan: {line}")
     finally:
         with engine.begin() as connection:
             connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
         engine.dispose()
     return report("postgresql", sizes, figures)
+
+
+def plans(store: Any, schema: str, prefix: str) -> list[str]:
+    """PostgreSQL's plan for both questions, as a server-side cursor (which the store
+    uses) plans them: each must read an index range, never the whole table."""
+    cases, disclosures = f"{schema}.{prefix}cases", f"{schema}.{prefix}disclosures"
+    before = micros(NOW + dt.timedelta(days=1))
+    queries = (
+        f"SELECT id, document FROM {cases} WHERE due_at < {before} ORDER BY due_at, id",
+        f"SELECT c.id, c.document FROM {cases} c JOIN {disclosures} d ON d.case_id = c.id"
+        f" WHERE d.account = '{LEDGER_ACCOUNT}' ORDER BY d.case_id",
+    )
+    found = []
+    with store.engine.begin() as connection:
+        for query in queries:
+            rows = connection.exec_driver_sql(f"EXPLAIN DECLARE bench CURSOR FOR {query}")
+            found.append(" / ".join(str(row[0]).strip() for row in rows))
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:

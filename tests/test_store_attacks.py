@@ -56,6 +56,9 @@ def _problems(backend: Backend, capsys: pytest.CaptureFixture[str], **options: A
         assert shown.startswith("NOT intact")
         for line in failure.problems():
             assert line in shown
+        assert main(["audit", "verify", "--db", backend.db, *extra, "--json"]) == 4
+        document = json.loads(capsys.readouterr().out)
+        assert (document["intact"], document["problems"]) == (False, failure.problems())
         if "anchor" not in options:
             assert main(["audit", "head", "--db", backend.db]) == 4
             assert capsys.readouterr().out == ""

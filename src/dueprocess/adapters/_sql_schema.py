@@ -150,7 +150,7 @@ def build_tables(prefix: str = "dueprocess_", schema: str | None = None) -> SqlT
             sa.Column("version", sa.Integer(), nullable=False),
             sa.Column("due_at", sa.BigInteger(), nullable=True),
             sa.Column("document", sa.Text(), nullable=False),
-            sa.Index(f"{prefix}cases_by_due", "due_at"),
+            sa.Index(f"{prefix}cases_by_due", "due_at", "id"),
         ),
         holds=table(
             "holds",

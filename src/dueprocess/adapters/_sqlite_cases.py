@@ -5,7 +5,7 @@ with a record store, which uses ``PRAGMA user_version``)::
 
     cases      (id TEXT PRIMARY KEY, request_id TEXT, state TEXT, version INTEGER,
                 due_at INTEGER, document TEXT)           -- dueprocess.case/1
-                                                         -- indexes on (state, id), (due_at)
+                                                         -- indexes on (state, id), (due_at, id)
     holds      (id TEXT PRIMARY KEY, root TEXT, case_id TEXT, extensions INTEGER,
                 document TEXT)                           -- index on (root, extensions)
     disclosures (account TEXT, case_id TEXT, PRIMARY KEY (account, case_id))
@@ -59,7 +59,7 @@ _SCHEMA = (
     " id TEXT PRIMARY KEY NOT NULL, request_id TEXT NOT NULL, state TEXT NOT NULL,"
     " version INTEGER NOT NULL, due_at INTEGER, document TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS cases_by_state ON cases (state, id)",
-    "CREATE INDEX IF NOT EXISTS cases_by_due ON cases (due_at) WHERE due_at IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS cases_by_due ON cases (due_at, id) WHERE due_at IS NOT NULL",
     "CREATE TABLE IF NOT EXISTS disclosures ("
     " account TEXT NOT NULL, case_id TEXT NOT NULL, PRIMARY KEY (account, case_id))"
     " WITHOUT ROWID",
@@ -358,7 +358,7 @@ class SqliteCaseStore(Closing):
         rows = self._query(
             "SELECT cases.id, cases.document FROM disclosures"
             " JOIN cases ON cases.id = disclosures.case_id"
-            " WHERE disclosures.account = ? ORDER BY cases.id",
+            " WHERE disclosures.account = ? ORDER BY disclosures.case_id",
             (account,),
         )
         return [codec.decode_case(document, case_id) for case_id, document in rows.fetchall()]

@@ -278,6 +278,47 @@ def test_a_hold_row_added_outside_dueprocess_is_named(
     assert "hold 'FAKE': no stored case records this hold" in _problems(backend, capsys)
 
 
+def test_a_hold_row_removed_from_the_registry_is_named(
+    backend: Backend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _scenario(backend)
+    backend._delete_holds()
+    assert (
+        "hold 'PRES-2024-0050': case 'PRES-2024-0050' records it but the hold registry has no row"
+        in _problems(backend, capsys)
+    )
+
+
+def test_a_case_whose_latest_entry_records_no_document_is_named() -> None:
+    from _store_backends import MemoryBackend
+    from dueprocess._cases._audit import chain_events
+    from dueprocess._cases._codec import AuditRow
+
+    memory = MemoryBackend()
+    _scenario(memory)
+    log = memory.store.audit
+    (entry,) = chain_events(log.head(), "READY", [memory.store.get("READY").events[-1]])
+    log._rows.append(AuditRow(entry.seq, "READY", entry.canonical_bytes().decode(), entry.digest))
+    log._head = entry.head
+    failure = memory.service().verify_audit()
+    assert failure is not None
+    assert failure.problems() == [
+        f"case 'READY': its latest audit entry #{entry.seq} records no stored document"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("case_id", "body", "digest"), [("R", b"{}", "d"), ("R", "{}", None), (7, "{}", "d")]
+)
+def test_an_audit_row_of_the_wrong_types_is_an_integrity_error(
+    case_id: object, body: object, digest: object
+) -> None:
+    from dueprocess._cases._codec import decode_entry
+
+    with pytest.raises(IntegrityError, match=r"audit entry in row 3 cannot be read: .* text"):
+        decode_entry(3, case_id, body, digest)
+
+
 def test_ledger_index_rows_removed_or_added_are_named(
     backend: Backend, capsys: pytest.CaptureFixture[str]
 ) -> None:

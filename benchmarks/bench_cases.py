@@ -11,8 +11,8 @@ The stores are filled by bulk insert (SQLite ``executemany``, PostgreSQL ``COPY`
 rows made from three real cases built through :class:`dueprocess.Cases`, their ids and
 account changed per row, as a platform's store would look: most cases closed and
 produced (each disclosing one account, so the ledger's index has a row per case), 1 %
-still open with a deadline later than the day asked about, 20 falling due in that day,
-and 10 productions of the account whose ledger is read. Needs a PostgreSQL server for
+still open with a deadline later than the day asked about, 50 falling due in that day,
+and 50 productions of the account whose ledger is read. Needs a PostgreSQL server for
 the second half (skipped, with a note, without one):
 
     eval "$(.ci/postgres.sh start)"
@@ -48,8 +48,8 @@ MISSED_TARGET = 3
 
 TARGET = 1.5
 UTC = dt.timezone.utc
-DUE_CASES = 20
-TARGET_CASES = 10
+DUE_CASES = 50
+TARGET_CASES = 50
 LEDGER_ACCOUNT = "TARGET-ACCOUNT"
 PLACEHOLDER_ID = "TEMPLATE-CASE"
 PLACEHOLDER_ACCOUNT = "TEMPLATE-ACCOUNT"
@@ -346,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", default=os.environ.get("DUEPROCESS_TEST_POSTGRES_URL"))
     args = parser.parse_args(argv)
     sizes = (1_000, 50_000) if args.quick else (10_000, 1_000_000)
-    repeats = 25
+    repeats = 40
     shapes = templates()
     print("== SQLite (SqliteCaseStore)")
     ok = run_sqlite(sizes, shapes, repeats)

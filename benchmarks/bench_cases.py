@@ -145,7 +145,9 @@ def spread(count: int, total: int) -> set[int]:
 
 def case_rows(total: int, shapes: Templates) -> Iterator[tuple[str, int | None, str, str | None]]:
     """(id, due_at, document, disclosed account) for every case of a store of *total*."""
-    due_ids, target_ids = spread(DUE_CASES, total), spread(TARGET_CASES, total)
+    due_ids = spread(DUE_CASES, total)
+    target_ids = {number + 2 for number in spread(TARGET_CASES, total)}
+    assert not due_ids & target_ids
     accounts = max(1, total // 5)
     for number in range(total):
         case_id = f"C{number:08d}"

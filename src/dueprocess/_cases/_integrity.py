@@ -1,4 +1,4 @@
-"""Stored cases checked against the audit chain (spec: reports.md, "Audit log").
+"""Stored cases checked against the audit chain (docs/storage.md, "Case and audit stores").
 
 The chain (``_audit``) proves the log itself. The last entry of every store write also
 records the SHA-256 of the case document as written and its indexed columns

@@ -12,8 +12,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
-import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -30,10 +28,13 @@ from ._common import (
     EXIT_VERIFY_FAILED,
     CommandError,
     add_production_options,
+    durable_store,
     plural,
+    print_json,
     read_json,
+    terminal_safe,
 )
-from ._review_cmds import add_policy_option, policy_from, terminal_safe
+from ._review_cmds import add_policy_option, policy_from
 
 __all__ = ["register"]
 
@@ -73,7 +74,8 @@ def _service(
 ) -> Iterator[Cases]:
     """A Cases service over ``--db``; a missing or foreign database is exit 2."""
     try:
-        store = open_case_store(args.db, create=create)  # a SQLite path or a SQLAlchemy URL
+        # A SQLite path or a SQLAlchemy URL, never an in-memory database.
+        store = open_case_store(durable_store(args.db, "--db"), create=create)
     except StoreError as error:
         raise CommandError(str(error), EXIT_INVALID) from None
     now = getattr(args, "now", None)
@@ -87,8 +89,7 @@ def _service(
 
 
 def _print_json(document: Any) -> None:
-    json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    print_json(document)
 
 
 def _print_case(case: Case, args: argparse.Namespace, *, detail: bool = False) -> None:
@@ -207,6 +208,7 @@ def _renew(args: argparse.Namespace) -> int:
 
 
 def _produce(args: argparse.Namespace) -> int:
+    durable_store(args.store, "--store")
     with _service(args) as cases:
         case = cases.get(args.id)
         try:
@@ -222,21 +224,24 @@ def _produce(args: argparse.Namespace) -> int:
         production = case.productions[-1]
         print(
             f"{terminal_safe(case.id)} {case.state.value}:"
-            f" {plural(production.records, 'record')} into {args.out},"
+            f" {plural(production.records, 'record')} into {terminal_safe(args.out)},"
             f" merkle root {production.merkle_root}"
         )
     return EXIT_OK
 
 
 def _notify(args: argparse.Namespace) -> int:
-    outbox = OutboxNotifier(args.outbox)
+    outbox = OutboxNotifier(args.outbox, replace=args.force)
     with _service(args, notifier=outbox) as cases:
         case = cases.notify(args.id, actor=_actor(args))
     if args.json:
         _print_json(case.to_dict())
     else:
         path = outbox.path_for(case.id)
-        print(f"{terminal_safe(case.id)} {case.state.value}: notice written to {path}")
+        print(
+            f"{terminal_safe(case.id)} {case.state.value}:"
+            f" notice written to {terminal_safe(str(path))}"
+        )
     return EXIT_OK
 
 
@@ -263,7 +268,9 @@ def _audit_head(args: argparse.Namespace) -> int:
     if failure is not None:
         # A head is published to vouch for a log: never print one for a broken log.
         raise CommandError(
-            f"{args.db}: the audit log does not verify: {failure}", EXIT_VERIFY_FAILED
+            f"{terminal_safe(args.db)}: the audit log does not verify:"
+            f" {terminal_safe(str(failure))}",
+            EXIT_VERIFY_FAILED,
         )
     if args.json:
         _print_json(_head_json(head))
@@ -419,6 +426,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         required=True,
         metavar="DIR",
         help="where the notice is written as JSON for the service's mailer to send",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a different notice file already in the outbox for this case",
     )
     _common(parser, moves=True)
     parser.set_defaults(handler=_notify)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ._cases import (
     AuditEntry,
+    AuditFailure,
     Case,
     CaseAction,
     CaseEvent,
@@ -24,6 +25,7 @@ from ._cases import (
     LedgerEntry,
     ProductionRecord,
     UserNotice,
+    parse_head,
     verify_chain,
 )
 from ._certificate import render_certificate
@@ -115,6 +117,7 @@ __all__ = [
     "REPORT_LAYOUTS",
     "Area",
     "AuditEntry",
+    "AuditFailure",
     "AuthorityScope",
     "Band",
     "BandCategory",
@@ -201,6 +204,7 @@ __all__ = [
     "load_policy",
     "load_request",
     "merkle_root",
+    "parse_head",
     "plot_comparison",
     "policy_to_dict",
     "produce",

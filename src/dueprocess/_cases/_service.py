@@ -32,10 +32,11 @@ from ..exceptions import (
     InvalidTransition,
     Problem,
 )
-from ._audit import ChainBreak, verify_chain
+from ._audit import ChainHead
 from ._case import Case, CaseEvent, Detail, Hold, ProductionRecord, Scalar
 from ._deadlines import Deadline, DeadlineKind, start_of_day
 from ._holds import complete_renewal, next_hold
+from ._integrity import AuditFailure, checked_case, verify_store
 from ._ledger import LedgerEntry, ledger_entries
 from ._lifecycle import CaseAction, CaseState, check_transition
 
@@ -152,7 +153,7 @@ class Cases:
         """
         _require_aware(before, "before")
         found = []
-        for case in self._store.cases():
+        for case in self._store.due(before):
             for deadline in case.deadlines:
                 if deadline.at >= before:
                     continue
@@ -165,12 +166,16 @@ class Cases:
 
     def ledger(self, account: str) -> tuple[LedgerEntry, ...]:
         """Every disclosure of *account*'s data, oldest first."""
-        return ledger_entries(self._store.cases(), account)
+        return ledger_entries(self._store.disclosed(account), account)
 
-    def verify_audit(self) -> ChainBreak | None:
-        """Verify the store's audit log against its head; ``None`` when intact."""
-        audit = self._store.audit
-        return verify_chain(audit.entries(), head=audit.head())
+    def verify_audit(self, *, anchor: ChainHead | None = None) -> AuditFailure | None:
+        """Verify the audit log against its head, and every stored case, hold and index
+        row against the log; ``None`` when all agree.
+
+        With *anchor* (a head published earlier, ``dueprocess audit head``) the log must
+        also still extend it, which catches a log rewritten whole since.
+        """
+        return verify_store(self._store, anchor=anchor)
 
     # --- opening and re-reviewing ----------------------------------------------------
 
@@ -369,7 +374,9 @@ class Cases:
             raise InvalidRequest(
                 [Problem("$.override", "an override needs a reason")], what="production override"
             )
-        case = self._store.get(case_id)
+        # Released only as the audit chain recorded it: a case row edited in the
+        # database (a wider review, another target) raises IntegrityError here.
+        case = checked_case(self._store, case_id)
         now = self._now()
         moved, used = case, None
         if case.state is CaseState.NOTICE_PENDING:

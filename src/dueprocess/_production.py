@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, NoReturn
 
 import attrs
@@ -51,12 +51,47 @@ from .typing import RecordSource, Sink
 if TYPE_CHECKING:
     from hashlib import _Hash
 
-__all__ = ["check_producible", "produce"]
+__all__ = ["ProductionProgress", "check_producible", "produce"]
 
 # Targets that never pick out an account: the platform does not search for people.
 _UNRESOLVABLE = frozenset({TargetKind.NAME, TargetKind.QUERY})
 _BLOCKING = (Effect.REJECT, Effect.VERIFY, Effect.ESCALATE, Effect.PUSH_BACK)
 _CHUNK = 1 << 16
+
+
+@attrs.frozen
+class ProductionProgress:
+    """How far a production has come, as :func:`produce` reports it to a callback.
+
+    A production reads one account's records of one category at a time: a *step*.
+    ``steps`` is known once the targets are resolved (accounts x released categories),
+    so a progress bar can show the time left; ``records`` and ``bytes`` are what has
+    been written to ``records.jsonl`` so far.
+
+    Attributes:
+        account: the account being read (``None`` once every step is done).
+        category: the category being read (``None`` once every step is done).
+        step: steps finished so far, from 0 to ``steps``.
+        steps: every step of this production.
+        records: records written so far.
+        bytes: bytes of ``records.jsonl`` written so far.
+    """
+
+    account: str | None
+    category: Category | None
+    step: int
+    steps: int
+    records: int
+    bytes: int
+
+    @property
+    def done(self) -> bool:
+        """Whether every step is finished."""
+        return self.step >= self.steps and self.account is None
+
+
+#: What :func:`produce` calls with a :class:`ProductionProgress`.
+ProgressCallback = Callable[[ProductionProgress], None]
 
 
 def produce(
@@ -66,6 +101,7 @@ def produce(
     *,
     produced_at: dt.datetime,
     custodian: str = DEFAULT_CUSTODIAN,
+    progress: ProgressCallback | None = None,
 ) -> Manifest:
     """Write the production a review allows into *sink* and return its manifest.
 
@@ -80,6 +116,11 @@ def produce(
         sink: where the files go.
         produced_at: when the production is made (the caller's clock; timezone-aware).
         custodian: who signs the certificate.
+        progress: called with a :class:`ProductionProgress` as the production goes:
+            when each account's category begins, after each chunk of about 64 KiB of
+            ``records.jsonl`` is written, and once at the end (``done``). It runs in
+            the producing thread; an exception it raises stops the production and
+            aborts the sink.
 
     Raises:
         ProductionRefused: the review releases nothing (with its outcome and reasons),
@@ -93,7 +134,10 @@ def produce(
     accounts = _resolve(review, source)
     tally = _Tally(categories=tuple(item.category for item in plan))
     try:
-        sink.write(FILE_RECORDS, _records_jsonl(source, accounts, plan, review, tally))
+        chunks = _records_jsonl(source, accounts, plan, review, tally, marks=progress is not None)
+        if progress is not None:
+            chunks = _reported(chunks, tally, progress, steps=len(accounts) * len(plan))
+        sink.write(FILE_RECORDS, chunks)
         records_digest = FileDigest(tally.file_hash.hexdigest(), tally.size)
         manifest = Manifest(
             request_id=review.request_id,
@@ -215,9 +259,39 @@ class _Tally:
     merkle: MerkleBuilder = attrs.field(factory=MerkleBuilder)
     file_hash: _Hash = attrs.field(factory=hashlib.sha256)
     size: int = 0
+    # Where the stream is, for progress reports: the step being read and its names.
+    step: int = 0
+    account: str | None = None
+    category: Category | None = None
 
     def __attrs_post_init__(self) -> None:
         self.counts = dict.fromkeys(self.categories, 0)
+
+    def progress(self, steps: int) -> ProductionProgress:
+        return ProductionProgress(
+            account=self.account,
+            category=self.category,
+            step=self.step,
+            steps=steps,
+            records=self.merkle.size,
+            bytes=self.size,
+        )
+
+
+def _reported(
+    chunks: Iterator[bytes], tally: _Tally, progress: ProgressCallback, *, steps: int
+) -> Iterator[bytes]:
+    """Pass *chunks* on, reporting after each; an empty chunk marks a new step.
+
+    The callback runs here, outside the loop that reads the source, so an error it
+    raises is its own and never reported as the source's.
+    """
+    for chunk in chunks:
+        if chunk:
+            yield chunk
+        progress(tally.progress(steps))
+    tally.account = tally.category = None
+    progress(tally.progress(steps))
 
 
 def _records_jsonl(
@@ -226,8 +300,13 @@ def _records_jsonl(
     plan: tuple[ScopedCategory, ...],
     review: Review,
     tally: _Tally,
+    *,
+    marks: bool = False,
 ) -> Iterator[bytes]:
     """records.jsonl in chunks of about 64 KiB, updating *tally* as each is handed over.
+
+    With *marks*, an empty chunk is yielded as each account's category begins, for
+    :func:`_reported` (which drops it).
 
     One account's records of one category arrive in time order; the lines of records
     sharing an instant are sorted by their bytes (the source guarantees only time order)
@@ -241,6 +320,9 @@ def _records_jsonl(
         for item in plan:
             category = item.category
             names = item.fields
+            if marks:
+                tally.account, tally.category = account, category
+                yield b""
             if category is Category.SUBSCRIBER or period is None:
                 start = end = None
             else:
@@ -313,6 +395,7 @@ def _records_jsonl(
             if tied:
                 pending[first:] = sorted(pending[first:])
             tally.counts[category] += count
+            tally.step += 1
     if pending:
         yield _flush(pending, tally)
 

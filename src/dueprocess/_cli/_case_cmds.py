@@ -21,7 +21,7 @@ from typing import Any
 from .._cases import Case, CaseNotFound, Cases, CaseState
 from .._dates import format_timestamp, parse_timestamp
 from .._intake import load_request
-from ..adapters import DirectorySink, OutboxNotifier, open_case_store, open_record_store
+from ..adapters import DirectorySink, OutboxNotifier, open_case_store
 from ..exceptions import StoreError
 from ..typing import Notifier
 from ._common import (
@@ -33,6 +33,8 @@ from ._common import (
     plural,
     read_json,
 )
+from ._mapping_option import add_mapping_option, open_source
+from ._progress import add_progress_options, progress_for
 from ._review_cmds import add_policy_option, policy_from, terminal_safe
 
 __all__ = ["register"]
@@ -209,13 +211,26 @@ def _renew(args: argparse.Namespace) -> int:
 def _produce(args: argparse.Namespace) -> int:
     with _service(args) as cases:
         case = cases.get(args.id)
+        source = open_source(args)
         try:
-            source = open_record_store(args.store, create=False, readonly=True)
             sink = DirectorySink(args.out)
         except StoreError as error:
+            source.close()
             raise CommandError(str(error), EXIT_INVALID) from None
-        with source:
-            case = cases.produce(case.id, source, sink, actor=_actor(args), override=args.override)
+        display = progress_for(args, sys.stderr)
+        try:
+            with source:
+                case = cases.produce(
+                    case.id,
+                    source,
+                    sink,
+                    actor=_actor(args),
+                    override=args.override,
+                    progress=display,
+                )
+        finally:
+            if display is not None:
+                display.close()
     if args.json:
         _print_json(case.to_dict())
     else:
@@ -360,6 +375,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = actions.add_parser("produce", help="produce what a case's review releases")
     parser.add_argument("id", metavar="ID", help="the case id")
     add_production_options(parser)
+    add_mapping_option(parser)
+    add_progress_options(parser)
     parser.add_argument(
         "--override",
         metavar="REASON",

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +32,8 @@ from ._common import (
     plural,
     read_json,
 )
+from ._mapping_option import add_mapping_option, open_source
+from ._progress import add_progress_options, production_summary, progress_for
 from ._review_cmds import add_policy_option, policy_from, terminal_safe
 
 if TYPE_CHECKING:
@@ -122,8 +127,31 @@ def _produce(args: argparse.Namespace) -> int:
         sink = DirectorySink(args.out)
     except StoreError as error:
         raise CommandError(str(error), EXIT_INVALID) from None
-    with _open_store(args.store, create=False) as store:
-        manifest = produce(result, store, sink, produced_at=produced_at, custodian=args.custodian)
+    started = time.monotonic()  # time taken is the command's to measure, not the core's
+    display = progress_for(args, sys.stderr)
+    try:
+        with open_source(args) as store:
+            manifest = produce(
+                result,
+                store,
+                sink,
+                produced_at=produced_at,
+                custodian=args.custodian,
+                progress=display,
+            )
+    finally:
+        if display is not None:
+            display.close()
+    if args.json:
+        summary = production_summary(
+            manifest,
+            outcome=result.outcome.value,
+            out=args.out,
+            seconds=time.monotonic() - started,
+        )
+        json.dump(summary, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK
     counts = ", ".join(f"{category.value} {count}" for category, count in manifest.counts.items())
     accounts = ", ".join(terminal_safe(account) for account in manifest.accounts) or "none found"
     print(f"produced {terminal_safe(manifest.request_id)} into {terminal_safe(args.out)}")
@@ -199,6 +227,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("file", metavar="REQUEST.json", help="the request document, or - for stdin")
     add_production_options(parser)
+    add_mapping_option(parser)
     parser.add_argument(
         "--produced-at",
         metavar="TIMESTAMP",
@@ -211,6 +240,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"who signs the certificate (default: {DEFAULT_CUSTODIAN})",
     )
     add_policy_option(parser)
+    add_progress_options(parser)
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON summary (files, records, Merkle root, seconds taken) for programs",
+    )
     parser.set_defaults(handler=_produce)
 
     parser = subparsers.add_parser(

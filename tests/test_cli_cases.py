@@ -488,3 +488,26 @@ def test_a_re_review_keeps_the_policy_the_case_was_opened_with(
         capsys, "case", "show", "REQ-1", "--db", db, "--json",
     )  # fmt: skip
     assert json.loads(out)["policy"]["name"] == "strict"
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_case_produce_shows_progress_unless_quiet(
+    tmp_path: Path,
+    db: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    quiet: bool,
+) -> None:
+    from dueprocess._cli._progress import ProgressDisplay
+
+    calls: list[Any] = []
+    monkeypatch.setattr(ProgressDisplay, "__call__", lambda self, event: calls.append(event))
+    store = _store(tmp_path, capsys)
+    _open(tmp_path, db, capsys)
+    argv = ["case", "produce", "REQ-1", "--db", db, "--store", store, "--out", str(tmp_path / "p")]
+    code, _, err = _run(capsys, *argv, "--now", "2023-05-20T09:00:00Z", *(["--quiet"] * quiet))
+    assert (code, err) == (0, "")
+    if quiet:
+        assert calls == []
+    else:
+        assert calls[-1].done

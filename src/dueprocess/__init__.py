@@ -26,7 +26,7 @@ from ._cases import (
     UserNotice,
     verify_chain,
 )
-from ._certificate import render_certificate
+from ._certificate import CERTIFICATE_TEMPLATE, check_certificate_template, render_certificate
 from ._enums import (
     Area,
     Callback,
@@ -48,7 +48,7 @@ from ._letter import render_letter
 from ._manifest import FileDigest, Manifest
 from ._merkle import InclusionProof, merkle_root, verify_inclusion
 from ._policy import DEFAULT_POLICY, AuthorityScope, Policy, load_policy, policy_to_dict
-from ._production import produce
+from ._production import ProductionProgress, produce
 from ._records import Identity, InvalidRecords, Record, read_identities, read_records
 from ._reports import (
     Band,
@@ -94,6 +94,7 @@ from .exceptions import (
 )
 
 __all__ = [
+    "CERTIFICATE_TEMPLATE",
     "DEFAULT_POLICY",
     "Area",
     "AuditEntry",
@@ -151,6 +152,7 @@ __all__ = [
     "Problem",
     "Process",
     "ProcessKind",
+    "ProductionProgress",
     "ProductionRecord",
     "ProductionRefused",
     "Record",
@@ -171,6 +173,7 @@ __all__ = [
     "UserNotice",
     "VerificationResult",
     "__version__",
+    "check_certificate_template",
     "load_policy",
     "load_request",
     "merkle_root",

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, NoReturn
 import attrs
 
 from . import _letter
-from ._certificate import DEFAULT_CUSTODIAN, render_certificate
+from ._certificate import DEFAULT_CUSTODIAN, check_certificate_template, render_certificate
 from ._dates import format_timestamp
 from ._enums import Category, Effect, Outcome, TargetKind
 from ._manifest import (
@@ -102,6 +102,7 @@ def produce(
     produced_at: dt.datetime,
     custodian: str = DEFAULT_CUSTODIAN,
     progress: ProgressCallback | None = None,
+    certificate_template: str | None = None,
 ) -> Manifest:
     """Write the production a review allows into *sink* and return its manifest.
 
@@ -121,8 +122,12 @@ def produce(
             ``records.jsonl`` is written, and once at the end (``done``). It runs in
             the producing thread; an exception it raises stops the production and
             aborts the sink.
+        certificate_template: the text of ``certificate.md``
+            (:data:`dueprocess.CERTIFICATE_TEMPLATE` by default; docs/certificate.md
+            says how to adapt it). Checked before anything is read or written.
 
     Raises:
+        ValueError: *certificate_template* is not a usable template.
         ProductionRefused: the review releases nothing (with its outcome and reasons),
             or a category other than subscriber is released without a period.
         StoreError: the source failed or returned a record it was not asked for; the
@@ -131,6 +136,8 @@ def produce(
     if produced_at.tzinfo is None or produced_at.utcoffset() is None:
         raise ValueError("produced_at must be timezone-aware")
     plan = _plan(review)
+    if certificate_template is not None:
+        check_certificate_template(certificate_template)
     accounts = _resolve(review, source)
     tally = _Tally(categories=tuple(item.category for item in plan))
     try:
@@ -151,8 +158,14 @@ def produce(
             files={FILE_RECORDS: records_digest},
         )
         letter = _letter.render_letter(review).encode("utf-8")
-        certificate = render_certificate(review, manifest, custodian=custodian).encode("utf-8")
         sink.write(FILE_LETTER, [letter])
+        # The certificate states the digest of every file written before it.
+        manifest = attrs.evolve(
+            manifest, files={FILE_RECORDS: records_digest, FILE_LETTER: _digest(letter)}
+        )
+        certificate = render_certificate(
+            review, manifest, custodian=custodian, template=certificate_template
+        ).encode("utf-8")
         sink.write(FILE_CERTIFICATE, [certificate])
         manifest = attrs.evolve(
             manifest,

@@ -23,6 +23,7 @@ from .._records import MAX_RECORD_BYTES, Identity, InvalidRecords, read_identiti
 from .._reviewer import review
 from ..adapters import DirectorySink, SqliteStore, open_record_store, verify_directory
 from ..exceptions import StoreError
+from ._certificate_option import add_certificate_option, certificate_template
 from ._common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -123,6 +124,7 @@ def _produce(args: argparse.Namespace) -> int:
     result = review(load_request(read_json(args.file)), policy_from(args))
     # Refuse before the store is opened or the output directory touched.
     check_producible(result)
+    template = certificate_template(args)
     try:
         sink = DirectorySink(args.out)
     except StoreError as error:
@@ -138,6 +140,7 @@ def _produce(args: argparse.Namespace) -> int:
                 produced_at=produced_at,
                 custodian=args.custodian,
                 progress=display,
+                certificate_template=template,
             )
     finally:
         if display is not None:
@@ -240,6 +243,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"who signs the certificate (default: {DEFAULT_CUSTODIAN})",
     )
     add_policy_option(parser)
+    add_certificate_option(parser)
     add_progress_options(parser)
     parser.add_argument(
         "--json",

@@ -10,6 +10,7 @@ import argparse
 from collections.abc import Callable
 
 from ._case_cmds import register as register_cases
+from ._delivery_cmds import register as register_delivery
 from ._production_cmds import register as register_production
 from ._report_cmds import register as register_report
 from ._review_cmds import register as register_review
@@ -19,6 +20,7 @@ Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], Non
 REGISTRY: tuple[Register, ...] = (
     register_review,
     register_production,
+    register_delivery,
     register_cases,
     register_report,
 )

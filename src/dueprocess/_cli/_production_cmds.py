@@ -1,4 +1,4 @@
-"""``dueprocess store import``, ``produce``, ``verify`` and ``demo``.
+"""``dueprocess store import``, ``produce`` and ``demo``.
 
 The command line is the one place that reads the system clock: ``produce`` stamps a
 production with the current time unless ``--produced-at`` says otherwise.
@@ -21,13 +21,12 @@ from .._intake import load_request
 from .._production import check_producible, produce
 from .._records import MAX_RECORD_BYTES, Identity, InvalidRecords, read_identities, read_records
 from .._reviewer import review
-from ..adapters import DirectorySink, SqliteStore, open_record_store, verify_directory
+from ..adapters import DirectorySink, SqliteStore, open_record_store
 from ..exceptions import StoreError
 from ._certificate_option import add_certificate_option, certificate_template
 from ._common import (
     EXIT_INVALID,
     EXIT_OK,
-    EXIT_VERIFY_FAILED,
     CommandError,
     add_production_options,
     plural,
@@ -166,25 +165,6 @@ def _produce(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _verify(args: argparse.Namespace) -> int:
-    result = verify_directory(args.directory)
-    if result.ok:
-        manifest = result.manifest
-        assert manifest is not None
-        where = terminal_safe(args.directory)
-        print(
-            f"intact: {where} holds {plural(manifest.records, 'record')} for"
-            f" {terminal_safe(manifest.request_id)}; merkle root {manifest.merkle_root}"
-        )
-        return EXIT_OK
-    count = len(result.mismatches)
-    where = terminal_safe(args.directory)
-    print(f"NOT intact: {where} has {count} mismatch{'es' if count != 1 else ''}:")
-    for mismatch in result.mismatches:
-        print(f"  {terminal_safe(str(mismatch))}")
-    return EXIT_VERIFY_FAILED
-
-
 def _demo(args: argparse.Namespace) -> int:
     from .._demo import run_demo
 
@@ -192,7 +172,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``store``, ``produce``, ``verify`` and ``demo``."""
+    """Add ``store``, ``produce`` and ``demo`` (``verify`` is in ``_delivery_cmds``)."""
     store = subparsers.add_parser(
         "store",
         help="manage a SQLite record store",
@@ -251,14 +231,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="print a JSON summary (files, records, Merkle root, seconds taken) for programs",
     )
     parser.set_defaults(handler=_produce)
-
-    parser = subparsers.add_parser(
-        "verify",
-        help="check a production against its manifest",
-        description="Recompute every figure of a production's manifest. Exit 4 on any mismatch.",
-    )
-    parser.add_argument("directory", metavar="DIR", help="the production directory")
-    parser.set_defaults(handler=_verify)
 
     parser = subparsers.add_parser(
         "demo",

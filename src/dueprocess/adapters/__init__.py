@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._bundle import bundle_production, verify_bundle, verify_production
 from ._directory import DirectorySink, read_manifest, read_record_lines, verify_directory
 from ._outbox import OutboxNotifier
 from ._sql_mapping import IdentityTableMapping, RecordTableMapping
@@ -35,13 +36,16 @@ __all__: list[str] = [
     "SqliteCaseStore",
     "SqliteStore",
     "TableMappings",
+    "bundle_production",
     "load_table_mappings",
     "open_case_store",
     "open_record_store",
     "parse_table_mappings",
     "read_manifest",
     "read_record_lines",
+    "verify_bundle",
     "verify_directory",
+    "verify_production",
 ]
 
 

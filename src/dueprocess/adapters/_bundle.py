@@ -197,7 +197,7 @@ def _unsafe(info: zipfile.ZipInfo, seen: set[str]) -> str | None:
     if not is_plain_file_name(name):
         return "is not a plain file name at the top of the zip (folders, .. and / are refused)"
     mode = info.external_attr >> 16
-    if info.is_dir() or (mode and not stat.S_ISREG(mode)):
+    if info.is_dir() or (stat.S_IFMT(mode) and not stat.S_ISREG(mode)):
         return "is not a regular file (a link or a folder)"
     if info.flag_bits & 0x1:
         return "is encrypted"

@@ -48,6 +48,7 @@ from ._letter import render_letter
 from ._manifest import FileDigest, Manifest
 from ._merkle import InclusionProof, merkle_root, verify_inclusion
 from ._policy import DEFAULT_POLICY, AuthorityScope, Policy, load_policy, policy_to_dict
+from ._policy_diff import PolicyDiff, ReviewChange, compare_reviews, diff_policies
 from ._production import ProductionProgress, produce
 from ._records import Identity, InvalidRecords, Record, read_identities, read_records
 from ._reports import (
@@ -79,6 +80,7 @@ from ._request import (
 )
 from ._review import CategoryDecision, Finding, Notice, Review, Scope, ScopedCategory
 from ._reviewer import review
+from ._schema import json_schema
 from ._verify import Mismatch, VerificationResult, verify
 from ._version import __version__
 from .exceptions import (
@@ -147,6 +149,7 @@ __all__ = [
     "Outcome",
     "Period",
     "Policy",
+    "PolicyDiff",
     "PolicyError",
     "Preservation",
     "Problem",
@@ -163,6 +166,7 @@ __all__ = [
     "ReportRow",
     "Requester",
     "Review",
+    "ReviewChange",
     "Role",
     "Scope",
     "ScopedCategory",
@@ -174,6 +178,9 @@ __all__ = [
     "VerificationResult",
     "__version__",
     "check_certificate_template",
+    "compare_reviews",
+    "diff_policies",
+    "json_schema",
     "load_policy",
     "load_request",
     "merkle_root",

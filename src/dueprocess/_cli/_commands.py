@@ -14,6 +14,7 @@ from ._delivery_cmds import register as register_delivery
 from ._production_cmds import register as register_production
 from ._report_cmds import register as register_report
 from ._review_cmds import register as register_review
+from ._schema_cmds import register as register_schema
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
@@ -23,4 +24,5 @@ REGISTRY: tuple[Register, ...] = (
     register_delivery,
     register_cases,
     register_report,
+    register_schema,
 )

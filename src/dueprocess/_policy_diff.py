@@ -24,7 +24,7 @@ from ._request import LegalRequest, Period
 from ._review import CategoryDecision, Notice, Review
 from ._reviewer import review as review_request
 
-__all__ = ["PolicyDiff", "ReviewChange", "compare_reviews", "diff_policies"]
+__all__ = ["PolicyDiff", "ReviewChange", "changed_settings", "compare_reviews", "diff_policies"]
 
 
 def _period(period: Period | None) -> dict[str, str] | None:
@@ -173,6 +173,12 @@ class PolicyDiff:
         )
 
 
+def changed_settings(old: Policy, new: Policy) -> tuple[str, ...]:
+    """The policy settings whose values differ, in the policy document's order."""
+    before, after = policy_to_dict(old), policy_to_dict(new)
+    return tuple(key for key in before if before[key] != after[key])
+
+
 def diff_policies(old: Policy, new: Policy, requests: Iterable[LegalRequest]) -> PolicyDiff:
     """Review each request under *old* and *new*; keep the ones whose answer changes.
 
@@ -187,8 +193,7 @@ def diff_policies(old: Policy, new: Policy, requests: Iterable[LegalRequest]) ->
     >>> diff.settings, diff.changes
     (('name',), ())
     """
-    before, after = policy_to_dict(old), policy_to_dict(new)
-    settings = tuple(key for key in before if before[key] != after.get(key))
+    settings = changed_settings(old, new)
     changes = []
     reviewed = 0
     for request in requests:

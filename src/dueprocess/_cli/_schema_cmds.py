@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .._intake import load_request
 from .._policy import DEFAULT_POLICY, Policy, load_policy
-from .._policy_diff import compare_reviews
+from .._policy_diff import changed_settings, compare_reviews
 from .._reviewer import review
 from .._schema import SCHEMA_NAMES, json_schema
 from ..exceptions import InvalidRequest, PolicyError
@@ -73,6 +73,7 @@ def _policy_diff(args: argparse.Namespace) -> int:
         document = {
             "old_policy": old.name,
             "new_policy": new.name,
+            "settings": list(changed_settings(old, new)),
             "reviewed": len(files),
             "changed": len(changes),
             "changes": [{"file": path, **change.to_dict()} for path, change in changes],
@@ -80,9 +81,11 @@ def _policy_diff(args: argparse.Namespace) -> int:
         json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return EXIT_OK
+    settings = ", ".join(changed_settings(old, new)) or "none"
     print(
         f"{plural(len(changes), 'request')} of {len(files)} change from policy"
-        f" {terminal_safe(old.name)} to {terminal_safe(new.name)}"
+        f" {terminal_safe(old.name)} to {terminal_safe(new.name)} (settings changed:"
+        f" {terminal_safe(settings)})"
     )
     for path, change in changes:
         print(f"{terminal_safe(change.request_id)} ({terminal_safe(path)}):")

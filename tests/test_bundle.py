@@ -256,3 +256,31 @@ def test_verify_of_a_tampered_zip_is_exit_4(
 def test_verify_of_nothing_is_exit_4(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["verify", str(tmp_path / "missing")]) == 4
     assert "is neither a production directory nor a zip file" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"flag_bits": 0x1}, "is encrypted"),
+        ({"compress_type": zipfile.ZIP_LZMA}, "uses a compression method dueprocess does not read"),
+        ({"external_attr": (stat.S_IFDIR | 0o755) << 16}, "is not a regular file"),
+    ],
+)
+def test_entries_dueprocess_does_not_read_are_named(change: dict[str, int], problem: str) -> None:
+    from dueprocess.adapters._bundle import _unsafe
+
+    info = zipfile.ZipInfo("letter.md")
+    for name, value in change.items():
+        setattr(info, name, value)
+    assert (_unsafe(info, set()) or "").startswith(problem)
+
+
+def test_a_manifest_entry_over_16_mib_is_not_read(production: Path, tmp_path: Path) -> None:
+    huge = zipfile.ZipInfo("manifest.json")
+    huge.compress_type = zipfile.ZIP_DEFLATED
+    entries = [e for e in entries_of(production) if e[0] != "manifest.json"]
+    found = check(tmp_path, zip_of([*entries, (huge, b" " * (17 << 20))]))
+    assert any(
+        line.startswith(("manifest.json: larger than 16 MiB", "manifest.json: expands"))
+        for line in found
+    ), found

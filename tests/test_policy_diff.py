@@ -198,3 +198,35 @@ def test_the_outcome_and_decision_values_are_the_enums() -> None:
     assert change.to_dict()["outcome"] == {"old": "comply", "new": "reject"}
     assert change.categories[Category.SUBSCRIBER][1] is None
     assert change.categories[Category.SUBSCRIBER][0].decision is Decision.DISCLOSE  # type: ignore[union-attr]
+
+
+def test_each_difference_is_described_in_words() -> None:
+    import datetime as dt
+
+    from dueprocess import CategoryDecision, Notice, NoticeTiming
+
+    request = load_request(make_request())
+    old = review(request)
+    new = attrs.evolve(
+        old,
+        categories=(
+            CategoryDecision(Category.SUBSCRIBER, Decision.LIMITED, ("name", "email")),
+            CategoryDecision(Category.SESSION_LOGS, Decision.WITHHOLD, None, "search_warrant"),
+        ),
+        period=None,
+        notice=Notice(
+            True, NoticeTiming.BEFORE_DISCLOSURE, dt.date(2023, 6, 1), dt.date(2023, 6, 11)
+        ),
+    )
+    change = compare_reviews(old, new)
+    assert change is not None
+    assert old.period is not None
+    described = change.describe()
+    assert described[-4:] == [
+        "subscriber: disclose -> limited (name, email)",
+        "session_logs: disclose -> withhold, needs search_warrant",
+        "period: 2023-03-01 to 2023-04-30 -> none",
+        "notice: notify (before_disclosure), not before 2023-05-10, disclose after 2023-05-20"
+        " -> notify (before_disclosure), not before 2023-06-01, disclose after 2023-06-11",
+    ]
+    assert change.to_dict()["period"] == {"old": old.period.to_dict(), "new": None}

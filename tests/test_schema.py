@@ -37,18 +37,21 @@ def schema_paths(document: Any) -> set[str]:
 
 
 def reader_paths(document: Any) -> set[str]:
-    """load_request's problem paths; a missing key at its object, as JSON Schema's
-    ``required`` reports it (the reader names the key itself)."""
+    """load_request's problem paths, where JSON Schema can report them: a missing key at
+    its object (``required``), a repeated category at the array (``uniqueItems``)."""
     try:
         load_request(document)
     except InvalidRequest as error:
-        return {
-            problem.path.rsplit(".", 1)[0]
-            if problem.message.startswith("is required")
-            else problem.path
-            for problem in error.problems
-        }
+        return {_schema_path(problem.path, problem.message) for problem in error.problems}
     return set()
+
+
+def _schema_path(path: str, message: str) -> str:
+    if message.startswith("is required"):
+        return path.rsplit(".", 1)[0]
+    if message.startswith("duplicate of $.categories"):
+        return "$.categories"
+    return path
 
 
 @pytest.mark.parametrize("name", SCHEMA_NAMES)
@@ -253,3 +256,15 @@ def test_the_schema_command_prints_the_schema(
 ) -> None:
     assert main(["schema", name]) == 0
     assert json.loads(capsys.readouterr().out) == json_schema(name)  # type: ignore[arg-type]
+
+
+def test_a_key_the_reader_gains_is_allowed_until_it_is_typed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dueprocess import _schema
+
+    keys, fields = _schema._OBJECTS["period"]
+    monkeypatch.setitem(_schema._OBJECTS, "period", (keys | {"granularity"}, fields))
+    schema = json_schema("request")
+    assert schema["$defs"]["period"]["properties"]["granularity"] == {}
+    assert "granularity" not in schema["$defs"]["period"]["required"]

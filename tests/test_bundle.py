@@ -284,3 +284,9 @@ def test_a_manifest_entry_over_16_mib_is_not_read(production: Path, tmp_path: Pa
         line.startswith(("manifest.json: larger than 16 MiB", "manifest.json: expands"))
         for line in found
     ), found
+
+
+def test_the_zip_may_not_be_written_into_the_production(production: Path) -> None:
+    with pytest.raises(StoreError, match="inside the production"):
+        bundle_production(production, production / "p.zip")
+    assert verify_directory(production).ok

@@ -81,6 +81,9 @@ def bundle_production(directory: str | os.PathLike[str], out: str | os.PathLike[
     assert manifest is not None
     if os.path.lexists(target):
         raise StoreError(f"{target} already exists: choose another name")
+    if target.absolute().parent.resolve() == source.resolve():
+        # A zip inside the production would become a file the manifest does not list.
+        raise StoreError(f"{target} is inside the production: write it elsewhere")
     digests = dict(manifest.files)
     manifest_bytes = manifest.to_json()
     names = sorted([*digests, FILE_MANIFEST])

@@ -75,6 +75,8 @@ class ProductionProgress:
         steps: every step of this production.
         records: records written so far.
         bytes: bytes of ``records.jsonl`` written so far.
+        step_records: records of this step's account and category read so far (of the
+            last step, once every step is done).
     """
 
     account: str | None
@@ -83,6 +85,7 @@ class ProductionProgress:
     steps: int
     records: int
     bytes: int
+    step_records: int = 0
 
     @property
     def done(self) -> bool:
@@ -118,8 +121,8 @@ def produce(
         produced_at: when the production is made (the caller's clock; timezone-aware).
         custodian: who signs the certificate.
         progress: called with a :class:`ProductionProgress` as the production goes:
-            when each account's category begins, after each chunk of about 64 KiB of
-            ``records.jsonl`` is written, and once at the end (``done``). It runs in
+            when each account's category begins and ends, after each chunk of about
+            64 KiB of ``records.jsonl`` is written, and once at the end (``done``). It runs in
             the producing thread; an exception it raises stops the production and
             aborts the sink.
         certificate_template: the text of ``certificate.md``
@@ -276,6 +279,7 @@ class _Tally:
     step: int = 0
     account: str | None = None
     category: Category | None = None
+    step_records: int = 0
 
     def __attrs_post_init__(self) -> None:
         self.counts = dict.fromkeys(self.categories, 0)
@@ -288,6 +292,7 @@ class _Tally:
             steps=steps,
             records=self.merkle.size,
             bytes=self.size,
+            step_records=self.step_records,
         )
 
 
@@ -318,8 +323,8 @@ def _records_jsonl(
 ) -> Iterator[bytes]:
     """records.jsonl in chunks of about 64 KiB, updating *tally* as each is handed over.
 
-    With *marks*, an empty chunk is yielded as each account's category begins, for
-    :func:`_reported` (which drops it).
+    With *marks*, an empty chunk is yielded as each account's category begins and ends,
+    for :func:`_reported` (which drops it).
 
     One account's records of one category arrive in time order; the lines of records
     sharing an instant are sorted by their bytes (the source guarantees only time order)
@@ -334,7 +339,7 @@ def _records_jsonl(
             category = item.category
             names = item.fields
             if marks:
-                tally.account, tally.category = account, category
+                tally.account, tally.category, tally.step_records = account, category, 0
                 yield b""
             if category is Category.SUBSCRIBER or period is None:
                 start = end = None
@@ -390,6 +395,7 @@ def _records_jsonl(
                             pending[first:] = sorted(pending[first:])
                             tied = False
                         if size >= _CHUNK:
+                            tally.step_records = count
                             yield _flush(pending, tally)
                             pending.clear()
                             size = 0
@@ -409,6 +415,9 @@ def _records_jsonl(
                 pending[first:] = sorted(pending[first:])
             tally.counts[category] += count
             tally.step += 1
+            tally.step_records = count
+            if marks:
+                yield b""  # the step's end, with its count
     if pending:
         yield _flush(pending, tally)
 

@@ -432,7 +432,13 @@ def _review() -> _Schema:
             "respond_by": _or_null(_TIMESTAMP),
             "notify_authorities": {"type": "array", "items": {"type": "string"}},
             "notice": notice,
-        }
+            # The SHA-256 of the policy document, when the review states it.
+            "policy_sha256": _HEX64,
+        },
+        required=(
+            "format request_id policy outcome findings categories targets period"
+            " preserve_until respond_by notify_authorities notice"
+        ).split(),
     )
 
 

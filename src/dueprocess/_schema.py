@@ -435,10 +435,20 @@ def _review() -> _Schema:
             # The SHA-256 of the policy document, when the review states it.
             "policy_sha256": _HEX64,
         },
-        required=(
-            "format request_id policy outcome findings categories targets period"
-            " preserve_until respond_by notify_authorities notice"
-        ).split(),
+        required=[
+            "format",
+            "request_id",
+            "policy",
+            "outcome",
+            "findings",
+            "categories",
+            "targets",
+            "period",
+            "preserve_until",
+            "respond_by",
+            "notify_authorities",
+            "notice",
+        ],
     )
 
 

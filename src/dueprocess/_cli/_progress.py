@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
+import os
 import time
 from collections.abc import Callable
 from typing import Any, Protocol, TextIO
@@ -101,17 +103,24 @@ class ProgressDisplay:
     def _draw(self, event: ProductionProgress) -> None:
         if self._bar is None:
             assert self._factory is not None
+            size = _size_of(self._stream)
             self._bar = self._factory(
                 total=event.steps,
                 unit="step",
                 desc="producing",
                 file=self._stream,
                 leave=False,
-                dynamic_ncols=True,
+                # A terminal that reports no size (a bare pseudo-terminal) would get
+                # no bar at all: give it the usual 80 x 24.
+                dynamic_ncols=size is None,
+                ncols=None if size is None else size[0],
+                nrows=None if size is None else size[1],
             )
         bar = self._bar
         bar.n = event.step
-        bar.set_postfix_str(f"{event.records} records, {_size(event.bytes)}", refresh=False)
+        elapsed = self._clock() - self._started
+        rate = f" ({event.records / elapsed:.0f}/s)" if elapsed > 0 else ""
+        bar.set_postfix_str(f"{event.records} records{rate}, {_size(event.bytes)}", refresh=False)
         bar.refresh()
         if event.done:
             self.close()
@@ -139,6 +148,15 @@ class ProgressDisplay:
         if self._bar is not None:
             self._bar.close()
             self._bar = None
+
+
+def _size_of(stream: TextIO) -> tuple[int, int] | None:
+    """``None`` for a terminal that reports its size, else 80 columns by 24 lines."""
+    try:
+        size = os.get_terminal_size(stream.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return (80, 24)
+    return None if size.columns > 0 and size.lines > 0 else (80, 24)
 
 
 def _duration(seconds: float) -> str:

@@ -77,6 +77,12 @@ class ProductionProgress:
         bytes: bytes of ``records.jsonl`` written so far.
         step_records: records of this step's account and category read so far (of the
             last step, once every step is done).
+        step_fraction: how far through the period the current step's records reach, from
+            0 to 1 (0 for subscriber records, which have no period).
+        fraction: how much of the production is done, from 0 to 1, for a progress bar:
+            the steps finished and how far through its period the current one has read
+            (records arrive in time order). A step of subscriber records weighs nothing
+            beside the logs and content of a period, unless nothing else is released.
     """
 
     account: str | None
@@ -86,6 +92,8 @@ class ProductionProgress:
     records: int
     bytes: int
     step_records: int = 0
+    step_fraction: float = 0.0
+    fraction: float = 0.0
 
     @property
     def done(self) -> bool:
@@ -280,9 +288,38 @@ class _Tally:
     account: str | None = None
     category: Category | None = None
     step_records: int = 0
+    step_fraction: float = 0.0
 
     def __attrs_post_init__(self) -> None:
         self.counts = dict.fromkeys(self.categories, 0)
+
+    def report_step(
+        self,
+        count: int,
+        last: dt.datetime | None,
+        start: dt.datetime | None,
+        end: dt.datetime | None,
+    ) -> None:
+        """Note how far the current step has read: records arrive in time order, so
+        the last one's place in the period is how far through the step the read is."""
+        self.step_records = count
+        if last is not None and start is not None and end is not None and end > start:
+            self.step_fraction = min(max((last - start) / (end - start), 0.0), 1.0)
+
+    def fraction(self, steps: int) -> float:
+        """How much is done: steps weighted by whether they read a period."""
+        if steps == 0:
+            return 1.0
+        weights = [int(category is not Category.SUBSCRIBER) for category in self.categories]
+        if not any(weights):
+            weights = [1] * len(weights)
+        per_account = sum(weights)
+        done: float = (self.step // len(weights)) * per_account + sum(
+            weights[: self.step % len(weights)]
+        )
+        if self.step < steps:
+            done += weights[self.step % len(weights)] * self.step_fraction
+        return min(done / (per_account * (steps // len(weights))), 1.0)
 
     def progress(self, steps: int) -> ProductionProgress:
         return ProductionProgress(
@@ -293,6 +330,8 @@ class _Tally:
             records=self.merkle.size,
             bytes=self.size,
             step_records=self.step_records,
+            step_fraction=self.step_fraction,
+            fraction=self.fraction(steps),
         )
 
 
@@ -339,7 +378,8 @@ def _records_jsonl(
             category = item.category
             names = item.fields
             if marks:
-                tally.account, tally.category, tally.step_records = account, category, 0
+                tally.account, tally.category = account, category
+                tally.step_records, tally.step_fraction = 0, 0.0
                 yield b""
             if category is Category.SUBSCRIBER or period is None:
                 start = end = None
@@ -395,7 +435,8 @@ def _records_jsonl(
                             pending[first:] = sorted(pending[first:])
                             tied = False
                         if size >= _CHUNK:
-                            tally.step_records = count
+                            if marks:
+                                tally.report_step(count, previous, start, end)
                             yield _flush(pending, tally)
                             pending.clear()
                             size = 0
@@ -415,7 +456,7 @@ def _records_jsonl(
                 pending[first:] = sorted(pending[first:])
             tally.counts[category] += count
             tally.step += 1
-            tally.step_records = count
+            tally.step_records, tally.step_fraction = count, 0.0
             if marks:
                 yield b""  # the step's end, with its count
     if pending:

@@ -1,8 +1,9 @@
 """Progress of a long production on stderr, and the ``--json`` summary of one.
 
-On a terminal, with the optional ``progress`` extra (tqdm) installed, a bar counts the
-production's steps (one account's records of one category each) with the rate and the
-time left, and shows the records and bytes written so far. Without tqdm, or when stderr
+On a terminal, with the optional ``progress`` extra (tqdm) installed, a bar shows how
+much of the production is done (its steps, one account's records of one category each,
+and how far through the period the current step has read), the time taken and left, the
+records written with their rate, and the bytes. Without tqdm, or when stderr
 is not a terminal (a log file, CI), a plain line is written now and then instead.
 ``--quiet`` shows nothing. Standard output stays the command's result either way.
 """
@@ -105,8 +106,8 @@ class ProgressDisplay:
             assert self._factory is not None
             size = _size_of(self._stream)
             self._bar = self._factory(
-                total=event.steps,
-                unit="step",
+                total=1000,  # per mille of the production (ProductionProgress.fraction)
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}{postfix}",
                 desc="producing",
                 file=self._stream,
                 leave=False,
@@ -117,7 +118,7 @@ class ProgressDisplay:
                 nrows=None if size is None else size[1],
             )
         bar = self._bar
-        bar.n = event.step
+        bar.n = round(event.fraction * 1000)
         elapsed = self._clock() - self._started
         rate = f" ({event.records / elapsed:.0f}/s)" if elapsed > 0 else ""
         bar.set_postfix_str(f"{event.records} records{rate}, {_size(event.bytes)}", refresh=False)
@@ -133,8 +134,8 @@ class ProgressDisplay:
         elapsed = now - self._started
         rate = event.records / elapsed if elapsed > 0 else 0.0
         left = ""
-        if 0 < event.step < event.steps:
-            seconds = elapsed * (event.steps - event.step) / event.step
+        if 0 < event.fraction < 1:
+            seconds = elapsed * (1 - event.fraction) / event.fraction
             left = f", about {_duration(seconds)} left"
         self._stream.write(
             f"dueprocess: producing: step {event.step}/{event.steps},"

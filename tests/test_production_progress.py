@@ -87,7 +87,9 @@ def test_records_and_bytes_reported_never_go_back_and_end_at_the_totals(logins: 
         assert before.records <= after.records
         assert before.bytes <= after.bytes
         assert before.step <= after.step
+        assert before.fraction <= after.fraction
     assert events[-1].records == manifest.records
+    assert events[-1].fraction == 1.0
 
 
 def test_an_error_in_the_callback_stops_the_production_and_aborts_the_sink() -> None:
@@ -270,3 +272,30 @@ def test_each_account_and_category_reports_its_own_records_so_far() -> None:
     assert logins[-1] == 3_000
     assert by_step[("100002", Category.SUBSCRIBER)][-1] == 1
     assert set(by_step[("100002", Category.SESSION_LOGS)]) == {0}
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    logins=st.integers(0, 1_500),
+    decisions=st.sampled_from(
+        [
+            {"subscriber": "disclose"},
+            {"session_logs": "disclose"},
+            {"subscriber": "disclose", "session_logs": "disclose", "content": "disclose"},
+            {"session_logs": ("ip",), "subscriber": ("name",)},
+        ]
+    ),
+    accounts=st.integers(1, 3),
+)
+def test_the_fraction_done_never_goes_back_whatever_is_released(
+    logins: int, decisions: dict[str, Any], accounts: int
+) -> None:
+    review = make_review(
+        targets=[("account_id", f"10000{n}") for n in range(1, accounts + 1)],
+        decisions=decisions,
+    )
+    _, events = produce_with_events(review, store_of(logins))
+    fractions = [event.fraction for event in events]
+    assert fractions == sorted(fractions)
+    assert fractions[-1] == 1.0
+    assert {event.steps for event in events} == {accounts * len(decisions)}

@@ -511,3 +511,26 @@ def test_case_produce_shows_progress_unless_quiet(
         assert calls == []
     else:
         assert calls[-1].done
+
+
+def test_case_produce_takes_the_custodian_and_a_certificate_template(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = _store(tmp_path, capsys)
+    _open(tmp_path, db, capsys)
+    template = tmp_path / "ours.md"
+    template.write_text("# Our certificate\n${request_rows}\n${records_rows}\n${custodian}\n")
+    out = tmp_path / "p"
+    argv = ["case", "produce", "REQ-1", "--db", db, "--store", store, "--out", str(out)]
+    options = ["--now", "2023-05-20T09:00:00Z", "--quiet", "--custodian", "Pat Example"]
+    code, _, err = _run(capsys, *argv, *options, "--certificate-template", str(template))
+    assert (code, err) == (0, "")
+    text = (out / "certificate.md").read_text()
+    assert text.startswith("# Our certificate\n")
+    assert text.endswith("Pat Example\n")
+    assert main(["verify", str(out)]) == 0
+    bad = tmp_path / "bad.md"
+    bad.write_text("$who")
+    code, _, err = _run(capsys, *argv[:-1], str(tmp_path / "q"), "--certificate-template", str(bad))
+    assert code == 2
+    assert "unknown placeholder $who" in err

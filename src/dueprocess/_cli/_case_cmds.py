@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import getpass
 import json
 import sys
@@ -18,12 +19,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import attrs
+
 from .._cases import Case, CaseNotFound, Cases, CaseState
+from .._certificate import DEFAULT_CUSTODIAN
 from .._dates import format_timestamp, parse_timestamp
 from .._intake import load_request
+from .._production import produce
 from ..adapters import DirectorySink, OutboxNotifier, open_case_store
 from ..exceptions import StoreError
 from ..typing import Notifier
+from ._certificate_option import add_certificate_option, certificate_template
 from ._common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -209,7 +215,14 @@ def _renew(args: argparse.Namespace) -> int:
 
 
 def _produce(args: argparse.Namespace) -> int:
-    with _service(args) as cases:
+    template = certificate_template(args)
+    with _service(args) as service:
+        cases = service
+        if template is not None or args.custodian != DEFAULT_CUSTODIAN:
+            producer = functools.partial(
+                produce, custodian=args.custodian, certificate_template=template
+            )
+            cases = attrs.evolve(service, producer=producer)
         case = cases.get(args.id)
         source = open_source(args)
         try:
@@ -376,6 +389,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("id", metavar="ID", help="the case id")
     add_production_options(parser)
     add_mapping_option(parser)
+    parser.add_argument(
+        "--custodian",
+        default=DEFAULT_CUSTODIAN,
+        metavar="NAME",
+        help=f"who signs the certificate (default: {DEFAULT_CUSTODIAN})",
+    )
+    add_certificate_option(parser)
     add_progress_options(parser)
     parser.add_argument(
         "--override",

@@ -186,7 +186,14 @@ def verify_bundle(
             manifest_bytes = archive.read(manifest_info)
             files = {name: _entry_chunks(archive, info) for name, info in usable.items()}
             result = verify(manifest_bytes, files, review=review)
-        except (OSError, zipfile.BadZipFile, ValueError, EOFError) as error:
+        except (
+            OSError,
+            zipfile.BadZipFile,
+            ValueError,
+            EOFError,
+            NotImplementedError,  # an entry whose local header disagrees with the listing
+            RuntimeError,
+        ) as error:
             problem = f"a damaged entry: {error}"
             return VerificationResult((*strays, Mismatch(where, problem)), None)
     return attrs.evolve(result, mismatches=(*strays, *result.mismatches))

@@ -222,3 +222,16 @@ def test_a_bad_mapping_file_is_exit_2_naming_the_key(
     assert code == 2
     assert "records[0].acount: unknown key; did you mean 'account'?" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_the_mapping_shown_in_the_docs_parses() -> None:
+    import re
+
+    from _support import ROOT
+
+    page = (ROOT / "docs" / "warehouses.md").read_text("utf-8")
+    [block] = re.findall(r"```toml\n(.*?)```", page, re.S)
+    mapping = parse_table_mappings(block)
+    assert [table.table for table in mapping.records] == ["login_events", "events"]
+    assert mapping.records[1].category == "category"
+    assert mapping.identities[0].fixed_kind is TargetKind.EMAIL

@@ -124,3 +124,13 @@ def test_the_cli_takes_a_certificate_template(
     assert main([*base, str(good), "--out", str(out)]) == 0
     assert (out / "certificate.md").read_text().startswith("# Our certificate\n")
     assert main(["verify", str(out)]) == 0
+
+
+def test_the_phrase_the_docs_replace_is_in_the_template() -> None:
+    from _support import ROOT
+
+    page = (ROOT / "docs" / "concepts.md").read_text("utf-8")
+    assert '"the provider\'s production systems"' in page
+    assert "the provider's production systems" in CERTIFICATE_TEMPLATE.replace("\\\n", "")
+    for name in re.findall(r"`\$\{(\w+)\}`", page):
+        check_certificate_template("${request_rows}${records_rows}${" + name + "}")

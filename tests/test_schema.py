@@ -268,3 +268,41 @@ def test_a_key_the_reader_gains_is_allowed_until_it_is_typed(
     schema = json_schema("request")
     assert schema["$defs"]["period"]["properties"]["granularity"] == {}
     assert "granularity" not in schema["$defs"]["period"]["required"]
+
+
+def _patterns(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
+        return found + [
+            p for key, value in node.items() if key != "pattern" for p in _patterns(value)
+        ]
+    if isinstance(node, list):
+        return [p for value in node for p in _patterns(value)]
+    return []
+
+
+def test_every_pattern_is_an_ecma_262_regular_expression_as_browsers_read_it(
+    tmp_path: Path,
+) -> None:
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("needs node to compile the patterns as a browser does")
+    patterns = sorted({p for name in SCHEMA_NAMES for p in _patterns(json_schema(name))})  # type: ignore[arg-type]
+    script = tmp_path / "check.js"
+    script.write_text(
+        "const ps = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));\n"
+        "for (const p of ps) { new RegExp(p, 'u'); new RegExp(p); }\n"
+        "const ts = new RegExp(ps.find(p => p.includes('T(?:[01]')), 'u');\n"
+        "const day = '2017-03-02T15:04:05Z';\n"
+        "if (!ts.test(day) || ts.test(day + '\\n')) process.exit(3);\n"
+    )
+    listed = tmp_path / "patterns.json"
+    listed.write_text(json.dumps(patterns))
+    completed = subprocess.run(
+        [node, str(script), str(listed)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert len(patterns) > 10

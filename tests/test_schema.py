@@ -244,6 +244,11 @@ def test_a_manifest_fits_the_manifest_schema(tmp_path: Path) -> None:
     schema = validator("manifest")
     document = json.loads(sink.files["manifest.json"])
     assert list(schema.iter_errors(document)) == []
+    # A production made early by override says why (one line, not blank).
+    assert list(schema.iter_errors({**document, "override": "court order of 5 May"})) == []
+    assert [e.json_path for e in schema.iter_errors({**document, "override": " "})] == [
+        "$.override"
+    ]
     document["merkle_root"] = "ABC"
     document["files"]["../x"] = {"sha256": "0" * 64, "bytes": 1}
     paths = {e.json_path for e in schema.iter_errors(document)}

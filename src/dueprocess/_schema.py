@@ -501,7 +501,15 @@ def _manifest() -> _Schema:
             "additionalProperties": digest,
         },
     }
-    return _strict({key: properties[key] for key in MANIFEST_KEYS})
+    ordered = {key: properties[key] for key in MANIFEST_KEYS}
+    # Why a production was made before the review's clock allowed it, when it was.
+    ordered["override"] = {
+        **_string(),
+        "pattern": _anchored(
+            r"[^\x00-\x1f\x7f-\x9f\u2028\u2029]*\S[^\x00-\x1f\x7f-\x9f\u2028\u2029]*"
+        ),
+    }
+    return _strict(ordered, required=MANIFEST_KEYS)
 
 
 _BUILDERS: Final[dict[SchemaName, tuple[str, Callable[[], _Schema]]]] = {

@@ -40,7 +40,6 @@ from ._ledger import LedgerEntry, ledger_entries
 from ._lifecycle import CaseAction, CaseState, check_transition
 
 if TYPE_CHECKING:
-    from .._production import ProgressCallback
     from ..typing import CaseStore, Clock, Notifier, RecordSource, Sink
 
 __all__ = ["Cases", "Producer"]
@@ -68,13 +67,7 @@ class Producer(Protocol):
     """The signature of :func:`dueprocess.produce`."""
 
     def __call__(
-        self,
-        review: Review,
-        source: RecordSource,
-        sink: Sink,
-        *,
-        produced_at: dt.datetime,
-        progress: ProgressCallback | None = ...,
+        self, review: Review, source: RecordSource, sink: Sink, *, produced_at: dt.datetime
     ) -> ManifestLike: ...
 
 
@@ -358,12 +351,8 @@ class Cases:
         *,
         actor: str,
         override: str | None = None,
-        progress: ProgressCallback | None = None,
     ) -> Case:
         """Produce what the case's review releases into *sink*, and record it.
-
-        *progress* is passed on to :func:`dueprocess.produce` (a producer given to
-        the service must then accept it).
 
         A ``notice_pending`` case is produced only from ``disclose_after`` on, unless
         *override* gives a reason; the override is recorded on the events and the
@@ -384,7 +373,7 @@ class Cases:
         if case.state is CaseState.NOTICE_PENDING:
             moved, used = _close_window(case, now, actor, override=override)
         check_transition(moved.state, CaseAction.PRODUCE, CaseState.PRODUCED, case_id=case.id)
-        production = self._production(moved, source, sink, now, override=used, progress=progress)
+        production = self._production(moved, source, sink, now, override=used)
         detail: dict[str, Scalar] = {
             "records": production.records,
             "merkle_root": production.merkle_root,
@@ -413,15 +402,11 @@ class Cases:
         now: dt.datetime,
         *,
         override: str | None,
-        progress: ProgressCallback | None = None,
     ) -> ProductionRecord:
         """Run the producer, counting what each account's records were."""
         producer = self._producer if self._producer is not None else _default_producer()
         counting = _CountingSink(sink)
-        if progress is None:
-            manifest = producer(case.review, source, counting, produced_at=now)
-        else:
-            manifest = producer(case.review, source, counting, produced_at=now, progress=progress)
+        manifest = producer(case.review, source, counting, produced_at=now)
         by_account = {
             account: counting.by_account.get(account, {}) for account in manifest.accounts
         }

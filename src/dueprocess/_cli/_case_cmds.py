@@ -216,13 +216,14 @@ def _renew(args: argparse.Namespace) -> int:
 
 def _produce(args: argparse.Namespace) -> int:
     template = certificate_template(args)
+    display = progress_for(args, sys.stderr)
+    # The service runs the producer; the certificate and the progress display are the
+    # producer's options, so the command line hands it a producer with them set.
+    producer = functools.partial(
+        produce, custodian=args.custodian, certificate_template=template, progress=display
+    )
     with _service(args) as service:
-        cases = service
-        if template is not None or args.custodian != DEFAULT_CUSTODIAN:
-            producer = functools.partial(
-                produce, custodian=args.custodian, certificate_template=template
-            )
-            cases = attrs.evolve(service, producer=producer)
+        cases = attrs.evolve(service, producer=producer)
         case = cases.get(args.id)
         source = open_source(args)
         try:
@@ -230,16 +231,10 @@ def _produce(args: argparse.Namespace) -> int:
         except StoreError as error:
             source.close()
             raise CommandError(str(error), EXIT_INVALID) from None
-        display = progress_for(args, sys.stderr)
         try:
             with source:
                 case = cases.produce(
-                    case.id,
-                    source,
-                    sink,
-                    actor=_actor(args),
-                    override=args.override,
-                    progress=display,
+                    case.id, source, sink, actor=_actor(args), override=args.override
                 )
         finally:
             if display is not None:

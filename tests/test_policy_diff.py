@@ -87,7 +87,7 @@ def test_reviews_of_different_requests_cannot_be_compared() -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(days=st.integers(1, 400), targets=st.integers(0, 30), words=st.integers(0, 40))
+@given(days=st.integers(1, 400), targets=st.integers(1, 30), words=st.integers(0, 40))
 def test_a_change_is_reported_exactly_when_the_answer_differs(
     days: int, targets: int, words: int
 ) -> None:

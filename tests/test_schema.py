@@ -33,12 +33,18 @@ REQUEST = validator("request")
 
 
 def schema_paths(document: Any) -> set[str]:
-    paths = {error.json_path for error in REQUEST.iter_errors(document)}
-    if any(path.startswith("$.categories[") for path in paths):
-        # uniqueItems also counts repeated entries that are not categories at all; the
-        # reader names only those entries.
-        paths.discard("$.categories")
-    return paths
+    return {error.json_path for error in REQUEST.iter_errors(document)}
+
+
+def same_paths(document: Any) -> tuple[set[str], set[str]]:
+    """The schema's and the reader's paths, comparable: where some categories are not
+    categories at all, whether the array also repeats one is left aside (uniqueItems
+    counts repeated non-categories too, the reader names only the entries)."""
+    schema, reader = schema_paths(document), reader_paths(document)
+    if any(path.startswith("$.categories[") for path in schema):
+        schema.discard("$.categories")
+        reader.discard("$.categories")
+    return schema, reader
 
 
 def reader_paths(document: Any) -> set[str]:
@@ -203,7 +209,8 @@ def test_the_schema_and_the_reader_agree_on_any_one_changed_value(
         node = node[step]
     node[leaf[-1]] = value
     assume(not (leaf[-1] in ("start", "end") or (leaf == ("period",) and isinstance(value, dict))))
-    assert schema_paths(document) == reader_paths(document)
+    schema, reader = same_paths(document)
+    assert schema == reader
 
 
 def test_every_key_the_reader_knows_has_a_type() -> None:

@@ -321,3 +321,15 @@ def test_a_damaged_zip_is_reported_never_raised(
         with zipfile.ZipFile(path) as archive:
             for name in FILES:
                 assert archive.read(name) == zipfile.ZipFile(io.BytesIO(bundle_bytes)).read(name)
+
+
+def test_the_delivery_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    import runpy
+
+    from _support import EXAMPLES
+
+    runpy.run_path(str(EXAMPLES / "deliver_to_court.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "  done: 745 records" in out
+    assert "the zip verifies against the request's review: True" in out
+    assert "a 30-day policy changes 5 of 6 example requests:" in out

@@ -13,7 +13,7 @@ the tables the readers use, so the two cannot drift apart:
 
 Rules of the road: each object of a format is one row of ``_OBJECTS`` (its keys come
 from the reader; this module adds only each key's type and whether it is required, as
-the spec's tables state them). Unknown keys are refused *at their own path*
+the format's tables state them). Unknown keys are refused *at their own path*
 (``"additionalProperties": {"not": {}}``), so a validator reports ``$.surprise`` where
 :func:`dueprocess.load_request` does. Optional keys accept ``null``, as the reader does.
 
@@ -145,7 +145,8 @@ def _fixed(schema: _Schema) -> Callable[[], _Schema]:
 
 
 # Each object: the reader's key set, and each key's type and whether it is required
-# (request.md's tables). Keys the reader does not know are not emitted.
+# (the request format's tables, docs/formats.md). Keys the reader does not know are not
+# emitted.
 _OBJECTS: Final[dict[str, tuple[frozenset[str], dict[str, _Field]]]] = {
     "request": (
         intake._REQUEST_KEYS,
@@ -327,7 +328,7 @@ def _kind_is_not(kinds: Iterable[ProcessKind]) -> _Schema:
 def _request() -> _Schema:
     schema = _object("request")
     rules: list[_Schema] = [
-        # request.md, "Rules across fields": blocks only some process kinds may carry.
+        # The format's rules across fields: blocks only some process kinds may carry.
         {"if": _kind_is_not(kinds), "then": {"properties": {key: {"type": "null"}}}}
         for key, kinds in intake._KINDS_ALLOWING.items()
     ]

@@ -518,11 +518,21 @@ def _policy_value(value: object) -> str:
 
 def policy() -> str:
     """Every field of ``DEFAULT_POLICY``."""
+    from dueprocess._policy import POLICY_RANGES
+
     rows = [
-        [code(field.name), _policy_value(getattr(DEFAULT_POLICY, field.name))]
+        [
+            code(field.name),
+            _policy_value(getattr(DEFAULT_POLICY, field.name)),
+            (
+                f"{POLICY_RANGES[field.name][0]:,} to {POLICY_RANGES[field.name][1]:,}"
+                if field.name in POLICY_RANGES
+                else ""
+            ),
+        ]
         for field in attrs.fields(type(DEFAULT_POLICY))
     ]
-    return table(["`Policy` field", "`DEFAULT_POLICY`"], rows)
+    return table(["`Policy` field", "`DEFAULT_POLICY`", "allowed"], rows)
 
 
 def case_transitions() -> str:

@@ -43,6 +43,7 @@ from ._enums import (
     Role,
     TargetKind,
 )
+from ._identity_key import identity_key
 from ._intake import load_request
 from ._letter import render_letter
 from ._manifest import FileDigest, Manifest
@@ -50,7 +51,13 @@ from ._merkle import InclusionProof, merkle_root, verify_inclusion
 from ._policy import DEFAULT_POLICY, AuthorityScope, Policy, load_policy, policy_to_dict
 from ._policy_diff import PolicyDiff, ReviewChange, compare_reviews, diff_policies
 from ._production import ProductionProgress, produce
-from ._records import Identity, InvalidRecords, Record, read_identities, read_records
+from ._records import (
+    Identity,
+    InvalidRecords,
+    Record,
+    read_identities,
+    read_records,
+)
 from ._reports import (
     Band,
     BandCategory,
@@ -180,6 +187,7 @@ __all__ = [
     "check_certificate_template",
     "compare_reviews",
     "diff_policies",
+    "identity_key",
     "json_schema",
     "load_policy",
     "load_request",

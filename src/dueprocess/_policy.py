@@ -12,10 +12,18 @@ from typing import Any
 import attrs
 
 from ._enums import Area, Category
+from ._intake_schema import MAX_TARGETS
 from ._rules import tables
 from .exceptions import PolicyError
 
-__all__ = ["DEFAULT_POLICY", "AuthorityScope", "Policy", "load_policy", "policy_to_dict"]
+__all__ = [
+    "DEFAULT_POLICY",
+    "POLICY_RANGES",
+    "AuthorityScope",
+    "Policy",
+    "load_policy",
+    "policy_to_dict",
+]
 
 
 def _strings(values: Iterable[str]) -> tuple[str, ...]:
@@ -47,9 +55,36 @@ def _scopes(values: Iterable[AuthorityScope]) -> tuple[AuthorityScope, ...]:
     return scopes
 
 
-def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise PolicyError(f"{attribute.name} must be a whole number of at least 0, got {value!r}")
+#: The range, both ends included, of every numeric policy field. Checked by ``Policy``
+#: and :func:`load_policy`; a value outside it is a :class:`PolicyError` naming the field.
+#: Why these bounds: a period of at least one day and at most a century (request dates
+#: lie in 1900-2999, so no date computed from them leaves the calendar); at least one
+#: target and at most the intake's own limit; a statement of facts holds at most 100,000
+#: characters, so no more than 10,000 words can be asked of it; warrant service and the
+#: user's window to object are counted in days from a received date, up to a year and
+#: ten years.
+POLICY_RANGES: Mapping[str, tuple[int, int]] = {
+    "max_period_days": (1, 36_525),
+    "max_targets": (1, MAX_TARGETS),
+    "min_fact_words": (0, 10_000),
+    "warrant_service_days": (0, 366),
+    "notice_hold_days": (0, 3_650),
+}
+
+
+def _range_problem(name: str, value: object) -> str | None:
+    """What is wrong with *value* for the numeric field *name*, or ``None``."""
+    low, high = POLICY_RANGES[name]
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "..."
+        return f"expected a whole number from {low:,} to {high:,}, got {shown}"
+    return None
+
+
+def _in_range(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    problem = _range_problem(attribute.name, value)
+    if problem is not None:
+        raise PolicyError(f"{attribute.name}: {problem}")
 
 
 @attrs.frozen(repr=False)
@@ -63,11 +98,11 @@ class Policy:
     """
 
     name: str = "default"
-    max_period_days: int = attrs.field(default=365, validator=_positive)
-    max_targets: int = attrs.field(default=25, validator=_positive)
-    min_fact_words: int = attrs.field(default=15, validator=_positive)
-    warrant_service_days: int = attrs.field(default=14, validator=_positive)
-    notice_hold_days: int = attrs.field(default=10, validator=_positive)
+    max_period_days: int = attrs.field(default=365, validator=_in_range)
+    max_targets: int = attrs.field(default=25, validator=_in_range)
+    min_fact_words: int = attrs.field(default=15, validator=_in_range)
+    warrant_service_days: int = attrs.field(default=14, validator=_in_range)
+    notice_hold_days: int = attrs.field(default=10, validator=_in_range)
     emergency_categories: frozenset[Category] = attrs.field(
         default=tables.EMERGENCY_CATEGORIES, converter=_categories
     )
@@ -84,10 +119,6 @@ class Policy:
         ),
         converter=_scopes,
     )
-
-    def __attrs_post_init__(self) -> None:
-        if self.max_period_days < 1:
-            raise PolicyError("max_period_days must be at least 1")
 
     def __repr__(self) -> str:
         return (
@@ -170,8 +201,8 @@ def load_policy(document: Mapping[str, Any], base: Policy = DEFAULT_POLICY) -> P
                 problems.append(f"$.{key}: expected an array of strings")
             else:
                 changes[key] = value
-        elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            problems.append(f"$.{key}: expected a whole number of at least 0")
+        elif (problem := _range_problem(key, value)) is not None:
+            problems.append(f"$.{key}: {problem}")
         else:
             changes[key] = value
     if problems:

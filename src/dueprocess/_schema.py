@@ -46,7 +46,7 @@ from ._enums import (
 )
 from ._manifest import _KEYS as MANIFEST_KEYS
 from ._manifest import MANIFEST_FORMAT
-from ._policy import _POLICY_KEYS, Policy
+from ._policy import _POLICY_KEYS, POLICY_RANGES, Policy
 from ._request import FORMAT as REQUEST_FORMAT
 from ._review import REVIEW_FORMAT
 
@@ -463,7 +463,8 @@ def _policy_value(field: attrs.Attribute[Any]) -> _Schema:
             "additionalProperties": {"type": "array", "items": _choice(intake._AREAS)},
         }
     if kind == "int":
-        return {"type": "integer", "minimum": 1 if field.name == "max_period_days" else 0}
+        low, high = POLICY_RANGES[field.name]
+        return {"type": "integer", "minimum": low, "maximum": high}
     if kind == "str":
         return {"type": "string", "pattern": r"\S"}
     if kind == "frozenset[Category]":

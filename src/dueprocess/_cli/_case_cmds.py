@@ -13,7 +13,6 @@ import argparse
 import datetime as dt
 import functools
 import getpass
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,12 +35,16 @@ from ._common import (
     EXIT_VERIFY_FAILED,
     CommandError,
     add_production_options,
+    durable_store,
     plural,
+    print_json,
     read_json,
+    terminal_lines,
+    terminal_safe,
 )
 from ._mapping_option import add_mapping_option, open_source
 from ._progress import add_progress_options, progress_for
-from ._review_cmds import add_policy_option, policy_from, terminal_safe
+from ._review_cmds import add_policy_option, policy_from
 
 __all__ = ["register"]
 
@@ -81,7 +84,8 @@ def _service(
 ) -> Iterator[Cases]:
     """A Cases service over ``--db``; a missing or foreign database is exit 2."""
     try:
-        store = open_case_store(args.db, create=create)  # a SQLite path or a SQLAlchemy URL
+        # A SQLite path or a SQLAlchemy URL, never an in-memory database.
+        store = open_case_store(durable_store(args.db, "--db"), create=create)
     except StoreError as error:
         raise CommandError(str(error), EXIT_INVALID) from None
     now = getattr(args, "now", None)
@@ -95,8 +99,7 @@ def _service(
 
 
 def _print_json(document: Any) -> None:
-    json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    print_json(document)
 
 
 def _print_case(case: Case, args: argparse.Namespace, *, detail: bool = False) -> None:
@@ -215,6 +218,7 @@ def _renew(args: argparse.Namespace) -> int:
 
 
 def _produce(args: argparse.Namespace) -> int:
+    durable_store(args.store, "--store")
     template = certificate_template(args)
     display = progress_for(args, sys.stderr)
     # The service runs the producer; the certificate and the progress display are the
@@ -245,21 +249,24 @@ def _produce(args: argparse.Namespace) -> int:
         production = case.productions[-1]
         print(
             f"{terminal_safe(case.id)} {case.state.value}:"
-            f" {plural(production.records, 'record')} into {args.out},"
+            f" {plural(production.records, 'record')} into {terminal_safe(args.out)},"
             f" merkle root {production.merkle_root}"
         )
     return EXIT_OK
 
 
 def _notify(args: argparse.Namespace) -> int:
-    outbox = OutboxNotifier(args.outbox)
+    outbox = OutboxNotifier(args.outbox, replace=args.force)
     with _service(args, notifier=outbox) as cases:
         case = cases.notify(args.id, actor=_actor(args))
     if args.json:
         _print_json(case.to_dict())
     else:
         path = outbox.path_for(case.id)
-        print(f"{terminal_safe(case.id)} {case.state.value}: notice written to {path}")
+        print(
+            f"{terminal_safe(case.id)} {case.state.value}:"
+            f" notice written to {terminal_safe(str(path))}"
+        )
     return EXIT_OK
 
 
@@ -280,12 +287,15 @@ def _audit_verify(args: argparse.Namespace) -> int:
         broken = cases.verify_audit()
         head = cases.store.audit.head()
     if broken is not None:
-        print(f"NOT intact: {args.db}: {broken}")
+        print(f"NOT intact: {terminal_safe(args.db)}: {terminal_lines(str(broken))}")
         return EXIT_VERIFY_FAILED
     if head is None:
-        print(f"intact: {args.db}: the audit log is empty")
+        print(f"intact: {terminal_safe(args.db)}: the audit log is empty")
     else:
-        print(f"intact: {args.db}: {plural(head.length, 'entry', 'entries')}, head {head.digest}")
+        print(
+            f"intact: {terminal_safe(args.db)}: {plural(head.length, 'entry', 'entries')},"
+            f" head {head.digest}"
+        )
     return EXIT_OK
 
 
@@ -409,6 +419,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         required=True,
         metavar="DIR",
         help="where the notice is written as JSON for the service's mailer to send",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a different notice file already in the outbox for this case",
     )
     _common(parser, moves=True)
     parser.set_defaults(handler=_notify)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..adapters import SqliteStore, TableMappings, load_table_mappings, open_record_store
 from ..exceptions import StoreError
-from ._common import EXIT_INVALID, CommandError
+from ._common import EXIT_INVALID, CommandError, durable_store
 
 __all__ = ["add_mapping_option", "open_source"]
 
@@ -44,6 +44,7 @@ def _mapping(args: argparse.Namespace) -> TableMappings | None:
 def open_source(args: argparse.Namespace) -> SqliteStore | SqlStore:
     """The record store of ``--store`` (and ``--mapping``), opened to read; a store that
     is missing, foreign or wrongly mapped is bad input (exit 2)."""
+    durable_store(args.store, "--store")  # never an in-memory database
     mapping = _mapping(args)
     try:
         return open_record_store(args.store, create=False, readonly=True, mapping=mapping)

@@ -195,4 +195,4 @@ def production_summary(
         "merkle_root": manifest.merkle_root,
         "files": {name: digest.to_dict() for name, digest in manifest.files.items()},
         "seconds": round(seconds, 3),
-    }
+    } | ({"override": manifest.override} if manifest.override is not None else {})

@@ -323,3 +323,20 @@ def test_every_pattern_is_an_ecma_262_regular_expression_as_browsers_read_it(
     )
     assert completed.returncode == 0, completed.stderr
     assert len(patterns) > 10
+
+
+def test_the_policy_schema_takes_its_bounds_from_the_policy_ranges() -> None:
+    from dueprocess import PolicyError, load_policy
+    from dueprocess._policy import POLICY_RANGES
+
+    schema = validator("policy")
+    for key, (low, high) in POLICY_RANGES.items():
+        for value, fits in ((low, True), (high, True), (low - 1, False), (high + 1, False)):
+            paths = {e.json_path for e in schema.iter_errors({key: value})}
+            assert paths == (set() if fits else {f"$.{key}"}), (key, value)
+            try:
+                load_policy({key: value})
+            except PolicyError:
+                assert not fits, (key, value)
+            else:
+                assert fits, (key, value)

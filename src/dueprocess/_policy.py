@@ -2,15 +2,22 @@
 
 ``DEFAULT_POLICY`` holds the defaults. A platform with stricter standards derives
 its own with ``attrs.evolve(DEFAULT_POLICY, name="strict", max_period_days=90)``.
+
+A review names its policy honestly: the name ``default`` is reserved for
+``DEFAULT_POLICY`` (any other policy under that name is refused), and every review carries
+:attr:`Policy.sha256`, the SHA-256 of the policy's canonical form, beside the name.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
+from ._canonical import canonical_bytes
 from ._enums import Area, Category
 from ._intake_schema import MAX_TARGETS
 from ._rules import tables
@@ -115,16 +122,50 @@ class Policy:
     blocked_senders: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     authority_scopes: tuple[AuthorityScope, ...] = attrs.field(
         default=tuple(
-            AuthorityScope(statute, frozenset(areas)) for statute, areas in tables.AUTHORITY_SCOPES
+            AuthorityScope(row.statute, frozenset(row.areas)) for row in tables.AUTHORITY_SCOPES
         ),
         converter=_scopes,
     )
+
+    def __attrs_post_init__(self) -> None:
+        if self.name.strip().lower() == RESERVED_NAME and _differs_from_defaults(self):
+            raise PolicyError(
+                f"the policy name {self.name!r} is reserved for DEFAULT_POLICY, and this policy "
+                "differs from it; give it its own name (for example "
+                'attrs.evolve(DEFAULT_POLICY, name=\'strict\', ...) or "name": "strict")'
+            )
+
+    # functools.cached_property on a slotted attrs class needs attrs 23.2 (pyproject.toml).
+    @functools.cached_property
+    def sha256(self) -> str:
+        """SHA-256 (hex) of the policy's canonical form: the canonical bytes of
+        :func:`policy_to_dict`. Two policies with the same rules have the same hash.
+
+        >>> len(DEFAULT_POLICY.sha256)
+        64
+        """
+        return hashlib.sha256(canonical_bytes(policy_to_dict(self))).hexdigest()
 
     def __repr__(self) -> str:
         return (
             f"Policy(name={self.name!r}, max_period_days={self.max_period_days}, "
             f"max_targets={self.max_targets}, min_fact_words={self.min_fact_words}, ...)"
         )
+
+
+RESERVED_NAME = "default"
+
+
+def _differs_from_defaults(policy: Policy) -> bool:
+    for field in attrs.fields(Policy):
+        if field.name == "name":
+            continue
+        default = field.default
+        if field.converter is not None:
+            default = field.converter(default)  # type: ignore[operator]
+        if getattr(policy, field.name) != default:
+            return True
+    return False
 
 
 DEFAULT_POLICY = Policy()

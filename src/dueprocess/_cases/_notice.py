@@ -71,8 +71,12 @@ def _due_at(case: Case) -> dt.datetime | None:
         return case.productions[0].produced_at if case.productions else None
     if notice.not_before is not None:
         return start_of_day(notice.not_before)
-    # before_disclosure and after_nondisclosure always carry not_before; a review
-    # without it is told as soon as possible rather than never.
+    if notice.timing is NoticeTiming.AFTER_NONDISCLOSURE:
+        # A gag order without an end date binds until a court lifts it (docs/rules.md, rules
+        # v2, item 10): no known time, so the notice waits.
+        return None
+    # before_disclosure always carries not_before; a review without it is told as soon as
+    # possible rather than never.
     return start_of_day(case.request.received_date)
 
 

@@ -19,7 +19,7 @@ import attrs
 
 from .._canonical import canonical_bytes
 from .._dates import format_date, format_timestamp
-from .._enums import Callback, Category, Outcome
+from .._enums import Callback, Category, NoticeTiming, Outcome
 from .._intake import load_request
 from .._policy import DEFAULT_POLICY, Policy
 from .._request import LegalRequest, Preservation
@@ -315,6 +315,8 @@ class Cases:
             when = (
                 f"until {format_timestamp(notice.due_at)}"
                 if notice.due_at is not None
+                else "until a court lifts the nondisclosure order"
+                if notice.timing is NoticeTiming.AFTER_NONDISCLOSURE
                 else "until the emergency disclosure is made"
             )
             raise InvalidTransition(

@@ -43,9 +43,11 @@ def test_the_same_policy_changes_nothing() -> None:
 def test_a_shorter_longest_period_narrows_periods_and_names_the_setting() -> None:
     diff = diff_policies(DEFAULT_POLICY, STRICT, examples())
     assert diff.settings == ("name", "max_period_days")
-    assert diff.changes
-    for change in diff.changes:
-        old, new = change.period or (None, None)
+    narrowed = [change for change in diff.changes if change.period is not None]
+    assert narrowed
+    for change in narrowed:
+        assert change.period is not None
+        old, new = change.period
         assert old is not None
         assert new is not None
         assert (new.end - new.start).days < (old.end - old.start).days

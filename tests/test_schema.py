@@ -335,7 +335,7 @@ def test_the_policy_schema_takes_its_bounds_from_the_policy_ranges() -> None:
             paths = {e.json_path for e in schema.iter_errors({key: value})}
             assert paths == (set() if fits else {f"$.{key}"}), (key, value)
             try:
-                load_policy({key: value})
+                load_policy({"name": "bounds", key: value})
             except PolicyError:
                 assert not fits, (key, value)
             else:

@@ -489,3 +489,49 @@ def test_a_re_review_keeps_the_policy_the_case_was_opened_with(
         capsys, "case", "show", "REQ-1", "--db", db, "--json",
     )  # fmt: skip
     assert json.loads(out)["policy"]["name"] == "strict"
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_case_produce_shows_progress_unless_quiet(
+    tmp_path: Path,
+    db: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    quiet: bool,
+) -> None:
+    from dueprocess._cli._progress import ProgressDisplay
+
+    calls: list[Any] = []
+    monkeypatch.setattr(ProgressDisplay, "__call__", lambda self, event: calls.append(event))
+    store = _store(tmp_path, capsys)
+    _open(tmp_path, db, capsys)
+    argv = ["case", "produce", "REQ-1", "--db", db, "--store", store, "--out", str(tmp_path / "p")]
+    code, _, err = _run(capsys, *argv, "--now", "2023-05-20T09:00:00Z", *(["--quiet"] * quiet))
+    assert (code, err) == (0, "")
+    if quiet:
+        assert calls == []
+    else:
+        assert calls[-1].done
+
+
+def test_case_produce_takes_the_custodian_and_a_certificate_template(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = _store(tmp_path, capsys)
+    _open(tmp_path, db, capsys)
+    template = tmp_path / "ours.md"
+    template.write_text("# Our certificate\n${request_rows}\n${records_rows}\n${custodian}\n")
+    out = tmp_path / "p"
+    argv = ["case", "produce", "REQ-1", "--db", db, "--store", store, "--out", str(out)]
+    options = ["--now", "2023-05-20T09:00:00Z", "--quiet", "--custodian", "Pat Example"]
+    code, _, err = _run(capsys, *argv, *options, "--certificate-template", str(template))
+    assert (code, err) == (0, "")
+    text = (out / "certificate.md").read_text()
+    assert text.startswith("# Our certificate\n")
+    assert text.endswith("Pat Example\n")
+    assert main(["verify", str(out)]) == 0
+    bad = tmp_path / "bad.md"
+    bad.write_text("$who")
+    code, _, err = _run(capsys, *argv[:-1], str(tmp_path / "q"), "--certificate-template", str(bad))
+    assert code == 2
+    assert "unknown placeholder $who" in err

@@ -191,6 +191,7 @@ def test_request_text_cannot_forge_markdown_structure_in_the_certificate() -> No
         "# Certificate of Authenticity of Business Records",
         "## Request",
         "## Records",
+        "## Certification of electronic records (Fed. R. Evid. 902(13) and 902(14))",
     ]
     agency_row = next(line for line in text.splitlines() if line.startswith("| Requesting agency"))
     assert agency_row.count("|") - agency_row.count("\\|") == 3

@@ -28,7 +28,7 @@ from ._cases import (
     parse_head,
     verify_chain,
 )
-from ._certificate import render_certificate
+from ._certificate import CERTIFICATE_TEMPLATE, check_certificate_template, render_certificate
 from ._enums import (
     Area,
     Callback,
@@ -51,7 +51,8 @@ from ._letter import render_letter
 from ._manifest import FileDigest, Manifest
 from ._merkle import InclusionProof, merkle_root, verify_inclusion
 from ._policy import DEFAULT_POLICY, AuthorityScope, Policy, load_policy, policy_to_dict
-from ._production import produce
+from ._policy_diff import PolicyDiff, ReviewChange, compare_reviews, diff_policies
+from ._production import ProductionProgress, produce
 from ._records import (
     Identity,
     InvalidRecords,
@@ -98,6 +99,7 @@ from ._request import (
 )
 from ._review import CategoryDecision, Finding, Notice, Review, Scope, ScopedCategory
 from ._reviewer import review
+from ._schema import json_schema
 from ._verify import Mismatch, VerificationResult, verify
 from ._version import __version__
 from .exceptions import (
@@ -113,6 +115,7 @@ from .exceptions import (
 )
 
 __all__ = [
+    "CERTIFICATE_TEMPLATE",
     "DEFAULT_POLICY",
     "REPORT_LAYOUTS",
     "Area",
@@ -171,11 +174,13 @@ __all__ = [
     "Outcome",
     "Period",
     "Policy",
+    "PolicyDiff",
     "PolicyError",
     "Preservation",
     "Problem",
     "Process",
     "ProcessKind",
+    "ProductionProgress",
     "ProductionRecord",
     "ProductionRefused",
     "Range",
@@ -188,6 +193,7 @@ __all__ = [
     "ReportRow",
     "Requester",
     "Review",
+    "ReviewChange",
     "Role",
     "Scope",
     "ScopedCategory",
@@ -198,9 +204,13 @@ __all__ = [
     "UserNotice",
     "VerificationResult",
     "__version__",
+    "check_certificate_template",
     "compare_reports",
+    "compare_reviews",
+    "diff_policies",
     "eu_orders_report",
     "identity_key",
+    "json_schema",
     "load_policy",
     "load_request",
     "merkle_root",

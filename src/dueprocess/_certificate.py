@@ -1,11 +1,16 @@
 """The certificate of authenticity that goes with a production (``certificate.md``).
 
-Its shape follows Fed. R. Evid. 902(11): a custodian or other qualified person certifies
-that the records meet the business-records conditions of Rule 803(6)(A)-(C) (made at or
-near the time by someone with knowledge, kept in the course of a regularly conducted
-activity, made as a regular practice of it), signed as a declaration under 28 U.S.C. 1746.
+Its text is one template, :data:`CERTIFICATE_TEMPLATE` (``_certificate_template``), that
+a platform may replace with its own. Its first part follows Fed. R. Evid. 902(11): a
+custodian or other qualified person certifies that the records meet the business-records
+conditions of Rule 803(6)(A)-(C) (made at or near the time by someone with knowledge,
+kept in the course of a regularly conducted activity, made as a regular practice of it),
+signed as a declaration under 28 U.S.C. 1746.
 It identifies the records by their count, the SHA-256 of ``records.jsonl`` and the
-Merkle root, so the certificate cannot be moved to other records.
+Merkle root, so the certificate cannot be moved to other records. Its second part is
+a 902(13)/(14) certification: the process that generated and copied the records, the
+hash algorithm, the SHA-256 of every file written before it and the Merkle root, which a
+court can check against the files it holds without a live witness.
 
 The custodian signs it; this module only fills it in. Every text that came from the
 request or the store is escaped (:func:`._markdown.md_text`) and can never forge a
@@ -14,13 +19,23 @@ heading, a table row, a link or HTML.
 
 from __future__ import annotations
 
+import string
+
+from ._certificate_template import CERTIFICATE_TEMPLATE, PLACEHOLDERS, REQUIRED_PLACEHOLDERS
 from ._dates import format_date, format_timestamp
-from ._manifest import FILE_RECORDS, Manifest
+from ._manifest import FILE_CERTIFICATE, FILE_MANIFEST, FILE_RECORDS, Manifest
 from ._markdown import md_text
 from ._review import Review
 from ._rules import tables
+from ._version import __version__
 
-__all__ = ["DEFAULT_CUSTODIAN", "manifest_rows", "render_certificate"]
+__all__ = [
+    "CERTIFICATE_TEMPLATE",
+    "DEFAULT_CUSTODIAN",
+    "check_certificate_template",
+    "manifest_rows",
+    "render_certificate",
+]
 
 #: Who the certificate names when the caller does not: the role, to be signed by a person.
 DEFAULT_CUSTODIAN = "Custodian of Records"
@@ -56,19 +71,30 @@ def manifest_rows(manifest: Manifest) -> list[str]:
 
 
 def render_certificate(
-    review: Review, manifest: Manifest, *, custodian: str = DEFAULT_CUSTODIAN
+    review: Review,
+    manifest: Manifest,
+    *,
+    custodian: str = DEFAULT_CUSTODIAN,
+    template: str | None = None,
 ) -> str:
-    """Fill in the business-records certificate for a production, as Markdown.
+    """Fill in the certificate for a production, as Markdown.
 
     Args:
         review: the review the production answers.
-        manifest: the production's manifest (its figures and ``records.jsonl``'s digest;
-            other files are not needed).
+        manifest: the production's manifest: its figures and the digest of every file
+            written before the certificate (``records.jsonl``, ``letter.md``).
         custodian: the name (or title) of the person who will sign.
+        template: the certificate's text (:data:`CERTIFICATE_TEMPLATE` when ``None``);
+            see :func:`check_certificate_template`.
 
     Returns:
         The certificate, ready for the custodian to date and sign.
+
+    Raises:
+        ValueError: *template* uses an unknown placeholder or lacks a required one.
     """
+    text = CERTIFICATE_TEMPLATE if template is None else template
+    check_certificate_template(text)
     request = review.request
     process = request.process
     kind = tables.PROCESS_NAMES[process.kind]
@@ -76,50 +102,59 @@ def render_certificate(
     if process.reference:
         instrument += f", reference {md_text(process.reference, limit=200)}"
     *records_rows, review_row, request_row = manifest_rows(manifest)
-    who = md_text(custodian, limit=200, line_start=True)  # it also stands on a line alone
-    lines = [
-        "# Certificate of Authenticity of Business Records",
-        "",
-        "Federal Rules of Evidence 803(6) and 902(11); declaration under 28 U.S.C. 1746.",
-        "",
-        f"I, {who}, declare:",
-        "",
-        "1. I am a custodian of records of the provider of the online service whose records"
-        " are described below, or am otherwise qualified by my duties to make this"
-        " certification, and I am familiar with how those records are created and kept.",
-        "2. The records described below are true duplicates of records of the provider that"
-        " were (a) made at or near the time of the occurrence of the matters they set forth,"
-        " by, or from information transmitted by, a person with knowledge of those matters;"
-        " (b) kept in the course of the provider's regularly conducted activity; and"
-        " (c) made as a regular practice of that activity.",
-        "3. The records were produced in response to the request described below, and are"
-        " identified by the count, the SHA-256 digest and the Merkle root given here: any"
-        " change to any record changes the digest and the root.",
-        "",
-        "## Request",
-        "",
-        "| | |",
-        "|---|---|",
+    request_rows = [
         request_row,
         f"| Requesting agency | {md_text(request.requester.agency, limit=200)} |",
         f"| Legal process | {instrument} |",
         f"| Received | {format_timestamp(request.received_at)} |",
         review_row,
-        "",
-        "## Records",
-        "",
-        "| | |",
-        "|---|---|",
-        *records_rows,
-        "",
-        "I declare under penalty of perjury under the laws of the United States of America"
-        " that the foregoing is true and correct.",
-        "",
-        "Executed on: ____________________",
-        "",
-        "Signature: ____________________",
-        "",
-        who,
-        "",
     ]
-    return "\n".join(lines)
+    files_rows = [
+        f"| {md_text(name, limit=200)} ({digest.size} bytes) | `{digest.sha256}` |"
+        for name, digest in manifest.files.items()
+        if name not in (FILE_CERTIFICATE, FILE_MANIFEST)  # they cannot be stated here
+    ]
+    values = {
+        # It also stands on a line alone, so it must not start a Markdown block there.
+        "custodian": md_text(custodian, limit=200, line_start=True),
+        "request_rows": "\n".join(request_rows),
+        "records_rows": "\n".join(records_rows),
+        "files_rows": "\n".join(files_rows),
+        "hash_algorithm": "SHA-256 (FIPS 180-4)",
+        "merkle_root": manifest.merkle_root,
+        "software": f"dueprocess {__version__}",
+    }
+    return string.Template(text).substitute(values)
+
+
+def check_certificate_template(template: str) -> None:
+    """Raise :class:`ValueError` unless *template* can be a certificate.
+
+    It may use only the placeholders of :data:`PLACEHOLDERS` and must keep those of
+    :data:`REQUIRED_PLACEHOLDERS`, whose rows :func:`dueprocess.verify` looks for.
+
+    >>> check_certificate_template("${request_rows} ${records_rows} $$5 fee")
+    >>> check_certificate_template("${records_rows} $signer")
+    Traceback (most recent call last):
+    ...
+    ValueError: certificate template: unknown placeholder $signer (known: ...); \
+missing ${request_rows}
+    """
+    used: set[str] = set()
+    problems: list[str] = []
+    for match in string.Template.pattern.finditer(template):
+        name = match.group("named") or match.group("braced")
+        if name is not None:
+            used.add(name)
+        elif match.group("invalid") is not None:
+            problems.append(f"a lone $ at character {match.start('invalid')} (write $$)")
+    unknown = sorted(used - set(PLACEHOLDERS))
+    if unknown:
+        known = ", ".join(PLACEHOLDERS)
+        problems.insert(
+            0,
+            f"unknown placeholder {', '.join('$' + name for name in unknown)} (known: {known})",
+        )
+    problems += [f"missing ${{{name}}}" for name in REQUIRED_PLACEHOLDERS if name not in used]
+    if problems:
+        raise ValueError("certificate template: " + "; ".join(problems))

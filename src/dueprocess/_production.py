@@ -19,13 +19,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, NoReturn
 
 import attrs
 
 from . import _letter
-from ._certificate import DEFAULT_CUSTODIAN, render_certificate
+from ._certificate import DEFAULT_CUSTODIAN, check_certificate_template, render_certificate
 from ._dates import format_date, format_timestamp
 from ._enums import Category, Effect, Outcome, TargetKind
 from ._manifest import (
@@ -52,12 +52,58 @@ from .typing import RecordSource, Sink
 if TYPE_CHECKING:
     from hashlib import _Hash
 
-__all__ = ["check_producible", "produce", "too_early"]
+__all__ = ["ProductionProgress", "check_producible", "produce", "too_early"]
 
 # Targets that never pick out an account: the platform does not search for people.
 _UNRESOLVABLE = frozenset({TargetKind.NAME, TargetKind.QUERY})
 _BLOCKING = (Effect.REJECT, Effect.VERIFY, Effect.ESCALATE, Effect.PUSH_BACK)
 _CHUNK = 1 << 16
+
+
+@attrs.frozen
+class ProductionProgress:
+    """How far a production has come, as :func:`produce` reports it to a callback.
+
+    A production reads one account's records of one category at a time: a *step*.
+    ``steps`` is known once the targets are resolved (accounts x released categories),
+    so a progress bar can show the time left; ``records`` and ``bytes`` are what has
+    been written to ``records.jsonl`` so far.
+
+    Attributes:
+        account: the account being read (``None`` once every step is done).
+        category: the category being read (``None`` once every step is done).
+        step: steps finished so far, from 0 to ``steps``.
+        steps: every step of this production.
+        records: records written so far.
+        bytes: bytes of ``records.jsonl`` written so far.
+        step_records: records of this step's account and category read so far (of the
+            last step, once every step is done).
+        step_fraction: how far through the period the current step's records reach, from
+            0 to 1 (0 for subscriber records, which have no period).
+        fraction: how much of the production is done, from 0 to 1, for a progress bar:
+            the steps finished and how far through its period the current one has read
+            (records arrive in time order). A step of subscriber records weighs nothing
+            beside the logs and content of a period, unless nothing else is released.
+    """
+
+    account: str | None
+    category: Category | None
+    step: int
+    steps: int
+    records: int
+    bytes: int
+    step_records: int = 0
+    step_fraction: float = 0.0
+    fraction: float = 0.0
+
+    @property
+    def done(self) -> bool:
+        """Whether every step is finished."""
+        return self.step >= self.steps and self.account is None
+
+
+#: What :func:`produce` calls with a :class:`ProductionProgress`.
+ProgressCallback = Callable[[ProductionProgress], None]
 
 
 def produce(
@@ -67,6 +113,8 @@ def produce(
     *,
     produced_at: dt.datetime,
     custodian: str = DEFAULT_CUSTODIAN,
+    progress: ProgressCallback | None = None,
+    certificate_template: str | None = None,
     enforce_window: bool = False,
     override: str | None = None,
 ) -> Manifest:
@@ -83,6 +131,14 @@ def produce(
         sink: where the files go.
         produced_at: when the production is made (the caller's clock; timezone-aware).
         custodian: who signs the certificate.
+        progress: called with a :class:`ProductionProgress` as the production goes:
+            when each account's category begins and ends, after each chunk of about
+            64 KiB of ``records.jsonl`` is written, and once at the end (``done``). It runs in
+            the producing thread; an exception it raises stops the production and
+            aborts the sink.
+        certificate_template: the text of ``certificate.md``
+            (:data:`dueprocess.CERTIFICATE_TEMPLATE` by default; docs/certificate.md
+            says how to adapt it). Checked before anything is read or written.
         enforce_window: keep the case layer's clock (what ``dueprocess produce`` does):
             refuse a ``produced_at`` before the request was received, or before the
             review's ``notice.disclose_after`` (the first day of release, after the
@@ -93,6 +149,7 @@ def produce(
             (``override``); an override that overrides nothing is not recorded.
 
     Raises:
+        ValueError: *certificate_template* is not a usable template.
         ProductionRefused: the review releases nothing (with its outcome and reasons),
             a category other than subscriber is released without a period, or
             (with *enforce_window*) it is too early and no override was given.
@@ -103,6 +160,8 @@ def produce(
     if produced_at.tzinfo is None or produced_at.utcoffset() is None:
         raise ValueError("produced_at must be timezone-aware")
     plan = _plan(review)
+    if certificate_template is not None:
+        check_certificate_template(certificate_template)
     early = too_early(review, produced_at)
     if override is not None and (not override.strip() or not is_one_line(override)):
         raise InvalidRequest(
@@ -119,7 +178,10 @@ def produce(
     accounts = _resolve(review, source)
     tally = _Tally(categories=tuple(item.category for item in plan))
     try:
-        sink.write(FILE_RECORDS, _records_jsonl(source, accounts, plan, review, tally))
+        chunks = _records_jsonl(source, accounts, plan, review, tally, marks=progress is not None)
+        if progress is not None:
+            chunks = _reported(chunks, tally, progress, steps=len(accounts) * len(plan))
+        sink.write(FILE_RECORDS, chunks)
         records_digest = FileDigest(tally.file_hash.hexdigest(), tally.size)
         manifest = Manifest(
             request_id=review.request_id,
@@ -137,8 +199,14 @@ def produce(
         if used is not None:
             text += _override_section(early, used, produced_at)
         letter = text.encode("utf-8")
-        certificate = render_certificate(review, manifest, custodian=custodian).encode("utf-8")
         sink.write(FILE_LETTER, [letter])
+        # The certificate states the digest of every file written before it.
+        manifest = attrs.evolve(
+            manifest, files={FILE_RECORDS: records_digest, FILE_LETTER: _digest(letter)}
+        )
+        certificate = render_certificate(
+            review, manifest, custodian=custodian, template=certificate_template
+        ).encode("utf-8")
         sink.write(FILE_CERTIFICATE, [certificate])
         manifest = attrs.evolve(
             manifest,
@@ -285,9 +353,72 @@ class _Tally:
     merkle: MerkleBuilder = attrs.field(factory=MerkleBuilder)
     file_hash: _Hash = attrs.field(factory=hashlib.sha256)
     size: int = 0
+    # Where the stream is, for progress reports: the step being read and its names.
+    step: int = 0
+    account: str | None = None
+    category: Category | None = None
+    step_records: int = 0
+    step_fraction: float = 0.0
 
     def __attrs_post_init__(self) -> None:
         self.counts = dict.fromkeys(self.categories, 0)
+
+    def report_step(
+        self,
+        count: int,
+        last: dt.datetime | None,
+        start: dt.datetime | None,
+        end: dt.datetime | None,
+    ) -> None:
+        """Note how far the current step has read: records arrive in time order, so
+        the last one's place in the period is how far through the step the read is."""
+        self.step_records = count
+        if last is not None and start is not None and end is not None and end > start:
+            self.step_fraction = min(max((last - start) / (end - start), 0.0), 1.0)
+
+    def fraction(self, steps: int) -> float:
+        """How much is done: steps weighted by whether they read a period."""
+        if steps == 0:
+            return 1.0
+        weights = [int(category is not Category.SUBSCRIBER) for category in self.categories]
+        if not any(weights):
+            weights = [1] * len(weights)
+        per_account = sum(weights)
+        done: float = (self.step // len(weights)) * per_account + sum(
+            weights[: self.step % len(weights)]
+        )
+        if self.step < steps:
+            done += weights[self.step % len(weights)] * self.step_fraction
+        return min(done / (per_account * (steps // len(weights))), 1.0)
+
+    def progress(self, steps: int) -> ProductionProgress:
+        return ProductionProgress(
+            account=self.account,
+            category=self.category,
+            step=self.step,
+            steps=steps,
+            records=self.merkle.size,
+            bytes=self.size,
+            step_records=self.step_records,
+            step_fraction=self.step_fraction,
+            fraction=self.fraction(steps),
+        )
+
+
+def _reported(
+    chunks: Iterator[bytes], tally: _Tally, progress: ProgressCallback, *, steps: int
+) -> Iterator[bytes]:
+    """Pass *chunks* on, reporting after each; an empty chunk marks a new step.
+
+    The callback runs here, outside the loop that reads the source, so an error it
+    raises is its own and never reported as the source's.
+    """
+    for chunk in chunks:
+        if chunk:
+            yield chunk
+        progress(tally.progress(steps))
+    tally.account = tally.category = None
+    progress(tally.progress(steps))
 
 
 def _records_jsonl(
@@ -296,8 +427,13 @@ def _records_jsonl(
     plan: tuple[ScopedCategory, ...],
     review: Review,
     tally: _Tally,
+    *,
+    marks: bool = False,
 ) -> Iterator[bytes]:
     """records.jsonl in chunks of about 64 KiB, updating *tally* as each is handed over.
+
+    With *marks*, an empty chunk is yielded as each account's category begins and ends,
+    for :func:`_reported` (which drops it).
 
     One account's records of one category arrive in time order; the lines of records
     sharing an instant are sorted by their bytes (the source guarantees only time order)
@@ -311,6 +447,10 @@ def _records_jsonl(
         for item in plan:
             category = item.category
             names = item.fields
+            if marks:
+                tally.account, tally.category = account, category
+                tally.step_records, tally.step_fraction = 0, 0.0
+                yield b""
             if category is Category.SUBSCRIBER or period is None:
                 start = end = None
             else:
@@ -365,6 +505,8 @@ def _records_jsonl(
                             pending[first:] = sorted(pending[first:])
                             tied = False
                         if size >= _CHUNK:
+                            if marks:
+                                tally.report_step(count, previous, start, end)
                             yield _flush(pending, tally)
                             pending.clear()
                             size = 0
@@ -383,6 +525,10 @@ def _records_jsonl(
             if tied:
                 pending[first:] = sorted(pending[first:])
             tally.counts[category] += count
+            tally.step += 1
+            tally.step_records, tally.step_fraction = count, 0.0
+            if marks:
+                yield b""  # the step's end, with its count
     if pending:
         yield _flush(pending, tally)
 

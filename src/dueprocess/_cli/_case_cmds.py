@@ -11,17 +11,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import getpass
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import attrs
+
 from .._cases import Case, CaseNotFound, Cases, CaseState, ChainHead, parse_head
+from .._certificate import DEFAULT_CUSTODIAN
 from .._dates import format_timestamp, parse_timestamp
 from .._intake import load_request
-from ..adapters import DirectorySink, OutboxNotifier, open_case_store, open_record_store
+from .._production import produce
+from ..adapters import DirectorySink, OutboxNotifier, open_case_store
 from ..exceptions import StoreError
 from ..typing import Notifier
+from ._certificate_option import add_certificate_option, certificate_template
 from ._common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -34,6 +41,8 @@ from ._common import (
     read_json,
     terminal_safe,
 )
+from ._mapping_option import add_mapping_option, open_source
+from ._progress import add_progress_options, progress_for
 from ._review_cmds import add_policy_option, policy_from
 
 __all__ = ["register"]
@@ -209,15 +218,30 @@ def _renew(args: argparse.Namespace) -> int:
 
 def _produce(args: argparse.Namespace) -> int:
     durable_store(args.store, "--store")
-    with _service(args) as cases:
+    template = certificate_template(args)
+    display = progress_for(args, sys.stderr)
+    # The service runs the producer; the certificate and the progress display are the
+    # producer's options, so the command line hands it a producer with them set.
+    producer = functools.partial(
+        produce, custodian=args.custodian, certificate_template=template, progress=display
+    )
+    with _service(args) as service:
+        cases = attrs.evolve(service, producer=producer)
         case = cases.get(args.id)
+        source = open_source(args)
         try:
-            source = open_record_store(args.store, create=False, readonly=True)
             sink = DirectorySink(args.out)
         except StoreError as error:
+            source.close()
             raise CommandError(str(error), EXIT_INVALID) from None
-        with source:
-            case = cases.produce(case.id, source, sink, actor=_actor(args), override=args.override)
+        try:
+            with source:
+                case = cases.produce(
+                    case.id, source, sink, actor=_actor(args), override=args.override
+                )
+        finally:
+            if display is not None:
+                display.close()
     if args.json:
         _print_json(case.to_dict())
     else:
@@ -409,6 +433,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = actions.add_parser("produce", help="produce what a case's review releases")
     parser.add_argument("id", metavar="ID", help="the case id")
     add_production_options(parser)
+    add_mapping_option(parser)
+    parser.add_argument(
+        "--custodian",
+        default=DEFAULT_CUSTODIAN,
+        metavar="NAME",
+        help=f"who signs the certificate (default: {DEFAULT_CUSTODIAN})",
+    )
+    add_certificate_option(parser)
+    add_progress_options(parser)
     parser.add_argument(
         "--override",
         metavar="REASON",

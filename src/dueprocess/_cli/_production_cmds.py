@@ -1,4 +1,4 @@
-"""``dueprocess store import``, ``produce``, ``verify`` and ``demo``.
+"""``dueprocess store import``, ``produce`` and ``demo``.
 
 The command line is the one place that reads the system clock: ``produce`` stamps a
 production with the current time unless ``--produced-at`` says otherwise.
@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,13 +21,13 @@ from .._intake import load_request
 from .._production import check_producible, produce, too_early
 from .._records import MAX_RECORD_BYTES, Identity, InvalidRecords, read_identities, read_records
 from .._reviewer import review
-from ..adapters import DirectorySink, SqliteStore, open_record_store, verify_directory
+from ..adapters import DirectorySink, SqliteStore, open_record_store
 from ..exceptions import StoreError
+from ._certificate_option import add_certificate_option, certificate_template
 from ._common import (
     EXIT_INVALID,
     EXIT_NOTHING_RELEASED,
     EXIT_OK,
-    EXIT_VERIFY_FAILED,
     CommandError,
     add_production_options,
     durable_store,
@@ -32,6 +35,8 @@ from ._common import (
     read_json,
     terminal_safe,
 )
+from ._mapping_option import add_mapping_option, open_source
+from ._progress import add_progress_options, production_summary, progress_for
 from ._review_cmds import add_policy_option, policy_from
 
 if TYPE_CHECKING:
@@ -131,20 +136,39 @@ def _produce(args: argparse.Namespace) -> int:
             + ". Wait, or give --override REASON (recorded in the letter and the manifest)",
             EXIT_NOTHING_RELEASED,
         )
+    template = certificate_template(args)
     try:
         sink = DirectorySink(args.out)
     except StoreError as error:
         raise CommandError(str(error), EXIT_INVALID) from None
-    with _open_store(args.store, create=False) as store:
-        manifest = produce(
-            result,
-            store,
-            sink,
-            produced_at=produced_at,
-            custodian=args.custodian,
-            enforce_window=True,
-            override=args.override,
+    started = time.monotonic()  # time taken is the command's to measure, not the core's
+    display = progress_for(args, sys.stderr)
+    try:
+        with open_source(args) as store:
+            manifest = produce(
+                result,
+                store,
+                sink,
+                produced_at=produced_at,
+                custodian=args.custodian,
+                progress=display,
+                certificate_template=template,
+                enforce_window=True,
+                override=args.override,
+            )
+    finally:
+        if display is not None:
+            display.close()
+    if args.json:
+        summary = production_summary(
+            manifest,
+            outcome=result.outcome.value,
+            out=args.out,
+            seconds=time.monotonic() - started,
         )
+        json.dump(summary, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK
     counts = ", ".join(f"{category.value} {count}" for category, count in manifest.counts.items())
     accounts = ", ".join(terminal_safe(account) for account in manifest.accounts) or "none found"
     print(f"produced {terminal_safe(manifest.request_id)} into {terminal_safe(args.out)}")
@@ -158,25 +182,6 @@ def _produce(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _verify(args: argparse.Namespace) -> int:
-    result = verify_directory(args.directory)
-    if result.ok:
-        manifest = result.manifest
-        assert manifest is not None
-        where = terminal_safe(args.directory)
-        print(
-            f"intact: {where} holds {plural(manifest.records, 'record')} for"
-            f" {terminal_safe(manifest.request_id)}; merkle root {manifest.merkle_root}"
-        )
-        return EXIT_OK
-    count = len(result.mismatches)
-    where = terminal_safe(args.directory)
-    print(f"NOT intact: {where} has {count} mismatch{'es' if count != 1 else ''}:")
-    for mismatch in result.mismatches:
-        print(f"  {terminal_safe(str(mismatch))}")
-    return EXIT_VERIFY_FAILED
-
-
 def _demo(args: argparse.Namespace) -> int:
     from .._demo import run_demo
 
@@ -187,7 +192,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``store``, ``produce``, ``verify`` and ``demo``."""
+    """Add ``store``, ``produce`` and ``demo`` (``verify`` is in ``_delivery_cmds``)."""
     store = subparsers.add_parser(
         "store",
         help="manage a SQLite record store",
@@ -225,6 +230,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("file", metavar="REQUEST.json", help="the request document, or - for stdin")
     add_production_options(parser)
+    add_mapping_option(parser)
     parser.add_argument(
         "--produced-at",
         metavar="TIMESTAMP",
@@ -246,15 +252,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     add_policy_option(parser)
-    parser.set_defaults(handler=_produce)
-
-    parser = subparsers.add_parser(
-        "verify",
-        help="check a production against its manifest",
-        description="Recompute every figure of a production's manifest. Exit 4 on any mismatch.",
+    add_certificate_option(parser)
+    add_progress_options(parser)
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON summary (files, records, Merkle root, seconds taken) for programs",
     )
-    parser.add_argument("directory", metavar="DIR", help="the production directory")
-    parser.set_defaults(handler=_verify)
+    parser.set_defaults(handler=_produce)
 
     parser = subparsers.add_parser(
         "demo",

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._bundle import bundle_production, verify_bundle, verify_production
 from ._directory import DirectorySink, read_manifest, read_record_lines, verify_directory
 from ._outbox import OutboxNotifier
 from ._sql_mapping import IdentityTableMapping, RecordTableMapping
+from ._sql_mapping_toml import TableMappings, load_table_mappings, parse_table_mappings
 from ._sql_open import SqlExtraMissing, open_case_store, open_record_store
 from ._sqlite_cases import SqliteAuditLog, SqliteCaseStore
 from ._sqlite_store import SqliteStore
@@ -33,11 +35,17 @@ __all__: list[str] = [
     "SqliteAuditLog",
     "SqliteCaseStore",
     "SqliteStore",
+    "TableMappings",
+    "bundle_production",
+    "load_table_mappings",
     "open_case_store",
     "open_record_store",
+    "parse_table_mappings",
     "read_manifest",
     "read_record_lines",
+    "verify_bundle",
     "verify_directory",
+    "verify_production",
 ]
 
 

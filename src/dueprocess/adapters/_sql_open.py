@@ -20,6 +20,7 @@ from ..exceptions import StoreError
 
 if TYPE_CHECKING:
     from ._sql import SqlStore
+    from ._sql_mapping_toml import TableMappings
     from ._sqlite_cases import SqliteCaseStore
     from ._sqlite_store import SqliteStore
 
@@ -82,7 +83,11 @@ def require_sqlalchemy() -> Any:
 
 
 def open_record_store(
-    spec: str | os.PathLike[str], *, create: bool = True, readonly: bool = False
+    spec: str | os.PathLike[str],
+    *,
+    create: bool = True,
+    readonly: bool = False,
+    mapping: TableMappings | None = None,
 ) -> SqliteStore | SqlStore:
     """The record store *spec* names: a SQLite file, or a database at a SQLAlchemy URL.
 
@@ -92,6 +97,9 @@ def open_record_store(
             (:class:`~dueprocess.adapters.SqlStore` over dueprocess's own tables).
         create: create the store's tables if they are missing.
         readonly: open for reading only (to produce); implies ``create=False``.
+        mapping: read the service's own tables through these mappings
+            (:func:`~dueprocess.adapters.load_table_mappings`); *spec* must then be a
+            SQLAlchemy URL, and the store only reads.
 
     Both results are record sources and context managers; close them when done.
 
@@ -103,6 +111,22 @@ def open_record_store(
     ...     store.counts()
     {'accounts': 0, 'identities': 0, 'records': 0}
     """
+    if mapping is not None:
+        if not is_url(spec):
+            raise StoreError(
+                f"{spec}: a table mapping is read through SQLAlchemy: give the store as a URL"
+                " (sqlite:///path/to/file.db, postgresql+psycopg://host/db)"
+            )
+        require_sqlalchemy()
+        from ._sql import SqlStore
+
+        return SqlStore(
+            str(spec),
+            record_tables=mapping.records,
+            identity_tables=mapping.identities,
+            create=False,
+            readonly=True,
+        )
     if is_url(spec):
         return _sql_store(str(spec), create=create, readonly=readonly)
     from ._sqlite_store import SqliteStore

@@ -1,11 +1,10 @@
 """Compare providers: the United States in Google's and Meta's files, one table, one chart.
 
-Reads Google's user-data-requests report for 2009-2018 (from ``../shared/data/`` beside
-the checkout when it is there, else the sample of its United States rows in
-``examples/data/``), Facebook's 2013-H1 download and Google's national security letters
-(counts published only as ranges) from ``tests/data/reports/`` (see the README there for
-their sources), puts them in one DataFrame with :func:`dueprocess.compare_reports` and
-draws them with :func:`dueprocess.plot_comparison` into
+Reads Google's user-data-requests report for 2009-2018 (a copy of the file as
+published, in ``examples/data/``), Facebook's 2013-H1 download and Google's national
+security letters (counts published only as ranges) from ``tests/data/reports/`` (see the
+README there for their sources), puts them in one DataFrame with
+:func:`dueprocess.compare_reports` and draws them with :func:`dueprocess.plot_comparison` into
 ``docs/_static/provider-comparison.png``.
 
     python examples/compare_providers.py [--out PATH]
@@ -21,7 +20,7 @@ from pathlib import Path
 import dueprocess
 
 ROOT = Path(__file__).resolve().parents[1]
-PUBLISHED = ROOT.parent / "shared" / "data" / "google-user-data-requests-2009-2018.csv"
+PUBLISHED = ROOT / "examples" / "data" / "google-user-data-requests-2009-2018.csv"
 SAMPLE = ROOT / "examples" / "data" / "google-user-data-requests-us-sample.csv"
 REPORTS = ROOT / "tests" / "data" / "reports"
 CHART = ROOT / "docs" / "_static" / "provider-comparison.png"

@@ -1,8 +1,7 @@
 """Render the README's chart: Google's published US figures, drawn by ``Report.plot()``.
 
-Reads Google's user-data-requests report for 2009-2018 from ``../shared/data/`` beside
-the checkout when it is there (as in CI), or the sample of its United States rows in
-``examples/data/`` otherwise, and saves the chart as ``docs/_static/report-chart.png``.
+Reads Google's user-data-requests report for 2009-2018 from the copy of the file as
+published in ``examples/data/``, and saves the chart as ``docs/_static/report-chart.png``.
 
     python examples/render_chart.py [--out PATH]
 
@@ -17,7 +16,7 @@ from pathlib import Path
 import dueprocess
 
 ROOT = Path(__file__).resolve().parents[1]
-PUBLISHED = ROOT.parent / "shared" / "data" / "google-user-data-requests-2009-2018.csv"
+PUBLISHED = ROOT / "examples" / "data" / "google-user-data-requests-2009-2018.csv"
 SAMPLE = ROOT / "examples" / "data" / "google-user-data-requests-us-sample.csv"
 CHART = ROOT / "docs" / "_static" / "report-chart.png"
 

@@ -1,7 +1,7 @@
 """Read a published transparency report, check it, and set your own figures beside it.
 
-1. Reads Google's user-data-requests report for 2009-2018 from ``../shared/data/`` beside
-   the checkout when it is there, or the tiny sample below otherwise.
+1. Reads Google's user-data-requests report for 2009-2018 from the copy of the file
+   as published in ``examples/data/`` (or the tiny sample below if it was removed).
 2. Writes it out again from its rows and checks the bytes are the same.
 3. Prints the United States rows of the last period.
 4. Builds a report of your own from the example requests in ``examples/requests/``
@@ -23,7 +23,7 @@ import attrs
 import dueprocess
 
 ROOT = Path(__file__).resolve().parents[1]
-PUBLISHED = ROOT.parent / "shared" / "data" / "google-user-data-requests-2009-2018.csv"
+PUBLISHED = ROOT / "examples" / "data" / "google-user-data-requests-2009-2018.csv"
 REQUESTS = ROOT / "examples" / "requests"
 
 # Ten rows of Google's published file (period ending 2018-06-30), for when it is absent.
@@ -70,7 +70,7 @@ def published() -> dueprocess.Report:
         print(f"read {PUBLISHED.name}")
     else:
         text = SAMPLE
-        print("read the bundled sample (../shared/data is not here)")
+        print("read the bundled sample (examples/data has no copy of the file)")
     report = dueprocess.read_report_csv(text)
     same = report.to_csv() == text
     print(f"{report!r}; written out again byte for byte: {same}")

@@ -9,6 +9,7 @@ modules. Public submodules: :mod:`dueprocess.exceptions`, :mod:`dueprocess.typin
 from __future__ import annotations
 
 from ._cases import (
+    Actor,
     AuditEntry,
     Case,
     CaseAction,
@@ -90,11 +91,13 @@ from .exceptions import (
     PolicyError,
     Problem,
     ProductionRefused,
+    RenewalRefused,
     StoreError,
 )
 
 __all__ = [
     "DEFAULT_POLICY",
+    "Actor",
     "Area",
     "AuditEntry",
     "AuthorityScope",
@@ -154,6 +157,7 @@ __all__ = [
     "ProductionRecord",
     "ProductionRefused",
     "Record",
+    "RenewalRefused",
     "Report",
     "ReportError",
     "ReportLayout",

@@ -15,7 +15,14 @@ from ._enums import Area, Category
 from ._rules import tables
 from .exceptions import PolicyError
 
-__all__ = ["DEFAULT_POLICY", "AuthorityScope", "Policy", "load_policy", "policy_to_dict"]
+__all__ = [
+    "DEFAULT_POLICY",
+    "SECOND_APPROVER_ACTIONS",
+    "AuthorityScope",
+    "Policy",
+    "load_policy",
+    "policy_to_dict",
+]
 
 
 def _strings(values: Iterable[str]) -> tuple[str, ...]:
@@ -45,6 +52,26 @@ def _scopes(values: Iterable[AuthorityScope]) -> tuple[AuthorityScope, ...]:
         if not isinstance(scope, AuthorityScope):
             raise PolicyError(f"authority_scopes must hold AuthorityScope rows, got {scope!r}")
     return scopes
+
+
+#: What a policy's ``second_approver`` may name: the actions that then need the approval
+#: of a second, different person before they happen (see ``Cases.approve``).
+SECOND_APPROVER_ACTIONS: Mapping[str, str] = {
+    "objection_window_override": "producing before disclose_after or before the notice was given",
+    "emergency_release": "producing for an emergency request",
+    "content_production": "producing a production that releases content",
+}
+
+
+def _approvals(values: Iterable[str]) -> frozenset[str]:
+    if isinstance(values, str):
+        raise PolicyError("second_approver: expected a list of strings, got a single string")
+    chosen = frozenset(values)
+    unknown = sorted(str(value) for value in chosen - SECOND_APPROVER_ACTIONS.keys())
+    if unknown:
+        known = ", ".join(SECOND_APPROVER_ACTIONS)
+        raise PolicyError(f"second_approver: unknown action {', '.join(unknown)} (known: {known})")
+    return chosen
 
 
 def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -84,6 +111,8 @@ class Policy:
         ),
         converter=_scopes,
     )
+    #: Actions that need a second, different person's approval (SECOND_APPROVER_ACTIONS).
+    second_approver: frozenset[str] = attrs.field(default=frozenset(), converter=_approvals)
 
     def __attrs_post_init__(self) -> None:
         if self.max_period_days < 1:
@@ -111,6 +140,7 @@ _POLICY_KEYS = (
     "free_mail_domains",
     "blocked_senders",
     "authority_scopes",
+    "second_approver",
 )
 
 
@@ -135,6 +165,7 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
             scope.statute: sorted(area.value for area in scope.areas)
             for scope in policy.authority_scopes
         },
+        "second_approver": sorted(policy.second_approver),
     }
 
 
@@ -164,6 +195,14 @@ def load_policy(document: Mapping[str, Any], base: Policy = DEFAULT_POLICY) -> P
             scopes = _load_scopes(value, problems)
             if scopes is not None:
                 changes[key] = scopes
+        elif key == "second_approver":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                problems.append(f"$.{key}: expected an array of strings")
+            elif unknown := sorted(set(value) - SECOND_APPROVER_ACTIONS.keys()):
+                known = ", ".join(SECOND_APPROVER_ACTIONS)
+                problems.append(f"$.{key}: unknown action {', '.join(unknown)} (known: {known})")
+            else:
+                changes[key] = frozenset(value)
         elif key in ("emergency_categories", "government_domains", "free_mail_domains",
                      "blocked_senders"):  # fmt: skip
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
+from ._cases._actor import Actor
 from ._cases._audit import AuditEntry, ChainHead
 from ._cases._case import Case, CaseEvent, Hold
 from ._cases._lifecycle import CaseState
@@ -25,6 +26,7 @@ __all__ = [
     "AuditStore",
     "CaseStore",
     "Clock",
+    "IdentityProvider",
     "Notifier",
     "RecordSource",
     "ReportCase",
@@ -175,3 +177,17 @@ class Notifier(Protocol):
     """
 
     def deliver(self, notice: UserNotice) -> None: ...
+
+
+@runtime_checkable
+class IdentityProvider(Protocol):
+    """Says who is acting: the authenticated user behind every case event.
+
+    Contract: :meth:`current` returns the :class:`~dueprocess.Actor` authenticated for
+    the operation under way (a web service's signed-in user, the operating-system login
+    of a command-line session); it never takes the identity from text the actor typed.
+    Raise :class:`dueprocess.exceptions.DueProcessError` when no one is authenticated.
+    :class:`dueprocess.testing.FixedIdentity` always returns the same actor.
+    """
+
+    def current(self) -> Actor: ...

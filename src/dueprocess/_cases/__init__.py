@@ -7,6 +7,7 @@ operations, ``_audit`` the hash-chained log, ``_deadlines``, ``_notice``, ``_hol
 
 from __future__ import annotations
 
+from ._actor import Actor
 from ._audit import GENESIS, AuditEntry, ChainBreak, ChainHead, verify_chain
 from ._case import Case, CaseEvent, CaseNotFound, Hold, ProductionRecord
 from ._deadlines import Deadline, DeadlineKind
@@ -18,6 +19,7 @@ from ._service import Cases
 __all__ = [
     "GENESIS",
     "TRANSITIONS",
+    "Actor",
     "AuditEntry",
     "Case",
     "CaseAction",

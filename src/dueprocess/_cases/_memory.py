@@ -14,12 +14,19 @@ from collections.abc import Iterator, Sequence
 import attrs
 
 from ..exceptions import ConflictError
+from ._actor import Actor, as_actor
 from ._audit import AuditEntry, ChainHead, chain_events
 from ._case import Case, CaseEvent, CaseNotFound, Hold
 from ._lifecycle import CaseState
 from ._notice import UserNotice
 
-__all__ = ["ManualClock", "MemoryAuditLog", "MemoryCaseStore", "RecordingNotifier"]
+__all__ = [
+    "FixedIdentity",
+    "ManualClock",
+    "MemoryAuditLog",
+    "MemoryCaseStore",
+    "RecordingNotifier",
+]
 
 
 @attrs.define
@@ -87,6 +94,12 @@ class MemoryCaseStore:
         self._holds.update(holds)
         self._cases[case.id] = case
 
+    def note(self, case_id: str, events: Sequence[CaseEvent]) -> None:
+        """Audit *events* about a stored case without changing it (a refused production:
+        the stored case is suspect, so it is not written again)."""
+        self.get(case_id)
+        self.audit._extend(chain_events(self.audit.head(), case_id, events))
+
     def get(self, case_id: str) -> Case:
         """The stored case; :class:`~dueprocess.CaseNotFound` if there is none."""
         try:
@@ -116,6 +129,21 @@ class RecordingNotifier:
 
     def deliver(self, notice: UserNotice) -> None:
         self.delivered.append(notice)
+
+
+@attrs.frozen
+class FixedIdentity:
+    """An identity provider that always names the same actor (a string is taken as its id).
+
+    >>> FixedIdentity("counsel").current()
+    Actor(id='counsel', name=None)
+    """
+
+    actor: Actor = attrs.field(converter=as_actor)
+
+    def current(self) -> Actor:
+        """The actor."""
+        return self.actor
 
 
 @attrs.define

@@ -1,25 +1,23 @@
 """The case service: every operation that moves a case (spec: reports.md, "Case").
 
-:class:`Cases` is handed its store, clock, notifier and policy; it reads no clock and
-touches no file itself. Each operation reads the case, derives the new snapshot through
-the transition table (``_lifecycle``) and writes it back with its events in one store
-call, under the version it read: a concurrent writer gets :class:`ConflictError`, never
-a lost update, and a store that fails leaves the case and the audit log as they were.
+:class:`Cases` is handed its store, clock, notifier, identity provider and policy; it reads
+no clock and touches no file itself. Each operation reads the case, derives the new
+snapshot through the transition table (``_lifecycle``) and writes it back with its events
+in one store call, under the version it read: a concurrent writer gets
+:class:`ConflictError`, never a lost update, and a store that fails leaves the case and
+the audit log as they were.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
-from .._canonical import canonical_bytes
 from .._dates import format_date, format_timestamp
-from .._enums import Callback, Category, Outcome
+from .._enums import Callback, Category, NoticeTiming
 from .._intake import load_request
 from .._policy import DEFAULT_POLICY, Policy
 from .._request import LegalRequest, Preservation
@@ -31,20 +29,33 @@ from ..exceptions import (
     InvalidRequest,
     InvalidTransition,
     Problem,
+    RenewalRefused,
 )
+from ._actor import Actor, resolve_actor
 from ._audit import ChainBreak, verify_chain
-from ._case import Case, CaseEvent, Detail, Hold, ProductionRecord, Scalar
-from ._deadlines import Deadline, DeadlineKind, start_of_day
-from ._holds import complete_renewal, next_hold
+from ._case import Case, CaseEvent, ProductionRecord, Scalar
+from ._cures import cure_problems, lifted_verification
+from ._deadlines import Deadline, DeadlineKind
+from ._holds import RenewalCheck, complete_from_registry, next_hold
 from ._ledger import LedgerEntry, ledger_entries
 from ._lifecycle import CaseAction, CaseState, check_transition
+from ._notice import account_notices, not_due_until
+from ._release import check_against_chain, fresh_review
+from ._steps import (
+    GuardedSink,
+    close_window,
+    move,
+    require_approvals,
+    require_in_order,
+    review_digest,
+    sha256,
+    target_state,
+)
 
 if TYPE_CHECKING:
-    from ..typing import CaseStore, Clock, Notifier, RecordSource, Sink
+    from ..typing import CaseStore, Clock, IdentityProvider, Notifier, RecordSource, Sink
 
 __all__ = ["Cases", "Producer"]
-
-_RECORDS_FILE = "records.jsonl"
 
 
 class ManifestLike(Protocol):
@@ -72,10 +83,7 @@ class Producer(Protocol):
 
 
 Reviewer = Callable[[LegalRequest, Policy], Review]
-
-
-def _sha256(document: object) -> str:
-    return hashlib.sha256(canonical_bytes(document)).hexdigest()
+ActorLike = Actor | str
 
 
 def _default_producer() -> Producer:
@@ -96,9 +104,14 @@ class Cases:
         notifier: delivers notices to account holders; needed only by :meth:`notify`.
         reviewer: the review function (default :func:`dueprocess.review`).
         producer: the production function (default :func:`dueprocess.produce`).
+        identity: who is authenticated (:class:`~dueprocess.typing.IdentityProvider`).
+            With one, every event records its actor and an ``actor`` argument that
+            names someone else is refused; without one, each operation's ``actor`` is
+            taken as authenticated by the caller.
 
-    Every operation takes the ``actor`` who performs it and records it, with the clock's
-    time and a reason, on each event.
+    Every operation records the actor who performs it, with the clock's time and a
+    reason, on each event. Events are dated in order: a clock behind the case's last
+    event is refused.
 
     >>> import datetime as dt
     >>> from dueprocess.testing import ManualClock, MemoryCaseStore
@@ -114,6 +127,7 @@ class Cases:
     _notifier: Notifier | None = None
     _reviewer: Reviewer = review_request
     _producer: Producer | None = None
+    _identity: IdentityProvider | None = None
 
     @property
     def store(self) -> CaseStore:
@@ -156,15 +170,27 @@ class Cases:
             for deadline in case.deadlines:
                 if deadline.at >= before:
                     continue
-                if deadline.kind is DeadlineKind.PRESERVE_UNTIL and self._superseded(
-                    case.holds[-1]
-                ):
+                if deadline.kind is DeadlineKind.PRESERVE_UNTIL and self._superseded(case):
                     continue
                 found.append(deadline)
         return tuple(sorted(found))
 
-    def ledger(self, account: str) -> tuple[LedgerEntry, ...]:
-        """Every disclosure of *account*'s data, oldest first."""
+    def ledger(self, account: str, *, now: dt.datetime) -> tuple[LedgerEntry, ...]:
+        """The account holder's view: the disclosures of *account*'s data they may see
+        at *now*, oldest first.
+
+        A disclosure is listed once its case's notice to the account holder was given
+        or is due at *now*; one whose notice is withheld, not given by the platform, or
+        held back by a gag order still in force (one without an end date until it is
+        lifted) is left out. :meth:`ledger_all` is counsel's view.
+        """
+        _require_aware(now, "now")
+        return tuple(
+            entry for entry in ledger_entries(self._store.cases(), account) if entry.visible_at(now)
+        )
+
+    def ledger_all(self, account: str) -> tuple[LedgerEntry, ...]:
+        """Counsel's view: every disclosure of *account*'s data with its notice status."""
         return ledger_entries(self._store.cases(), account)
 
     def verify_audit(self) -> ChainBreak | None:
@@ -174,17 +200,25 @@ class Cases:
 
     # --- opening and re-reviewing ----------------------------------------------------
 
-    def open(self, request: LegalRequest, *, actor: str, reason: str = "request received") -> Case:
+    def open(
+        self,
+        request: LegalRequest,
+        *,
+        actor: ActorLike | None = None,
+        reason: str = "request received",
+    ) -> Case:
         """Open a case for *request*, review it and move it by the review's outcome.
 
-        A preservation renewal naming a stored hold is first completed from the hold
+        A preservation renewal must name a hold the platform placed (its request id or
+        hold id), of the same agency for the same targets; it is completed from the hold
         registry. The case's id is the request's id; opening a second case for the same
         request id raises :class:`ConflictError`.
         """
+        who = self._who(actor)
         check_transition(None, CaseAction.OPEN, CaseState.RECEIVED, case_id=request.id)
         _require_loadable(request)
         now = self._now()
-        completed, note, chain = self._complete(request)
+        completed, check = self._complete(request, None)
         review = self._reviewer(completed, self._policy)
         opened = Case(
             id=request.id,
@@ -196,17 +230,17 @@ class Cases:
             events=(
                 CaseEvent(
                     now,
-                    actor,
+                    who,
                     None,
                     CaseState.RECEIVED,
                     reason,
                     CaseAction.OPEN,
-                    {"request_sha256": _sha256(request.to_dict())},
+                    {"request_sha256": sha256(request.to_dict())},
                 ),
             ),
         )
-        reviewing = _move(opened, CaseAction.REVIEW, CaseState.IN_REVIEW, now, actor, note)
-        case = attrs.evolve(self._decide(reviewing, review, chain, now, actor), policy=self._policy)
+        reviewing = move(opened, CaseAction.REVIEW, CaseState.IN_REVIEW, now, who, check.note)
+        case = attrs.evolve(self._decide(reviewing, review, check, now, who), policy=self._policy)
         self._store.create(case)
         return case
 
@@ -215,10 +249,15 @@ class Cases:
         case_id: str,
         result: Callback | str,
         *,
-        actor: str,
+        actor: ActorLike | None = None,
         reason: str | None = None,
     ) -> Case:
-        """Record the outcome of calling the requester back, and review the case again."""
+        """Record the outcome of calling the requester back, and review the case again.
+
+        This event is the only way a callback result, and with it a verification
+        finding, changes on a case.
+        """
+        who = self._who(actor)
         outcome = _callback(result)
         if outcome is None:
             raise InvalidRequest(
@@ -230,28 +269,51 @@ class Cases:
             case.request, requester=attrs.evolve(case.request.requester, callback=outcome)
         )
         return self._rereview(
-            case, CaseAction.CALLBACK, request, actor, reason or f"callback {outcome.value}"
+            case, CaseAction.CALLBACK, request, who, reason or f"callback {outcome.value}"
         )
 
     def cure(
-        self, case_id: str, request: LegalRequest, *, actor: str, reason: str | None = None
+        self,
+        case_id: str,
+        request: LegalRequest,
+        *,
+        actor: ActorLike | None = None,
+        reason: str | None = None,
     ) -> Case:
-        """Replace the case's request with a corrected document (same id) and review again."""
+        """Replace the case's request with a corrected document (same id) and review again.
+
+        A cure corrects the instrument, the investigation, the targets and the period;
+        the new targets are reviewed afresh. It cannot change who sent the request: the
+        requester (sender, supervisor) must be as recorded, a callback result other than
+        the recorded one is refused (only :meth:`record_callback` records one), and a
+        verification finding of the current review cannot be lifted by a cure.
+        """
+        who = self._who(actor)
         case = self._store.get(case_id)
-        if request.id != case.request_id:
-            raise InvalidRequest(
-                [Problem("$.id", f"a cure must keep the request id {case.request_id!r}")],
-                what="corrected request document",
-            )
+        problems = cure_problems(case.request, request)
+        if problems:
+            raise InvalidRequest(problems, what="corrected request document")
+        kept = attrs.evolve(request, requester=case.request.requester)
+        check_transition(case.state, CaseAction.CURE, CaseState.IN_REVIEW, case_id=case.id)
+        completed, check = self._complete(kept, case.id)
+        review = self._reviewer(completed, self._policy)
+        lifted = lifted_verification(case.review, review)
+        if lifted:
+            raise InvalidRequest(lifted, what="corrected request document")
         return self._rereview(
-            case, CaseAction.CURE, request, actor, reason or "corrected request received"
+            case,
+            CaseAction.CURE,
+            kept,
+            who,
+            reason or "corrected request received",
+            reviewed=(completed, check, review),
         )
 
     def renew(
         self,
         case_id: str,
         *,
-        actor: str,
+        actor: ActorLike | None = None,
         reason: str | None = None,
         request: LegalRequest | None = None,
     ) -> Case:
@@ -260,9 +322,13 @@ class Cases:
         Without *request* the case's own request becomes a renewal of its latest hold;
         with one (same id, a preservation kind), that document is used. Either way
         ``prior_extensions`` and ``prior_expires_on`` come from the hold registry, so the
-        spec's extension limit applies: a second renewal is rejected, and the standing
-        hold stays listed under ``preserve_until`` until the case is closed.
+        spec's extension limit applies.
+
+        A renewal the review refuses leaves the case, its review and its hold as they
+        were: the refusal is recorded as an event and :class:`~dueprocess.RenewalRefused`
+        (carrying the updated case) is raised.
         """
+        who = self._who(actor)
         case = self._store.get(case_id)
         check_transition(case.state, CaseAction.RENEW, CaseState.IN_REVIEW, case_id=case.id)
         renewal = request if request is not None else case.request
@@ -284,22 +350,64 @@ class Cases:
                 renewal,
                 preservation=Preservation(latest.id, latest.extensions, latest.expires_on),
             )
+        _require_loadable(renewal)
+        completed, check = self._complete(renewal, case.id)
+        review = self._reviewer(completed, self._policy)
+        why = reason or "preservation renewal requested"
+        if review.preserve_until is None:
+            now = self._now(case)
+            codes = ", ".join(review.codes) or "no findings"
+            refused = move(
+                case,
+                CaseAction.RENEW,
+                CaseState.PRESERVED,
+                now,
+                who,
+                f"{why}; renewal refused ({review.outcome.value}: {codes}), the hold stands",
+                {
+                    "outcome": review.outcome.value,
+                    "refused": True,
+                    "review_sha256": review_digest(review),
+                    "request_sha256": sha256(completed.to_dict()),
+                    "recorded_review_sha256": review_digest(case.review),
+                },
+            )
+            # The refusal is recorded but the case keeps the review it stands on: the
+            # chain's latest review digest stays the standing one.
+            stored = self._commit(case, refused)
+            raise RenewalRefused(
+                f"case {case.id!r}: the renewal was refused ({review.outcome.value}: {codes});"
+                f" the case stays {case.state.value} and its hold stands until"
+                f" {format_date(case.holds[-1].expires_on) if case.holds else 'released'}",
+                case=stored,
+            )
         return self._rereview(
-            case, CaseAction.RENEW, renewal, actor, reason or "preservation renewal requested"
+            case, CaseAction.RENEW, renewal, who, why, reviewed=(completed, check, review)
         )
 
-    # --- telling the user, producing, closing ----------------------------------------
+    # --- telling the user, approving, producing, closing ----------------------------
 
-    def notify(self, case_id: str, *, actor: str, reason: str | None = None) -> Case:
-        """Deliver the case's notice to the account holder through the notifier.
+    def notify(
+        self,
+        case_id: str,
+        *,
+        actor: ActorLike | None = None,
+        reason: str | None = None,
+        source: RecordSource | None = None,
+    ) -> Case:
+        """Deliver the case's notice to each account holder through the notifier.
 
-        Refused (:class:`InvalidTransition`) where the review schedules no notice, where
-        it was already delivered, and before it is due (a gag order still in force, an
+        One notice per account, naming only that account's identifiers and what was
+        asked about it: with *source*, targets are resolved to accounts and grouped;
+        without one, each resolvable target gets its own notice. Refused
+        (:class:`InvalidTransition`) where the review schedules no notice, where it was
+        already delivered, and before it is due (a gag order still in force, an
         emergency not yet disclosed). If the store fails after delivery the notice is
         not recorded and will be offered again: delivery is at least once.
         """
+        who = self._who(actor)
         case = self._store.get(case_id)
-        now = self._now()
+        now = self._now(case)
         notice = case.notice
         if notice is None:
             raise InvalidTransition(
@@ -312,36 +420,100 @@ class Cases:
                 f" {format_timestamp(case.notice_delivered_at)}"
             )
         if notice.due_at is None or now < notice.due_at:
-            when = (
-                f"until {format_timestamp(notice.due_at)}"
-                if notice.due_at is not None
-                else "until the emergency disclosure is made"
-            )
+            when = not_due_until(notice.timing, notice.due_at)
             raise InvalidTransition(
                 f"the notice of case {case.id!r} ({notice.timing.value}) is not due {when}"
             )
         check_transition(case.state, CaseAction.NOTIFY, case.state, case_id=case.id)
         if self._notifier is None:
             raise DueProcessError("no notifier was given to this Cases service")
-        self._notifier.deliver(notice)
-        moved = _move(
+        notices = account_notices(notice, source)
+        for each in notices:
+            self._notifier.deliver(each)
+        moved = move(
             case,
             CaseAction.NOTIFY,
             case.state,
             now,
-            actor,
-            reason or f"notice to the account holder delivered ({notice.timing.value})",
-            {"timing": notice.timing.value},
+            who,
+            reason
+            or f"notice to the account holder delivered ({notice.timing.value},"
+            f" {len(notices)} notice{'' if len(notices) == 1 else 's'})",
+            {"timing": notice.timing.value, "notices": len(notices)},
         )
         return self._commit(case, attrs.evolve(moved, notice_delivered_at=now))
 
-    def advance(self, case_id: str, *, actor: str, reason: str | None = None) -> Case:
-        """Move a ``notice_pending`` case to ``ready`` once ``disclose_after`` has come."""
+    def lift_gag(
+        self,
+        case_id: str,
+        *,
+        on: dt.date,
+        actor: ActorLike | None = None,
+        reason: str | None = None,
+    ) -> Case:
+        """Record that the case's gag ended on *on* (an order lifted, an NSL's
+        certification withdrawn): from that day the notice to the account holder is due
+        (:meth:`due` lists it, :meth:`notify` sends it) and the account holder's ledger
+        shows the disclosure."""
+        who = self._who(actor)
         case = self._store.get(case_id)
-        now = self._now()
+        timing = case.review.notice.timing
+        gagged = timing is NoticeTiming.AFTER_NONDISCLOSURE or (
+            timing is NoticeTiming.WITHHELD and case.request.nondisclosure is not None
+        )
+        if not gagged:
+            raise InvalidTransition(f"case {case.id!r} is under no gag order ({timing.value})")
+        if case.gag_lifted_on is not None:
+            raise InvalidTransition(
+                f"the gag of case {case.id!r} was lifted on {format_date(case.gag_lifted_on)}"
+            )
+        now = self._now(case)
+        moved = move(
+            case,
+            CaseAction.LIFT_GAG,
+            case.state,
+            now,
+            who,
+            reason or f"gag lifted on {format_date(on)}",
+            {"lifted_on": format_date(on)},
+        )
+        return self._commit(case, attrs.evolve(moved, gag_lifted_on=on))
+
+    def advance(
+        self, case_id: str, *, actor: ActorLike | None = None, reason: str | None = None
+    ) -> Case:
+        """Move a ``notice_pending`` case to ``ready`` once the notice due before
+        disclosure was given and ``disclose_after`` has come."""
+        who = self._who(actor)
+        case = self._store.get(case_id)
+        now = self._now(case)
         check_transition(case.state, CaseAction.ADVANCE, CaseState.READY, case_id=case.id)
-        ready, _ = _close_window(case, now, actor, reason=reason)
+        ready, _ = close_window(case, now, who, reason=reason)
         return self._commit(case, ready)
+
+    def approve(
+        self, case_id: str, *, actor: ActorLike | None = None, reason: str | None = None
+    ) -> Case:
+        """Record a second person's approval of producing the case's current decision.
+
+        Needed where the policy's ``second_approver`` names something the production
+        involves (an override of the objection window, an emergency release, content);
+        the approval is bound to the current review, and whoever produces must be a
+        different person.
+        """
+        who = self._who(actor)
+        case = self._store.get(case_id)
+        now = self._now(case)
+        moved = move(
+            case,
+            CaseAction.APPROVE,
+            case.state,
+            now,
+            who,
+            reason or "production approved",
+            {"review_sha256": review_digest(case.review)},
+        )
+        return self._commit(case, moved)
 
     def produce(
         self,
@@ -349,31 +521,62 @@ class Cases:
         source: RecordSource,
         sink: Sink,
         *,
-        actor: str,
+        actor: ActorLike | None = None,
         override: str | None = None,
     ) -> Case:
-        """Produce what the case's review releases into *sink*, and record it.
+        """Produce what a fresh review of the case allows into *sink*, and record it.
 
-        A ``notice_pending`` case is produced only from ``disclose_after`` on, unless
-        *override* gives a reason; the override is recorded on the events and the
-        production. Refusals (the window still open, a state that cannot be produced)
-        raise :class:`InvalidTransition` before the source or the sink is touched.
+        In order, before the source or the sink is touched:
 
-        The sink's files cannot be part of the store's transaction: if the store fails
-        after the sink committed, the case stays unproduced, and producing again writes
-        the same records.
+        1. a ``notice_pending`` case passes only once its notice before disclosure was
+           given and ``disclose_after`` has come, unless *override* gives a reason (the
+           override is recorded on the events and the production);
+        2. the stored case is checked against the audit chain, and the stored request is
+           reviewed again under the recorded policy: a disagreement raises
+           :class:`IntegrityError`, is recorded as a ``refuse`` event, and writes nothing;
+        3. approvals the policy requires (``second_approver``) must be recorded, by
+           someone other than *actor*;
+        4. the production's claim on the decision is written (a version check and a
+           ``claim`` event in one store write), so of two concurrent productions only one
+           starts.
+
+        The sink then commits only while the case still stands as claimed; a case that
+        changed meanwhile aborts it (:class:`ConflictError`). Only what the fresh review
+        allows is released.
         """
+        who = self._who(actor)
         if override is not None and not override.strip():
             raise InvalidRequest(
                 [Problem("$.override", "an override needs a reason")], what="production override"
             )
         case = self._store.get(case_id)
-        now = self._now()
+        now = self._now(case)
         moved, used = case, None
         if case.state is CaseState.NOTICE_PENDING:
-            moved, used = _close_window(case, now, actor, override=override)
+            moved, used = close_window(case, now, who, override=override)
         check_transition(moved.state, CaseAction.PRODUCE, CaseState.PRODUCED, case_id=case.id)
-        production = self._production(moved, source, sink, now, override=used)
+        policy = case.policy if case.policy is not None else self._policy
+        try:
+            check_against_chain(case, self._store.audit)
+            fresh = fresh_review(case, self._reviewer, policy)
+        except IntegrityError as error:
+            self._refuse(case, now, who, str(error))
+            raise
+        require_approvals(moved, fresh, policy, who, used)
+        claimed = self._commit(
+            case,
+            move(
+                moved,
+                CaseAction.CLAIM,
+                moved.state,
+                now,
+                who,
+                f"production claimed, into {sink!r}",
+                {"review_sha256": review_digest(fresh), "sink": repr(sink)},
+            ),
+        )
+        guarded = GuardedSink(sink, lambda: self._claim_problem(claimed))
+        production = self._production(claimed, fresh, source, guarded, now, override=used)
         detail: dict[str, Scalar] = {
             "records": production.records,
             "merkle_root": production.merkle_root,
@@ -381,35 +584,143 @@ class Cases:
         }
         if production.override is not None:
             detail["override"] = production.override
-        produced = _move(
-            moved,
+        produced = move(
+            claimed,
             CaseAction.PRODUCE,
             CaseState.PRODUCED,
             now,
-            actor,
+            who,
             f"produced {production.records} record{'' if production.records == 1 else 's'}",
             detail,
         )
         return self._commit(
-            case, attrs.evolve(produced, productions=(*case.productions, production))
+            claimed, attrs.evolve(produced, productions=(*case.productions, production))
         )
+
+    def close(
+        self, case_id: str, *, actor: ActorLike | None = None, reason: str = "closed"
+    ) -> Case:
+        """Close the case (answered, withdrawn, released or abandoned)."""
+        who = self._who(actor)
+        case = self._store.get(case_id)
+        now = self._now(case)
+        moved = move(case, CaseAction.CLOSE, CaseState.CLOSED, now, who, reason)
+        return self._commit(case, attrs.evolve(moved, closed_at=now))
+
+    # --- internals -------------------------------------------------------------------
+
+    def _who(self, actor: ActorLike | None) -> str:
+        """The id of the actor of an operation (see the ``identity`` argument)."""
+        return resolve_actor(self._identity, actor)
+
+    def _now(self, case: Case | None = None) -> dt.datetime:
+        now = self._clock.now()
+        _require_aware(now, "the clock's time")
+        if case is not None:
+            require_in_order(case, now)
+        return now
+
+    def _complete(
+        self, request: LegalRequest, case_id: str | None
+    ) -> tuple[LegalRequest, RenewalCheck]:
+        """The request with its renewal completed from the registry, and how."""
+        return complete_from_registry(self._store, request, case_id)
+
+    def _superseded(self, case: Case) -> bool:
+        hold = case.holds[-1]
+        chain = self._store.hold_chain(hold.id)
+        return bool(chain) and chain[-1].id != hold.id
+
+    def _decide(
+        self, case: Case, review: Review, check: RenewalCheck, now: dt.datetime, actor: str
+    ) -> Case:
+        """Move an ``in_review`` case by *review*'s outcome, adding the hold it places."""
+        target = target_state(case, review, now)
+        detail: dict[str, Scalar] = {
+            "outcome": review.outcome.value,
+            "review_sha256": review_digest(review),
+            "request_sha256": sha256(review.request.to_dict()),
+        }
+        codes = ", ".join(review.codes) or "no findings"
+        reviewed = attrs.evolve(case, request=review.request, review=review)
+        moved = move(
+            reviewed,
+            CaseAction.DECIDE,
+            target,
+            now,
+            actor,
+            f"{review.outcome.value}: {codes}",
+            detail,
+        )
+        hold = next_hold(moved, review, check.chain, placed_at=now)
+        if hold is not None:
+            moved = attrs.evolve(moved, holds=(*moved.holds, hold))
+        return moved
+
+    def _rereview(
+        self,
+        case: Case,
+        action: CaseAction,
+        request: LegalRequest,
+        actor: str,
+        reason: str,
+        *,
+        reviewed: tuple[LegalRequest, RenewalCheck, Review] | None = None,
+    ) -> Case:
+        now = self._now(case)
+        check_transition(case.state, action, CaseState.IN_REVIEW, case_id=case.id)
+        _require_loadable(request)
+        if reviewed is None:
+            completed, check = self._complete(request, case.id)
+            review = self._reviewer(completed, self._policy)
+        else:
+            _, check, review = reviewed
+        reviewing = move(
+            case,
+            action,
+            CaseState.IN_REVIEW,
+            now,
+            actor,
+            reason,
+            {"request_sha256": sha256(request.to_dict()), "note": check.note},
+        )
+        decided = self._decide(reviewing, review, check, now, actor)
+        return self._commit(case, attrs.evolve(decided, policy=self._policy))
+
+    def _refuse(self, case: Case, now: dt.datetime, actor: str, why: str) -> None:
+        """Audit a refused production without writing the case (its row is suspect)."""
+        event = CaseEvent(
+            now, actor, case.state, case.state, f"production refused: {why}", CaseAction.REFUSE, {}
+        )
+        note = getattr(self._store, "note", None)
+        if callable(note):
+            note(case.id, (event,))
+
+    def _claim_problem(self, claimed: Case) -> str | None:
+        """Why *claimed*'s production may no longer commit, or ``None``."""
+        current = self._store.get(claimed.id)
+        if current.version != claimed.version:
+            return (
+                f"case {claimed.id!r} changed while it was produced (now version"
+                f" {current.version}, {current.state.value}; claimed at version"
+                f" {claimed.version})"
+            )
+        return None
 
     def _production(
         self,
         case: Case,
+        review: Review,
         source: RecordSource,
-        sink: Sink,
+        sink: GuardedSink,
         now: dt.datetime,
         *,
         override: str | None,
     ) -> ProductionRecord:
-        """Run the producer, counting what each account's records were."""
+        """Run the producer on *review*, counting what each account's records were."""
         producer = self._producer if self._producer is not None else _default_producer()
-        counting = _CountingSink(sink)
-        manifest = producer(case.review, source, counting, produced_at=now)
-        by_account = {
-            account: counting.by_account.get(account, {}) for account in manifest.accounts
-        }
+        manifest = producer(review, source, sink, produced_at=now)
+        by_account = {account: sink.by_account.get(account, {}) for account in manifest.accounts}
         if sum(sum(counts.values()) for counts in by_account.values()) != manifest.records:
             raise IntegrityError(
                 f"case {case.id!r}: the records written do not add up to the manifest's"
@@ -421,105 +732,10 @@ class Cases:
             counts={str(category): count for category, count in manifest.counts.items()},
             records=manifest.records,
             merkle_root=manifest.merkle_root,
-            review_sha256=hashlib.sha256(case.review.canonical_bytes()).hexdigest(),
+            review_sha256=review_digest(review),
             by_account=by_account,
             override=override,
         )
-
-    def close(self, case_id: str, *, actor: str, reason: str = "closed") -> Case:
-        """Close the case (answered, withdrawn, released or abandoned)."""
-        case = self._store.get(case_id)
-        now = self._now()
-        moved = _move(case, CaseAction.CLOSE, CaseState.CLOSED, now, actor, reason)
-        return self._commit(case, attrs.evolve(moved, closed_at=now))
-
-    # --- internals -------------------------------------------------------------------
-
-    def _now(self) -> dt.datetime:
-        now = self._clock.now()
-        _require_aware(now, "the clock's time")
-        return now
-
-    def _complete(self, request: LegalRequest) -> tuple[LegalRequest, str, tuple[Hold, ...]]:
-        """The request with its renewal completed from the registry, a note saying so,
-        and the registry's chain of the hold it renews."""
-        if request.preservation is None:
-            return request, "review started", ()
-        chain = tuple(self._store.hold_chain(request.preservation.extends))
-        completed = complete_renewal(request, chain)
-        if not chain:
-            return (
-                completed,
-                (
-                    f"review started; hold {request.preservation.extends!r} is not in the"
-                    " registry, the renewal is taken as stated"
-                ),
-                chain,
-            )
-        latest = chain[-1]
-        return (
-            completed,
-            (
-                f"review started; renewal completed from hold {latest.id!r}"
-                f" ({latest.extensions} prior extensions, expires {format_date(latest.expires_on)})"
-            ),
-            chain,
-        )
-
-    def _superseded(self, hold: Hold) -> bool:
-        chain = self._store.hold_chain(hold.id)
-        return bool(chain) and chain[-1].id != hold.id
-
-    def _decide(
-        self,
-        case: Case,
-        review: Review,
-        chain: tuple[Hold, ...],
-        now: dt.datetime,
-        actor: str,
-    ) -> Case:
-        """Move an ``in_review`` case by *review*'s outcome, adding the hold it places."""
-        target = _target_state(review, now)
-        detail: dict[str, Scalar] = {
-            "outcome": review.outcome.value,
-            "review_sha256": hashlib.sha256(review.canonical_bytes()).hexdigest(),
-            "request_sha256": _sha256(review.request.to_dict()),
-        }
-        codes = ", ".join(review.codes) or "no findings"
-        reviewed = attrs.evolve(case, request=review.request, review=review)
-        moved = _move(
-            reviewed,
-            CaseAction.DECIDE,
-            target,
-            now,
-            actor,
-            f"{review.outcome.value}: {codes}",
-            detail,
-        )
-        hold = next_hold(moved, review, chain, placed_at=now)
-        if hold is not None:
-            moved = attrs.evolve(moved, holds=(*moved.holds, hold))
-        return moved
-
-    def _rereview(
-        self, case: Case, action: CaseAction, request: LegalRequest, actor: str, reason: str
-    ) -> Case:
-        now = self._now()
-        check_transition(case.state, action, CaseState.IN_REVIEW, case_id=case.id)
-        _require_loadable(request)
-        completed, note, chain = self._complete(request)
-        reviewing = _move(
-            case,
-            action,
-            CaseState.IN_REVIEW,
-            now,
-            actor,
-            reason,
-            {"request_sha256": _sha256(request.to_dict()), "note": note},
-        )
-        review = self._reviewer(completed, self._policy)
-        decided = self._decide(reviewing, review, chain, now, actor)
-        return self._commit(case, attrs.evolve(decided, policy=self._policy))
 
     def _commit(self, before: Case, after: Case) -> Case:
         new_events = after.events[len(before.events) :]
@@ -550,114 +766,3 @@ def _callback(result: Callback | str) -> Callback | None:
     except ValueError:
         return None
     return outcome if outcome is not Callback.NOT_ATTEMPTED else None
-
-
-def _target_state(review: Review, now: dt.datetime) -> CaseState:
-    outcome = review.outcome
-    if outcome.releases_data:
-        window = review.notice.disclose_after
-        if window is not None and now < start_of_day(window):
-            return CaseState.NOTICE_PENDING
-        return CaseState.READY
-    return {
-        Outcome.VERIFY: CaseState.AWAITING_VERIFICATION,
-        Outcome.PUSH_BACK: CaseState.PUSHED_BACK,
-        Outcome.REJECT: CaseState.REJECTED,
-        Outcome.ESCALATE: CaseState.ESCALATED,
-        Outcome.PRESERVE: CaseState.PRESERVED,
-    }[outcome]
-
-
-def _window_end(case: Case) -> dt.datetime:
-    after = case.review.notice.disclose_after
-    # notice_pending is entered only with a disclose_after; a store could hold a case
-    # written otherwise, and then the window is taken as closed.
-    return start_of_day(after) if after is not None else case.opened_at
-
-
-def _close_window(
-    case: Case,
-    now: dt.datetime,
-    actor: str,
-    *,
-    override: str | None = None,
-    reason: str | None = None,
-) -> tuple[Case, str | None]:
-    """``notice_pending`` to ``ready``: from ``disclose_after`` on, or earlier by override.
-
-    Returns the moved case and the override, if one was needed (an override given for
-    a window already closed is not recorded).
-    """
-    opens = _window_end(case)
-    if now >= opens:
-        why = reason or f"objection window closed ({format_timestamp(opens)})"
-        return _move(case, CaseAction.ADVANCE, CaseState.READY, now, actor, why), None
-    if override is None:
-        raise InvalidTransition(
-            f"case {case.id!r}: the account holder may object until {format_timestamp(opens)};"
-            " production before disclose_after needs an override with a reason"
-        )
-    why = f"objection window overridden: {override}"
-    moved = _move(
-        case, CaseAction.ADVANCE, CaseState.READY, now, actor, why, {"override": override}
-    )
-    return moved, override
-
-
-def _move(
-    case: Case,
-    action: CaseAction,
-    target: CaseState,
-    at: dt.datetime,
-    actor: str,
-    reason: str,
-    detail: Detail | None = None,
-) -> Case:
-    check_transition(case.state, action, target, case_id=case.id)
-    event = CaseEvent(at, actor, case.state, target, reason, action, dict(detail or {}))
-    return attrs.evolve(case, state=target, events=(*case.events, event))
-
-
-class _CountingSink:
-    """Passes a production through to a sink, counting ``records.jsonl`` per account
-    and category, so the ledger can say what one account's disclosure held."""
-
-    def __init__(self, sink: Sink) -> None:
-        self._sink = sink
-        self.by_account: dict[str, dict[str, int]] = {}
-
-    def write(self, name: str, chunks: Iterable[bytes]) -> None:
-        if name == _RECORDS_FILE:
-            chunks = self._count(chunks)
-        self._sink.write(name, chunks)
-
-    def commit(self) -> None:
-        self._sink.commit()
-
-    def abort(self) -> None:
-        self._sink.abort()
-
-    def _count(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
-        # Split only when a chunk ends a line, so a producer that cuts chunks mid-line
-        # costs linear time, not a copy of the growing partial line per chunk.
-        pending = bytearray()
-        for chunk in chunks:
-            yield chunk
-            pending += chunk
-            if b"\n" not in chunk:
-                continue
-            *lines, rest = bytes(pending).split(b"\n")
-            for line in lines:
-                self._tally(line)
-            pending = bytearray(rest)
-        if pending:
-            self._tally(bytes(pending))
-
-    def _tally(self, line: bytes) -> None:
-        try:
-            record = json.loads(line)
-            account, category = str(record["account"]), str(record["category"])
-        except (ValueError, KeyError, TypeError):
-            raise IntegrityError("records.jsonl holds a line that is not a record") from None
-        counts = self.by_account.setdefault(account, {})
-        counts[category] = counts.get(category, 0) + 1

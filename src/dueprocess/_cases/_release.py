@@ -1,0 +1,80 @@
+"""What a production checks before it releases anything (issue: "Nothing leaves that a
+fresh review would keep back").
+
+A case row can be edited by anyone with write access to the case database. So before a
+production, the stored case is checked against the audit chain (the request and review
+digests the chain recorded when the case was decided), and the stored request is reviewed
+again under the recorded policy. Only what that fresh review allows is released; any
+disagreement raises :class:`~dueprocess.IntegrityError`.
+
+:func:`check_against_chain` is the chain half; a store that binds whole case documents to
+the chain (a stronger check) can be used through the same function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .._policy import Policy
+from .._request import LegalRequest
+from .._review import Review
+from ..exceptions import IntegrityError
+from ._audit import AuditEntry, verify_chain
+from ._case import Case
+from ._steps import review_digest, sha256
+
+if TYPE_CHECKING:
+    from ..typing import AuditStore
+
+__all__ = ["check_against_chain", "fresh_review"]
+
+
+def check_against_chain(case: Case, audit: AuditStore) -> None:
+    """Raise :class:`IntegrityError` unless the audit log is intact and its latest
+    decision on *case* recorded exactly the stored request and review."""
+    entries: list[AuditEntry] = list(audit.entries())
+    broken = verify_chain(entries, head=audit.head())
+    if broken is not None:
+        raise IntegrityError(f"the audit log is broken ({broken}); nothing is released")
+    decided = [
+        entry for entry in entries if entry.case_id == case.id and "review_sha256" in entry.detail
+    ]
+    if not decided:
+        raise IntegrityError(f"case {case.id!r}: the audit log records no review of this case")
+    recorded = decided[-1].detail
+    if recorded.get("review_sha256") != review_digest(case.review):
+        raise IntegrityError(
+            f"case {case.id!r}: the stored review is not the one the audit log recorded"
+            f" (entry {decided[-1].seq})"
+        )
+    if recorded.get("request_sha256") != sha256(case.request.to_dict()):
+        raise IntegrityError(
+            f"case {case.id!r}: the stored request is not the one the audit log recorded"
+            f" (entry {decided[-1].seq})"
+        )
+
+
+def fresh_review(
+    case: Case, reviewer: Callable[[LegalRequest, Policy], Review], policy: Policy
+) -> Review:
+    """Review the stored request again under *policy*; :class:`IntegrityError` naming
+    what differs unless the fresh review is the stored one."""
+    fresh = reviewer(case.request, policy)
+    stored = case.review
+    if fresh.canonical_bytes() == stored.canonical_bytes():
+        return fresh
+    differences = []
+    if fresh.outcome is not stored.outcome:
+        differences.append(f"outcome {stored.outcome.value} where it is {fresh.outcome.value}")
+    if fresh.scope.categories != stored.scope.categories:
+        differences.append("the released categories")
+    if fresh.scope.targets != stored.scope.targets:
+        differences.append("the targets")
+    if fresh.scope.period != stored.scope.period:
+        differences.append("the period")
+    what = ", ".join(differences) or "its content"
+    raise IntegrityError(
+        f"case {case.id!r}: the stored review differs from a fresh review of the stored"
+        f" request under policy {policy.name!r} ({what}); nothing is released"
+    )

@@ -113,9 +113,9 @@ def test_the_hold_registry_answers_a_chain_by_any_of_its_holds(store: Any) -> No
     rig = harness(store, now=utc(2024, 2, 1, 11))
     rig.cases.open(shared_request("09"), actor="intake")
     rig.cases.renew("PRES-2024-0050", actor="counsel")
-    ids = ["PRES-2024-0050", "PRES-2024-0050/1"]
-    assert [h.id for h in store.hold_chain("PRES-2024-0050")] == ids
-    assert [h.id for h in store.hold_chain("PRES-2024-0050/1")] == ids
+    ids = ["hold/0/PRES-2024-0050", "hold/1/PRES-2024-0050"]
+    assert [h.id for h in store.hold_chain("hold/0/PRES-2024-0050")] == ids
+    assert [h.id for h in store.hold_chain("hold/1/PRES-2024-0050")] == ids
     assert store.hold_chain("UNKNOWN") == ()
 
 
@@ -216,7 +216,7 @@ def test_a_case_event_that_cannot_be_encoded_writes_nothing(store: Any) -> None:
 def test_hold_values_survive_the_round_trip(store: Any) -> None:
     rig = harness(store, now=utc(2024, 2, 1, 11))
     case = rig.cases.open(shared_request("09"), actor="intake")
-    (hold,) = store.hold_chain("PRES-2024-0050")
+    (hold,) = store.hold_chain("hold/0/PRES-2024-0050")
     assert hold == case.holds[0]
     assert Hold.from_dict(hold.to_dict()) == hold
 

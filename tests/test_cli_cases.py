@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -55,9 +55,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 def _open(tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str], **changes: Any) -> str:
     path = _write(tmp_path, make_request(**changes), f"{changes.get('id', 'REQ-1')}.json")
-    code, out, _ = _run(
-        capsys, "case", "open", path, "--db", db, "--now", "2023-05-10T17:00:00Z"
-    )
+    code, out, _ = _run(capsys, "case", "open", path, "--db", db, "--now", "2023-05-10T17:00:00Z")
     assert code == 0
     return out
 

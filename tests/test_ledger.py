@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from _cases_support import FakeProducer, harness, request, session_records, utc
-from dueprocess import Category, LedgerEntry, ProcessKind
+from _cases_support import FakeProducer, harness, ready, request, session_records, utc
+from dueprocess import Category, LedgerEntry, NoticeTiming, ProcessKind
 from dueprocess.testing import MemorySink, MemoryStore
 
 
 def test_an_account_never_produced_has_an_empty_ledger() -> None:
     rig = harness()
     rig.cases.open(request(), actor="intake")
-    assert rig.cases.ledger("100001") == ()
+    assert rig.cases.ledger("100001", now=utc(2024, 1, 1)) == ()
+    assert rig.cases.ledger_all("100001") == ()
 
 
 def test_each_production_of_an_accounts_data_is_one_entry_with_its_own_counts() -> None:
@@ -26,16 +27,14 @@ def test_each_production_of_an_accounts_data_is_one_entry_with_its_own_counts() 
     )
     rig = harness(now=utc(2023, 6, 1), producer=producer)
     targets = [{"kind": "account_id", "value": v} for v in ("100001", "100002", "100003")]
-    case = rig.cases.open(request(targets=targets), actor="intake")
+    case = ready(rig, request(targets=targets))
     rig.cases.produce(case.id, MemoryStore(), MemorySink(), actor="x")
     producer.records = [("100002", "content"), ("100002", "content")]
     rig.clock.advance(dt.timedelta(days=30))
-    later = rig.cases.open(
-        request(id="REQ-2", targets=targets[1:], requester__agency="County Sheriff"), actor="x"
-    )
+    later = ready(rig, request(id="REQ-2", targets=targets[1:], requester__agency="County Sheriff"))
     rig.cases.produce(later.id, MemoryStore(), MemorySink(), actor="x")
 
-    (first,) = rig.cases.ledger("100001")
+    (first,) = rig.cases.ledger("100001", now=utc(2024, 1, 1))
     assert first == LedgerEntry(
         account="100001",
         produced_at=utc(2023, 6, 1),
@@ -47,16 +46,19 @@ def test_each_production_of_an_accounts_data_is_one_entry_with_its_own_counts() 
         counts={"subscriber": 1, "session_logs": 1},
         records=2,
         merkle_root="ab" * 32,
+        notice_timing=NoticeTiming.BEFORE_DISCLOSURE,
+        notice_due_at=utc(2023, 5, 10),
+        notice_delivered_at=utc(2023, 6, 1),
     )
     assert first.categories == (Category.SUBSCRIBER, Category.SESSION_LOGS)
-    two = rig.cases.ledger("100002")
+    two = rig.cases.ledger("100002", now=utc(2024, 1, 1))
     assert [(e.case_id, e.records, e.agency) for e in two] == [
         ("REQ-1", 2, "U.S. Attorney's Office"),
         ("REQ-2", 2, "County Sheriff"),
     ]
     assert two[1].categories == (Category.CONTENT,)
-    assert rig.cases.ledger("100003") == ()  # targeted, but no account of that id produced
-    assert rig.cases.ledger("999") == ()
+    assert rig.cases.ledger_all("100003") == ()  # targeted, but no account of that id produced
+    assert rig.cases.ledger_all("999") == ()
 
 
 def test_an_account_produced_with_no_records_is_listed_with_none() -> None:
@@ -66,18 +68,18 @@ def test_an_account_produced_with_no_records_is_listed_with_none() -> None:
             return type(manifest)(("100001",), {}, 0, manifest.merkle_root)
 
     rig = harness(now=utc(2023, 6, 1), producer=NoRecords())
-    case = rig.cases.open(request(), actor="intake")
+    case = ready(rig)
     rig.cases.produce(case.id, MemoryStore(), MemorySink(), actor="x")
-    (entry,) = rig.cases.ledger("100001")
+    (entry,) = rig.cases.ledger("100001", now=utc(2023, 6, 1))
     assert (entry.records, entry.categories, dict(entry.counts)) == (0, (), {})
 
 
 def test_the_ledger_shows_the_real_productions_merkle_root_and_reads_as_json() -> None:
     rig = harness(now=utc(2023, 6, 1))
-    case = rig.cases.open(request(), actor="intake")
+    case = ready(rig)
     sink = MemorySink()
     produced = rig.cases.produce(case.id, MemoryStore.of(session_records()), sink, actor="x")
-    (entry,) = rig.cases.ledger("100001")
+    (entry,) = rig.cases.ledger("100001", now=utc(2023, 6, 1))
     assert entry.merkle_root == produced.productions[0].merkle_root
     assert entry.to_dict() == {
         "account": "100001",
@@ -91,14 +93,19 @@ def test_the_ledger_shows_the_real_productions_merkle_root_and_reads_as_json() -
         "counts": {"session_logs": 2},
         "records": 2,
         "merkle_root": entry.merkle_root,
+        "notice": {
+            "timing": "before_disclosure",
+            "due_at": "2023-05-10T00:00:00Z",
+            "delivered_at": "2023-06-01T00:00:00Z",
+        },
     }
 
 
 def test_the_ledger_is_in_time_order_across_cases() -> None:
     rig = harness(now=utc(2023, 7, 1), producer=FakeProducer([("100001", "subscriber")]))
-    late = rig.cases.open(request(id="B"), actor="x")
-    early = rig.cases.open(request(id="A"), actor="x")
+    late = ready(rig, request(id="B"))
+    early = ready(rig, request(id="A"))
     rig.cases.produce(late.id, MemoryStore(), MemorySink(), actor="x")
     rig.clock.advance(dt.timedelta(days=1))
     rig.cases.produce(early.id, MemoryStore(), MemorySink(), actor="x")
-    assert [e.case_id for e in rig.cases.ledger("100001")] == ["B", "A"]
+    assert [e.case_id for e in rig.cases.ledger("100001", now=utc(2024, 1, 1))] == ["B", "A"]

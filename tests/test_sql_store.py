@@ -817,11 +817,11 @@ def test_the_hold_registry_answers_a_chain_by_any_of_its_holds(sql_store: SqlSto
     rig = harness(sql_store, now=utc(2024, 2, 1, 11))
     case = rig.cases.open(shared_request("09"), actor="intake")
     rig.cases.renew("PRES-2024-0050", actor="counsel")
-    ids = ["PRES-2024-0050", "PRES-2024-0050/1"]
-    assert [h.id for h in sql_store.hold_chain("PRES-2024-0050")] == ids
-    assert [h.id for h in sql_store.hold_chain("PRES-2024-0050/1")] == ids
+    ids = ["hold/0/PRES-2024-0050", "hold/1/PRES-2024-0050"]
+    assert [h.id for h in sql_store.hold_chain("hold/0/PRES-2024-0050")] == ids
+    assert [h.id for h in sql_store.hold_chain("hold/1/PRES-2024-0050")] == ids
     assert sql_store.hold_chain("UNKNOWN") == ()
-    assert sql_store.hold_chain("PRES-2024-0050")[0] == case.holds[0]
+    assert sql_store.hold_chain("hold/0/PRES-2024-0050")[0] == case.holds[0]
     other = _opened(sql_store, id="OTHER")
     with pytest.raises(ConflictError, match="belongs to case 'PRES-2024-0050'"):
         sql_store.update(attrs.evolve(other, version=2, holds=case.holds), [])
@@ -1134,7 +1134,7 @@ def test_the_case_commands_work_on_a_case_store_at_a_url(
     db = sql_database.spec()
     request_path = tmp_path / "request.json"
     request_path.write_text(json.dumps(make_request()), encoding="utf-8")
-    now = ["--now", "2023-05-10T17:00:00Z", "--actor", "a"]
+    now = ["--now", "2023-05-10T17:00:00Z"]
     assert main(["case", "open", str(request_path), "--db", db, *now]) == 0
     assert capsys.readouterr().out == "REQ-1 notice_pending\n"
     assert main(["case", "list", "--db", db]) == 0

@@ -149,6 +149,9 @@ class CaseStore(Protocol):
       ``root`` is that of the hold named *hold_id* (or is *hold_id* itself, for a chain
       whose first hold was never stored), ordered by ``extensions``; empty if unknown.
     * :attr:`audit` is the log this store appends to.
+    * Optionally, ``note(case_id, events)`` appends audit entries about a stored case
+      without writing the case (a refused production is audited this way, since the
+      stored row is suspect); the shipped stores all have it.
     * Failures raise :class:`dueprocess.exceptions.StoreError`.
     """
 

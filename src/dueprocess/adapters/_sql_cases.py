@@ -150,6 +150,18 @@ class SqlCaseTables(SqlConnection):
             self._write_holds(connection, case)
             self._append(connection, case.id, events)
 
+    def note(self, case_id: str, events: Sequence[CaseEvent]) -> None:
+        """Audit *events* about a stored case without writing the case (a refused
+        production: the stored row is suspect, so it is not written again)."""
+        cases = self._tables.cases
+        with self._transaction(f"audit case {case_id!r}", write=True) as connection:
+            if (
+                connection.execute(sa.select(cases.c.id).where(cases.c.id == case_id)).first()
+                is None
+            ):
+                raise CaseNotFound(case_id)
+            self._append(connection, case_id, events)
+
     def _write_holds(self, connection: sa.Connection, case: Case) -> None:
         holds = self._tables.holds
         for hold in case.holds:

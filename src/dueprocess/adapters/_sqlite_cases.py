@@ -283,6 +283,15 @@ class SqliteCaseStore(Closing):
             self._write_holds(connection, case)
             self._append(connection, case.id, events)
 
+    def note(self, case_id: str, events: Sequence[CaseEvent]) -> None:
+        """Audit *events* about a stored case without writing the case (a refused
+        production: the stored row is suspect, so it is not written again)."""
+        with _immediate(self._database.connection, self.path) as connection:
+            row = connection.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone()
+            if row is None:
+                raise CaseNotFound(case_id)
+            self._append(connection, case_id, events)
+
     @staticmethod
     def _write_holds(connection: sqlite3.Connection, case: Case) -> None:
         for hold in case.holds:

@@ -22,6 +22,7 @@ from .._review import Review
 from ..exceptions import IntegrityError
 from ._audit import AuditEntry, verify_chain
 from ._case import Case
+from ._lifecycle import CaseAction
 from ._steps import review_digest, sha256
 
 if TYPE_CHECKING:
@@ -38,7 +39,9 @@ def check_against_chain(case: Case, audit: AuditStore) -> None:
     if broken is not None:
         raise IntegrityError(f"the audit log is broken ({broken}); nothing is released")
     decided = [
-        entry for entry in entries if entry.case_id == case.id and "review_sha256" in entry.detail
+        entry
+        for entry in entries
+        if entry.case_id == case.id and entry.action == CaseAction.DECIDE.value
     ]
     if not decided:
         raise IntegrityError(f"case {case.id!r}: the audit log records no review of this case")

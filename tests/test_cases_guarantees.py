@@ -472,6 +472,40 @@ def test_a_stale_production_is_refused_before_anything_is_written(store: Any) ->
     assert sink.files == {}
 
 
+def test_a_producer_that_never_commits_publishes_nothing_and_records_nothing(
+    store: Any,
+) -> None:
+    class Unfinished(FakeProducer):
+        def __call__(self, review: Any, source: Any, sink: Any, *, produced_at: Any) -> Any:
+            sink.write("records.jsonl", [b'{"account":"100001","category":"subscriber"}\n'])
+            return type("M", (), {"accounts": ("100001",), "counts": {"subscriber": 1},
+                                  "records": 1, "merkle_root": "00"})()  # fmt: skip
+
+    rig = harness(store, now=utc(2023, 6, 1), producer=Unfinished())
+    case = ready(rig)
+    sink = MemorySink()
+    with pytest.raises(IntegrityError, match="did not finish its work"):
+        rig.cases.produce(case.id, MemoryStore(), sink, actor="clerk")
+    assert sink.aborted
+    assert not sink.committed
+    assert store.get(case.id).productions == ()
+
+
+def test_a_sink_that_fails_to_publish_a_recorded_production_is_audited(store: Any) -> None:
+    class Full(MemorySink):
+        def commit(self) -> None:
+            raise dueprocess.StoreError("disk full while renaming")
+
+    rig = harness(store, now=utc(2023, 6, 1), producer=FakeProducer([("100001", "subscriber")]))
+    case = ready(rig)
+    with pytest.raises(dueprocess.StoreError, match="disk full"):
+        rig.cases.produce(case.id, MemoryStore(), Full(), actor="clerk")
+    assert store.get(case.id).state is CaseState.PRODUCED  # recorded: the ledger over-reports
+    last = list(store.audit.entries())[-1]
+    assert last.action == "refuse"
+    assert "recorded but its files could not be published: disk full" in last.reason
+
+
 # --- 11.8: one notice per account --------------------------------------------------------
 
 
@@ -502,7 +536,10 @@ def test_each_account_holder_gets_a_notice_naming_only_their_identifiers(store: 
 
 def test_without_a_source_each_identifier_gets_its_own_notice(store: Any) -> None:
     rig = harness(store)
-    targets = [{"kind": "email", "value": "a@example.com"}, {"kind": "phone", "value": "+1 555 0100"}]
+    targets = [
+        {"kind": "email", "value": "a@example.com"},
+        {"kind": "phone", "value": "+1 555 0100"},
+    ]
     case = rig.cases.open(request(targets=targets), actor="intake")
     rig.cases.notify(case.id, actor="clerk")
     assert [[t.value for t in n.targets] for n in rig.notifier.delivered] == [

@@ -24,6 +24,7 @@ from .._request import LegalRequest, Preservation
 from .._review import Review
 from .._reviewer import review as review_request
 from ..exceptions import (
+    ConflictError,
     DueProcessError,
     IntegrityError,
     InvalidRequest,
@@ -540,9 +541,11 @@ class Cases:
            ``claim`` event in one store write), so of two concurrent productions only one
            starts.
 
-        The sink then commits only while the case still stands as claimed; a case that
-        changed meanwhile aborts it (:class:`ConflictError`). Only what the fresh review
-        allows is released.
+        The production's files stay unpublished until the case has recorded it, under the
+        version its claim left: a case that changed meanwhile (another production, a
+        rejection) makes that write fail, and the production is aborted
+        (:class:`ConflictError`); nothing complete-looking is left outside the case's
+        records. Only what the fresh review allows is released.
         """
         who = self._who(actor)
         if override is not None and not override.strip():
@@ -560,7 +563,7 @@ class Cases:
             check_against_chain(case, self._store.audit)
             fresh = fresh_review(case, self._reviewer, policy)
         except IntegrityError as error:
-            self._refuse(case, now, who, str(error))
+            self._refuse(case, now, who, f"production refused: {error}")
             raise
         require_approvals(moved, fresh, policy, who, used)
         claimed = self._commit(
@@ -575,27 +578,37 @@ class Cases:
                 {"review_sha256": review_digest(fresh), "sink": repr(sink)},
             ),
         )
-        guarded = GuardedSink(sink, lambda: self._claim_problem(claimed))
-        production = self._production(claimed, fresh, source, guarded, now, override=used)
-        detail: dict[str, Scalar] = {
-            "records": production.records,
-            "merkle_root": production.merkle_root,
-            "notice_delivered": moved.notice_delivered_at is not None,
-        }
-        if production.override is not None:
-            detail["override"] = production.override
-        produced = move(
-            claimed,
-            CaseAction.PRODUCE,
-            CaseState.PRODUCED,
-            now,
-            who,
-            f"produced {production.records} record{'' if production.records == 1 else 's'}",
-            detail,
-        )
-        return self._commit(
-            claimed, attrs.evolve(produced, productions=(*case.productions, production))
-        )
+        guarded = GuardedSink(sink)
+        try:
+            production = self._production(claimed, fresh, source, guarded, now, override=used)
+            if not guarded.complete:
+                raise IntegrityError(
+                    f"case {case.id!r}: the producer did not finish the production"
+                )
+            detail: dict[str, Scalar] = {
+                "records": production.records,
+                "merkle_root": production.merkle_root,
+                "notice_delivered": moved.notice_delivered_at is not None,
+            }
+            if production.override is not None:
+                detail["override"] = production.override
+            produced = move(
+                claimed,
+                CaseAction.PRODUCE,
+                CaseState.PRODUCED,
+                now,
+                who,
+                f"produced {production.records} record{'' if production.records == 1 else 's'}",
+                detail,
+            )
+            stored = self._record_production(
+                claimed, attrs.evolve(produced, productions=(*case.productions, production))
+            )
+        except BaseException:
+            guarded.discard()
+            raise
+        self._release(stored, guarded, now, who)
+        return stored
 
     def close(
         self, case_id: str, *, actor: ActorLike | None = None, reason: str = "closed"
@@ -689,23 +702,35 @@ class Cases:
 
     def _refuse(self, case: Case, now: dt.datetime, actor: str, why: str) -> None:
         """Audit a refused production without writing the case (its row is suspect)."""
-        event = CaseEvent(
-            now, actor, case.state, case.state, f"production refused: {why}", CaseAction.REFUSE, {}
-        )
+        event = CaseEvent(now, actor, case.state, case.state, why, CaseAction.REFUSE, {})
         note = getattr(self._store, "note", None)
         if callable(note):
             note(case.id, (event,))
 
-    def _claim_problem(self, claimed: Case) -> str | None:
-        """Why *claimed*'s production may no longer commit, or ``None``."""
-        current = self._store.get(claimed.id)
-        if current.version != claimed.version:
-            return (
-                f"case {claimed.id!r} changed while it was produced (now version"
-                f" {current.version}, {current.state.value}; claimed at version"
-                f" {claimed.version})"
+    def _record_production(self, claimed: Case, produced: Case) -> Case:
+        """Store the production under the claimed version, or say why it was aborted."""
+        try:
+            return self._commit(claimed, produced)
+        except ConflictError:
+            current = self._store.get(claimed.id)
+            raise ConflictError(
+                f"production aborted, nothing was released: case {claimed.id!r} changed while"
+                f" it was produced (now version {current.version}, {current.state.value};"
+                f" claimed at version {claimed.version})"
+            ) from None
+
+    def _release(self, stored: Case, sink: GuardedSink, now: dt.datetime, actor: str) -> None:
+        """Publish a recorded production; a sink that fails is audited and re-raised."""
+        try:
+            sink.release()
+        except Exception as error:
+            self._refuse(
+                stored,
+                now,
+                actor,
+                f"the production was recorded but its files could not be published: {error}",
             )
-        return None
+            raise
 
     def _production(
         self,

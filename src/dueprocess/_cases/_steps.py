@@ -14,10 +14,11 @@ Rules of the road for this module:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import attrs
@@ -27,7 +28,7 @@ from .._dates import format_timestamp
 from .._enums import Category, NoticeTiming, Outcome, ProcessKind
 from .._policy import Policy
 from .._review import Review
-from ..exceptions import ConflictError, IntegrityError, InvalidTransition
+from ..exceptions import IntegrityError, InvalidTransition
 from ._case import Case, CaseEvent, Detail, Scalar
 from ._deadlines import start_of_day
 from ._lifecycle import CaseAction, CaseState, check_transition
@@ -256,17 +257,28 @@ class CountingSink:
 
 
 class GuardedSink(CountingSink):
-    """A counting sink that commits only while the case still stands where its claim
-    left it: *still_claimed* is asked right before the sink's own commit, and a case
-    that lost the race or changed state aborts the production instead."""
+    """A counting sink that holds the production back until the case has recorded it.
 
-    def __init__(self, sink: Sink, still_claimed: Callable[[], str | None]) -> None:
+    The producer's ``commit`` only marks the production complete; the files stay
+    unpublished (a sink keeps them hidden until its own commit) until :meth:`release`,
+    which the service calls once the case's record of the production is stored under
+    the version it claimed. A case that lost the race or changed state meanwhile makes
+    that store write fail, and :meth:`discard` then aborts the production: nothing
+    complete-looking is left that the case's records do not account for.
+    """
+
+    def __init__(self, sink: Sink) -> None:
         super().__init__(sink)
-        self._still_claimed = still_claimed
+        self.complete = False
 
     def commit(self) -> None:
-        problem = self._still_claimed()
-        if problem is not None:
-            self.abort()
-            raise ConflictError(f"production aborted, nothing was released: {problem}")
-        super().commit()
+        self.complete = True
+
+    def release(self) -> None:
+        """Publish the production (the sink's own commit)."""
+        self._sink.commit()
+
+    def discard(self) -> None:
+        """Abort the production; nothing is published."""
+        with contextlib.suppress(Exception):
+            self._sink.abort()

@@ -582,9 +582,7 @@ class Cases:
         try:
             production = self._production(claimed, fresh, source, guarded, now, override=used)
             if not guarded.complete:
-                raise IntegrityError(
-                    f"case {case.id!r}: the producer did not finish the production"
-                )
+                raise IntegrityError(f"case {case.id!r}: the producer did not finish its work")
             detail: dict[str, Scalar] = {
                 "records": production.records,
                 "merkle_root": production.merkle_root,

@@ -27,6 +27,8 @@ from .._request import LegalRequest
 from .._review import Review
 from ..exceptions import InvalidRequest, Problem
 from ._case import Case, Hold
+from ._lifecycle import CaseAction, CaseState
+from ._steps import move, review_digest, sha256
 
 if TYPE_CHECKING:
     from ..typing import CaseStore
@@ -38,6 +40,7 @@ __all__ = [
     "hold_id",
     "hold_owner_problem",
     "next_hold",
+    "refuse_renewal",
 ]
 
 
@@ -165,3 +168,35 @@ def complete_from_registry(
         f" ({latest.extensions} prior extensions, expires {format_date(latest.expires_on)})"
     )
     return completed, RenewalCheck(note, chain)
+
+
+def refuse_renewal(
+    case: Case, review: Review, now: dt.datetime, actor: str, reason: str
+) -> tuple[Case, str]:
+    """*case* with a ``renew`` event that records *review*'s refusal, and the message.
+
+    The case keeps its request, review and holds: the chain's latest decision stays the
+    one the standing hold rests on, and only the refusal (with the refused review's and
+    request's digests) is added.
+    """
+    codes = ", ".join(review.codes) or "no findings"
+    refused = move(
+        case,
+        CaseAction.RENEW,
+        CaseState.PRESERVED,
+        now,
+        actor,
+        f"{reason}; renewal refused ({review.outcome.value}: {codes}), the hold stands",
+        {
+            "outcome": review.outcome.value,
+            "refused": True,
+            "review_sha256": review_digest(review),
+            "request_sha256": sha256(review.request.to_dict()),
+            "recorded_review_sha256": review_digest(case.review),
+        },
+    )
+    until = format_date(case.holds[-1].expires_on) if case.holds else "released"
+    return refused, (
+        f"case {case.id!r}: the renewal was refused ({review.outcome.value}: {codes});"
+        f" the case stays {case.state.value} and its hold stands until {until}"
+    )

@@ -30,7 +30,13 @@ if TYPE_CHECKING:
     from ..typing import RecordSource
     from ._case import Case
 
-__all__ = ["UserNotice", "account_notices", "not_due_until", "scheduled_notice"]
+__all__ = [
+    "UserNotice",
+    "account_notices",
+    "not_due_until",
+    "scheduled_notice",
+    "under_gag",
+]
 
 # Targets that name no account: nobody to tell.
 _UNRESOLVABLE = frozenset({TargetKind.NAME, TargetKind.QUERY})
@@ -152,3 +158,12 @@ def not_due_until(timing: NoticeTiming, due_at: dt.datetime | None) -> str:
     if timing is NoticeTiming.AFTER_EMERGENCY:
         return "until the emergency disclosure is made"
     return "while the gag order stands (it has no end date; record its end with lift-gag)"
+
+
+def under_gag(case: Case) -> bool:
+    """True if *case*'s notice waits for a gag to end: a nondisclosure order, or an NSL
+    whose certification withholds it."""
+    timing = case.review.notice.timing
+    return timing is NoticeTiming.AFTER_NONDISCLOSURE or (
+        timing is NoticeTiming.WITHHELD and case.request.nondisclosure is not None
+    )

@@ -13,22 +13,60 @@ the chain (a stronger check) can be used through the same function.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Protocol
 
+from .._enums import Category
 from .._policy import Policy
 from .._request import LegalRequest
 from .._review import Review
 from ..exceptions import IntegrityError
 from ._audit import AuditEntry, verify_chain
-from ._case import Case
+from ._case import Case, ProductionRecord
 from ._lifecycle import CaseAction
-from ._steps import review_digest, sha256
+from ._steps import GuardedSink, review_digest, sha256
 
 if TYPE_CHECKING:
-    from ..typing import AuditStore
+    from ..typing import AuditStore, RecordSource, Sink
 
-__all__ = ["check_against_chain", "fresh_review"]
+__all__ = [
+    "Producer",
+    "check_against_chain",
+    "default_producer",
+    "fresh_review",
+    "run_producer",
+]
+
+
+class ManifestLike(Protocol):
+    """The figures of a production's manifest the case keeps."""
+
+    @property
+    def accounts(self) -> tuple[str, ...]: ...
+
+    @property
+    def counts(self) -> Mapping[Category, int] | Mapping[str, int]: ...
+
+    @property
+    def records(self) -> int: ...
+
+    @property
+    def merkle_root(self) -> str: ...
+
+
+class Producer(Protocol):
+    """The signature of :func:`dueprocess.produce`."""
+
+    def __call__(
+        self, review: Review, source: RecordSource, sink: Sink, *, produced_at: dt.datetime
+    ) -> ManifestLike: ...
+
+
+def default_producer() -> Producer:
+    from .._production import produce
+
+    return produce
 
 
 def check_against_chain(case: Case, audit: AuditStore) -> None:
@@ -80,4 +118,34 @@ def fresh_review(
     raise IntegrityError(
         f"case {case.id!r}: the stored review differs from a fresh review of the stored"
         f" request under policy {policy.name!r} ({what}); nothing is released"
+    )
+
+
+def run_producer(
+    producer: Producer,
+    case: Case,
+    review: Review,
+    source: RecordSource,
+    sink: GuardedSink,
+    now: dt.datetime,
+    *,
+    override: str | None,
+) -> ProductionRecord:
+    """Run *producer* on *review*, counting what each account's records were."""
+    manifest = producer(review, source, sink, produced_at=now)
+    by_account = {account: sink.by_account.get(account, {}) for account in manifest.accounts}
+    if sum(sum(counts.values()) for counts in by_account.values()) != manifest.records:
+        raise IntegrityError(
+            f"case {case.id!r}: the records written do not add up to the manifest's"
+            f" {manifest.records}"
+        )
+    return ProductionRecord(
+        produced_at=now,
+        accounts=tuple(manifest.accounts),
+        counts={str(category): count for category, count in manifest.counts.items()},
+        records=manifest.records,
+        merkle_root=manifest.merkle_root,
+        review_sha256=review_digest(review),
+        by_account=by_account,
+        override=override,
     )

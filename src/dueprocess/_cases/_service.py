@@ -11,14 +11,13 @@ the audit log as they were.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import attrs
 
 from .._dates import format_date, format_timestamp
-from .._enums import Callback, Category, NoticeTiming
-from .._intake import load_request
+from .._enums import Callback
 from .._policy import DEFAULT_POLICY, Policy
 from .._request import LegalRequest, Preservation
 from .._review import Review
@@ -37,17 +36,26 @@ from ._audit import ChainBreak, verify_chain
 from ._case import Case, CaseEvent, ProductionRecord, Scalar
 from ._cures import cure_problems, lifted_verification
 from ._deadlines import Deadline, DeadlineKind
-from ._holds import RenewalCheck, complete_from_registry, next_hold
+from ._holds import RenewalCheck, complete_from_registry, next_hold, refuse_renewal
 from ._ledger import LedgerEntry, ledger_entries
 from ._lifecycle import CaseAction, CaseState, check_transition
-from ._notice import account_notices, not_due_until
-from ._release import check_against_chain, fresh_review
+from ._notice import account_notices, not_due_until, under_gag
+from ._release import (
+    Producer,
+    check_against_chain,
+    default_producer,
+    fresh_review,
+    run_producer,
+)
 from ._steps import (
     GuardedSink,
+    callback_result,
     close_window,
     move,
     require_approvals,
+    require_aware,
     require_in_order,
+    require_loadable,
     review_digest,
     sha256,
     target_state,
@@ -59,38 +67,8 @@ if TYPE_CHECKING:
 __all__ = ["Cases", "Producer"]
 
 
-class ManifestLike(Protocol):
-    """The figures of a production's manifest the case keeps."""
-
-    @property
-    def accounts(self) -> tuple[str, ...]: ...
-
-    @property
-    def counts(self) -> Mapping[Category, int] | Mapping[str, int]: ...
-
-    @property
-    def records(self) -> int: ...
-
-    @property
-    def merkle_root(self) -> str: ...
-
-
-class Producer(Protocol):
-    """The signature of :func:`dueprocess.produce`."""
-
-    def __call__(
-        self, review: Review, source: RecordSource, sink: Sink, *, produced_at: dt.datetime
-    ) -> ManifestLike: ...
-
-
 Reviewer = Callable[[LegalRequest, Policy], Review]
 ActorLike = Actor | str
-
-
-def _default_producer() -> Producer:
-    from .._production import produce
-
-    return produce
 
 
 @attrs.define
@@ -165,7 +143,7 @@ class Cases:
         A hold's ``preserve_until`` is left out once a later hold of its chain (a
         renewal, possibly in another case) has replaced it.
         """
-        _require_aware(before, "before")
+        require_aware(before, "before")
         found = []
         for case in self._store.cases():
             for deadline in case.deadlines:
@@ -185,7 +163,7 @@ class Cases:
         held back by a gag order still in force (one without an end date until it is
         lifted) is left out. :meth:`ledger_all` is counsel's view.
         """
-        _require_aware(now, "now")
+        require_aware(now, "now")
         return tuple(
             entry for entry in ledger_entries(self._store.cases(), account) if entry.visible_at(now)
         )
@@ -217,9 +195,9 @@ class Cases:
         """
         who = self._who(actor)
         check_transition(None, CaseAction.OPEN, CaseState.RECEIVED, case_id=request.id)
-        _require_loadable(request)
+        require_loadable(request)
         now = self._now()
-        completed, check = self._complete(request, None)
+        completed, check = complete_from_registry(self._store, request, None)
         review = self._reviewer(completed, self._policy)
         opened = Case(
             id=request.id,
@@ -259,7 +237,7 @@ class Cases:
         finding, changes on a case.
         """
         who = self._who(actor)
-        outcome = _callback(result)
+        outcome = callback_result(result)
         if outcome is None:
             raise InvalidRequest(
                 [Problem("$.requester.callback", f"expected confirmed or failed, got {result!r}")],
@@ -296,7 +274,7 @@ class Cases:
             raise InvalidRequest(problems, what="corrected request document")
         kept = attrs.evolve(request, requester=case.request.requester)
         check_transition(case.state, CaseAction.CURE, CaseState.IN_REVIEW, case_id=case.id)
-        completed, check = self._complete(kept, case.id)
+        completed, check = complete_from_registry(self._store, kept, case.id)
         review = self._reviewer(completed, self._policy)
         lifted = lifted_verification(case.review, review)
         if lifted:
@@ -351,37 +329,13 @@ class Cases:
                 renewal,
                 preservation=Preservation(latest.id, latest.extensions, latest.expires_on),
             )
-        _require_loadable(renewal)
-        completed, check = self._complete(renewal, case.id)
+        require_loadable(renewal)
+        completed, check = complete_from_registry(self._store, renewal, case.id)
         review = self._reviewer(completed, self._policy)
         why = reason or "preservation renewal requested"
         if review.preserve_until is None:
-            now = self._now(case)
-            codes = ", ".join(review.codes) or "no findings"
-            refused = move(
-                case,
-                CaseAction.RENEW,
-                CaseState.PRESERVED,
-                now,
-                who,
-                f"{why}; renewal refused ({review.outcome.value}: {codes}), the hold stands",
-                {
-                    "outcome": review.outcome.value,
-                    "refused": True,
-                    "review_sha256": review_digest(review),
-                    "request_sha256": sha256(completed.to_dict()),
-                    "recorded_review_sha256": review_digest(case.review),
-                },
-            )
-            # The refusal is recorded but the case keeps the review it stands on: the
-            # chain's latest review digest stays the standing one.
-            stored = self._commit(case, refused)
-            raise RenewalRefused(
-                f"case {case.id!r}: the renewal was refused ({review.outcome.value}: {codes});"
-                f" the case stays {case.state.value} and its hold stands until"
-                f" {format_date(case.holds[-1].expires_on) if case.holds else 'released'}",
-                case=stored,
-            )
+            refused, message = refuse_renewal(case, review, self._now(case), who, why)
+            raise RenewalRefused(message, case=self._commit(case, refused))
         return self._rereview(
             case, CaseAction.RENEW, renewal, who, why, reviewed=(completed, check, review)
         )
@@ -458,12 +412,9 @@ class Cases:
         shows the disclosure."""
         who = self._who(actor)
         case = self._store.get(case_id)
-        timing = case.review.notice.timing
-        gagged = timing is NoticeTiming.AFTER_NONDISCLOSURE or (
-            timing is NoticeTiming.WITHHELD and case.request.nondisclosure is not None
-        )
-        if not gagged:
-            raise InvalidTransition(f"case {case.id!r} is under no gag order ({timing.value})")
+        if not under_gag(case):
+            timing = case.review.notice.timing.value
+            raise InvalidTransition(f"case {case.id!r} is under no gag order ({timing})")
         if case.gag_lifted_on is not None:
             raise InvalidTransition(
                 f"the gag of case {case.id!r} was lifted on {format_date(case.gag_lifted_on)}"
@@ -626,16 +577,10 @@ class Cases:
 
     def _now(self, case: Case | None = None) -> dt.datetime:
         now = self._clock.now()
-        _require_aware(now, "the clock's time")
+        require_aware(now, "the clock's time")
         if case is not None:
             require_in_order(case, now)
         return now
-
-    def _complete(
-        self, request: LegalRequest, case_id: str | None
-    ) -> tuple[LegalRequest, RenewalCheck]:
-        """The request with its renewal completed from the registry, and how."""
-        return complete_from_registry(self._store, request, case_id)
 
     def _superseded(self, case: Case) -> bool:
         hold = case.holds[-1]
@@ -680,9 +625,9 @@ class Cases:
     ) -> Case:
         now = self._now(case)
         check_transition(case.state, action, CaseState.IN_REVIEW, case_id=case.id)
-        _require_loadable(request)
+        require_loadable(request)
         if reviewed is None:
-            completed, check = self._complete(request, case.id)
+            completed, check = complete_from_registry(self._store, request, case.id)
             review = self._reviewer(completed, self._policy)
         else:
             _, check, review = reviewed
@@ -740,52 +685,11 @@ class Cases:
         *,
         override: str | None,
     ) -> ProductionRecord:
-        """Run the producer on *review*, counting what each account's records were."""
-        producer = self._producer if self._producer is not None else _default_producer()
-        manifest = producer(review, source, sink, produced_at=now)
-        by_account = {account: sink.by_account.get(account, {}) for account in manifest.accounts}
-        if sum(sum(counts.values()) for counts in by_account.values()) != manifest.records:
-            raise IntegrityError(
-                f"case {case.id!r}: the records written do not add up to the manifest's"
-                f" {manifest.records}"
-            )
-        return ProductionRecord(
-            produced_at=now,
-            accounts=tuple(manifest.accounts),
-            counts={str(category): count for category, count in manifest.counts.items()},
-            records=manifest.records,
-            merkle_root=manifest.merkle_root,
-            review_sha256=review_digest(review),
-            by_account=by_account,
-            override=override,
-        )
+        producer = self._producer if self._producer is not None else default_producer()
+        return run_producer(producer, case, review, source, sink, now, override=override)
 
     def _commit(self, before: Case, after: Case) -> Case:
         new_events = after.events[len(before.events) :]
         stored = attrs.evolve(after, version=before.version + 1)
         self._store.update(stored, new_events)
         return stored
-
-
-def _require_loadable(request: LegalRequest) -> None:
-    """Refuse a request that intake would refuse (one built in code, past intake).
-
-    A case is stored as its request document and read back through intake, so such a
-    request could be written but never read again: every later listing of the store
-    would fail. Raises :class:`InvalidRequest` naming each problem, before anything is
-    stored.
-    """
-    load_request(request.to_dict())
-
-
-def _require_aware(moment: dt.datetime, what: str) -> None:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{what} must be timezone-aware, got {moment!r}")
-
-
-def _callback(result: Callback | str) -> Callback | None:
-    try:
-        outcome = Callback(result)
-    except ValueError:
-        return None
-    return outcome if outcome is not Callback.NOT_ATTEMPTED else None

@@ -25,8 +25,10 @@ import attrs
 
 from .._canonical import canonical_bytes
 from .._dates import format_timestamp
-from .._enums import Category, NoticeTiming, Outcome, ProcessKind
+from .._enums import Callback, Category, NoticeTiming, Outcome, ProcessKind
+from .._intake import load_request
 from .._policy import Policy
+from .._request import LegalRequest
 from .._review import Review
 from ..exceptions import IntegrityError, InvalidTransition
 from ._case import Case, CaseEvent, Detail, Scalar
@@ -40,10 +42,13 @@ __all__ = [
     "CountingSink",
     "GuardedSink",
     "approvals_needed",
+    "callback_result",
     "close_window",
     "move",
     "require_approvals",
+    "require_aware",
     "require_in_order",
+    "require_loadable",
     "review_digest",
     "sha256",
     "target_state",
@@ -282,3 +287,27 @@ class GuardedSink(CountingSink):
         """Abort the production; nothing is published."""
         with contextlib.suppress(Exception):
             self._sink.abort()
+
+
+def require_loadable(request: LegalRequest) -> None:
+    """Refuse a request that intake would refuse (one built in code, past intake).
+
+    A case is stored as its request document and read back through intake, so such a
+    request could be written but never read again: every later listing of the store
+    would fail. Raises :class:`InvalidRequest` naming each problem, before anything is
+    stored.
+    """
+    load_request(request.to_dict())
+
+
+def require_aware(moment: dt.datetime, what: str) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{what} must be timezone-aware, got {moment!r}")
+
+
+def callback_result(result: Callback | str) -> Callback | None:
+    try:
+        outcome = Callback(result)
+    except ValueError:
+        return None
+    return outcome if outcome is not Callback.NOT_ATTEMPTED else None

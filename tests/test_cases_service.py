@@ -569,7 +569,7 @@ def test_an_override_with_a_reason_produces_early_and_is_audited() -> None:
         case.id, MemoryStore(), MemorySink(), actor="counsel", override="court ordered it"
     )
     assert produced.state is CaseState.PRODUCED
-    advance, claim, produce = produced.events[-3:]
+    claim, advance, produce = produced.events[-3:]
     assert (advance.action, advance.to_state) == (CaseAction.ADVANCE, CaseState.READY)
     assert claim.action is CaseAction.CLAIM
     assert advance.reason == (
@@ -603,11 +603,11 @@ def test_production_after_the_window_needs_no_override() -> None:
     rig.clock.set(utc(2023, 5, 20))
     produced = rig.cases.produce(case.id, MemoryStore(), MemorySink(), actor="x")
     assert [e.action for e in produced.events[-3:]] == [
-        CaseAction.ADVANCE,
         CaseAction.CLAIM,
+        CaseAction.ADVANCE,
         CaseAction.PRODUCE,
     ]
-    assert produced.events[-3].reason == "objection window closed (2023-05-20T00:00:00Z)"
+    assert produced.events[-2].reason == "objection window closed (2023-05-20T00:00:00Z)"
     assert produced.events[-1].detail["notice_delivered"] is True
     (production,) = produced.productions
     assert production.produced_at == utc(2023, 5, 20)

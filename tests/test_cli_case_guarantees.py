@@ -406,8 +406,8 @@ def test_two_people_are_needed_where_the_policy_says_so(
     events = _show(capsys, db)["events"]
     assert [(e["action"], e["actor"]) for e in events[-4:]] == [
         ("approve", "clerk"),
-        ("advance", "counsel"),
         ("claim", "counsel"),
+        ("advance", "counsel"),
         ("produce", "counsel"),
     ]
 

@@ -121,6 +121,7 @@ TRANSITIONS: Mapping[tuple[CaseState | None, CaseAction], frozenset[CaseState]] 
     # before it writes anything; a refused production is recorded where it was refused.
     (S.NOTICE_PENDING, A.APPROVE): frozenset({S.NOTICE_PENDING}),
     (S.READY, A.APPROVE): frozenset({S.READY}),
+    (S.NOTICE_PENDING, A.CLAIM): frozenset({S.NOTICE_PENDING}),
     (S.READY, A.CLAIM): frozenset({S.READY}),
     (S.NOTICE_PENDING, A.REFUSE): frozenset({S.NOTICE_PENDING}),
     (S.READY, A.REFUSE): frozenset({S.READY}),

@@ -10,6 +10,7 @@ the audit log as they were.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -193,7 +194,7 @@ class Cases:
         registry. The case's id is the request's id; opening a second case for the same
         request id raises :class:`ConflictError`.
         """
-        who = self._who(actor)
+        who = resolve_actor(self._identity, actor)
         check_transition(None, CaseAction.OPEN, CaseState.RECEIVED, case_id=request.id)
         require_loadable(request)
         now = self._now()
@@ -236,7 +237,7 @@ class Cases:
         This event is the only way a callback result, and with it a verification
         finding, changes on a case.
         """
-        who = self._who(actor)
+        who = resolve_actor(self._identity, actor)
         outcome = callback_result(result)
         if outcome is None:
             raise InvalidRequest(
@@ -267,7 +268,7 @@ class Cases:
         the recorded one is refused (only :meth:`record_callback` records one), and a
         verification finding of the current review cannot be lifted by a cure.
         """
-        who = self._who(actor)
+        who = resolve_actor(self._identity, actor)
         case = self._store.get(case_id)
         problems = cure_problems(case.request, request)
         if problems:
@@ -307,7 +308,7 @@ class Cases:
         were: the refusal is recorded as an event and :class:`~dueprocess.RenewalRefused`
         (carrying the updated case) is raised.
         """
-        who = self._who(actor)
+        who = resolve_actor(self._identity, actor)
         case = self._store.get(case_id)
         check_transition(case.state, CaseAction.RENEW, CaseState.IN_REVIEW, case_id=case.id)
         renewal = request if request is not None else case.request
@@ -360,7 +361,7 @@ class Cases:
         emergency not yet disclosed). If the store fails after delivery the notice is
         not recorded and will be offered again: delivery is at least once.
         """
-        who = self._who(actor)
+        who = resolve_actor(self._identity, actor)
         case = self._store.get(case_id)
         now = self._now(case)
         notice = case.notice
@@ -410,7 +411,7 @@ class Cases:
         certification withdrawn): from that day the notice to the account holder is due
         (:meth:`due` lists it, :meth:`notify` sends it) and the account holder's ledger
         shows the disclosure."""
-        who = self._who(actor)
+        who = resolve_actor(self._identity, actor)
         case = self._store.get(case_id)
         if not under_gag(case):
             timing = case.review.notice.timing.value
@@ -436,7 +437,7 @@ class Cases:
     ) -> Case:
         """Move a ``notice_pending`` case to ``ready`` once the notice due before
         disclosure was given and ``disclose_after`` has come."""
-        who = self._who(actor)
+        who = resolve_actor(self._identity, actor)
         case = self._store.get(case_id)
         now = self._now(case)
         check_transition(case.state, CaseAction.ADVANCE, CaseState.READY, case_id=case.id)
@@ -453,7 +454,7 @@ class Cases:
         the approval is bound to the current review, and whoever produces must be a
         different person.
         """
-        who = self._who(actor)
+        who = resolve_actor(self._identity, actor)
         case = self._store.get(case_id)
         now = self._now(case)
         moved = move(
@@ -498,7 +499,7 @@ class Cases:
         (:class:`ConflictError`); nothing complete-looking is left outside the case's
         records. Only what the fresh review allows is released.
         """
-        who = self._who(actor)
+        who = resolve_actor(self._identity, actor)
         if override is not None and not override.strip():
             raise InvalidRequest(
                 [Problem("$.override", "an override needs a reason")], what="production override"
@@ -517,15 +518,17 @@ class Cases:
             self._refuse(case, now, who, f"production refused: {error}")
             raise
         require_approvals(moved, fresh, policy, who, used)
+        # The claim changes no state: a production that fails leaves the case where it
+        # was, with the attempt on record.
         claimed = self._commit(
             case,
             move(
-                moved,
+                case,
                 CaseAction.CLAIM,
-                moved.state,
+                case.state,
                 now,
                 who,
-                f"production claimed, into {sink!r}",
+                "production claimed",
                 {"review_sha256": review_digest(fresh), "sink": repr(sink)},
             ),
         )
@@ -534,27 +537,11 @@ class Cases:
             production = self._production(claimed, fresh, source, guarded, now, override=used)
             if not guarded.complete:
                 raise IntegrityError(f"case {case.id!r}: the producer did not finish its work")
-            detail: dict[str, Scalar] = {
-                "records": production.records,
-                "merkle_root": production.merkle_root,
-                "notice_delivered": moved.notice_delivered_at is not None,
-            }
-            if production.override is not None:
-                detail["override"] = production.override
-            produced = move(
-                claimed,
-                CaseAction.PRODUCE,
-                CaseState.PRODUCED,
-                now,
-                who,
-                f"produced {production.records} record{'' if production.records == 1 else 's'}",
-                detail,
-            )
-            stored = self._record_production(
-                claimed, attrs.evolve(produced, productions=(*case.productions, production))
-            )
-        except BaseException:
+            stored = self._record_production(claimed, production, now, who, override)
+        except BaseException as error:
             guarded.discard()
+            with contextlib.suppress(Exception):
+                self._refuse(claimed, now, who, f"production failed, nothing released: {error}")
             raise
         self._release(stored, guarded, now, who)
         return stored
@@ -563,17 +550,13 @@ class Cases:
         self, case_id: str, *, actor: ActorLike | None = None, reason: str = "closed"
     ) -> Case:
         """Close the case (answered, withdrawn, released or abandoned)."""
-        who = self._who(actor)
+        who = resolve_actor(self._identity, actor)
         case = self._store.get(case_id)
         now = self._now(case)
         moved = move(case, CaseAction.CLOSE, CaseState.CLOSED, now, who, reason)
         return self._commit(case, attrs.evolve(moved, closed_at=now))
 
     # --- internals -------------------------------------------------------------------
-
-    def _who(self, actor: ActorLike | None) -> str:
-        """The id of the actor of an operation (see the ``identity`` argument)."""
-        return resolve_actor(self._identity, actor)
 
     def _now(self, case: Case | None = None) -> dt.datetime:
         now = self._clock.now()
@@ -650,8 +633,30 @@ class Cases:
         if callable(note):
             note(case.id, (event,))
 
-    def _record_production(self, claimed: Case, produced: Case) -> Case:
+    def _record_production(
+        self,
+        claimed: Case,
+        production: ProductionRecord,
+        now: dt.datetime,
+        actor: str,
+        override: str | None,
+    ) -> Case:
         """Store the production under the claimed version, or say why it was aborted."""
+        moved = claimed
+        if claimed.state is CaseState.NOTICE_PENDING:
+            moved, _ = close_window(claimed, now, actor, override=override)
+        detail: dict[str, Scalar] = {
+            "records": production.records,
+            "merkle_root": production.merkle_root,
+            "notice_delivered": moved.notice_delivered_at is not None,
+        }
+        if production.override is not None:
+            detail["override"] = production.override
+        records = f"{production.records} record{'' if production.records == 1 else 's'}"
+        produced = move(
+            moved, CaseAction.PRODUCE, CaseState.PRODUCED, now, actor, f"produced {records}", detail
+        )
+        produced = attrs.evolve(produced, productions=(*claimed.productions, production))
         try:
             return self._commit(claimed, produced)
         except ConflictError:

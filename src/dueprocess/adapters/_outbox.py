@@ -30,9 +30,9 @@ class OutboxNotifier:
     >>> from dueprocess import NoticeTiming, ProcessKind, UserNotice
     >>> outbox = OutboxNotifier(tempfile.mkdtemp())
     >>> outbox.deliver(UserNotice("C-1", "C-1", NoticeTiming.BEFORE_DISCLOSURE, None,
-    ...     (), "Agency", "US", ProcessKind.SUBPOENA, ()))
-    >>> outbox.path_for("C-1").read_text()[:16]
-    '{"agency":"Agenc'
+    ...     (), "Agency", "US", ProcessKind.SUBPOENA, (), account="100001"))
+    >>> outbox.path_for("C-1", "account:100001").read_text()[:22]
+    '{"account":"100001","a'
     """
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:

@@ -632,3 +632,20 @@ def test_a_policy_names_only_known_approvals() -> None:
     assert dueprocess.policy_to_dict(loaded)["second_approver"] == ["emergency_release"]
     with pytest.raises(dueprocess.PolicyError, match="unknown action"):
         attrs.evolve(dueprocess.DEFAULT_POLICY, second_approver=frozenset({"x"}))
+
+
+def test_an_emergency_release_needs_a_second_approver(store: Any) -> None:
+    from _cases_support import shared_request
+
+    emergency = shared_request("06")
+    policy = attrs.evolve(
+        dueprocess.DEFAULT_POLICY, second_approver=frozenset({"emergency_release"})
+    )
+    rig = harness(store, now=emergency.received_at, producer=FakeProducer())
+    cases = rig.cases.reviewing_with(policy)
+    case = cases.open(emergency, actor="intake")
+    assert case.state is CaseState.READY
+    with pytest.raises(InvalidTransition, match="emergency_release"):
+        cases.produce(case.id, MemoryStore(), MemorySink(), actor="on-call")
+    cases.approve(case.id, actor="supervisor")
+    assert cases.produce(case.id, MemoryStore(), MemorySink(), actor="on-call").productions

@@ -22,6 +22,8 @@ from ._cases import (
     Deadline,
     DeadlineKind,
     Hold,
+    Invoice,
+    InvoiceLine,
     LedgerEntry,
     ProductionRecord,
     UserNotice,
@@ -44,6 +46,7 @@ from ._enums import (
     Role,
     TargetKind,
 )
+from ._fees import FeeSchedule, load_fees
 from ._intake import load_request
 from ._letter import render_letter
 from ._manifest import FileDigest, Manifest
@@ -126,6 +129,7 @@ __all__ = [
     "DueProcessError",
     "Effect",
     "Emergency",
+    "FeeSchedule",
     "FileDigest",
     "Finding",
     "Hold",
@@ -136,6 +140,8 @@ __all__ = [
     "InvalidRequest",
     "InvalidTransition",
     "Investigation",
+    "Invoice",
+    "InvoiceLine",
     "Issuer",
     "LedgerEntry",
     "LegalRequest",
@@ -175,6 +181,7 @@ __all__ = [
     "UserNotice",
     "VerificationResult",
     "__version__",
+    "load_fees",
     "load_policy",
     "load_request",
     "merkle_root",

@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 
 from ._enums import Area, Category
+from ._fees import FeeSchedule, load_fees
 from ._rules import tables
 from .exceptions import PolicyError
 
@@ -113,6 +114,8 @@ class Policy:
     )
     #: Actions that need a second, different person's approval (SECOND_APPROVER_ACTIONS).
     second_approver: frozenset[str] = attrs.field(default=frozenset(), converter=_approvals)
+    #: Cost reimbursement (18 U.S.C. 2706) billed by ``Cases.invoice``; ``None``: none.
+    fees: FeeSchedule | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.max_period_days < 1:
@@ -141,6 +144,7 @@ _POLICY_KEYS = (
     "blocked_senders",
     "authority_scopes",
     "second_approver",
+    "fees",
 )
 
 
@@ -166,6 +170,7 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
             for scope in policy.authority_scopes
         },
         "second_approver": sorted(policy.second_approver),
+        "fees": policy.fees.to_dict() if policy.fees is not None else None,
     }
 
 
@@ -195,6 +200,16 @@ def load_policy(document: Mapping[str, Any], base: Policy = DEFAULT_POLICY) -> P
             scopes = _load_scopes(value, problems)
             if scopes is not None:
                 changes[key] = scopes
+        elif key == "fees":
+            if value is not None:
+                try:
+                    changes[key] = load_fees(value)
+                except PolicyError as error:
+                    problems.append(
+                        str(error).replace("invalid fees:\n  ", "").replace("\n  ", "; ")
+                    )
+            else:
+                changes[key] = None
         elif key == "second_approver":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 problems.append(f"$.{key}: expected an array of strings")

@@ -11,6 +11,7 @@ from ._actor import Actor
 from ._audit import GENESIS, AuditEntry, ChainBreak, ChainHead, verify_chain
 from ._case import Case, CaseEvent, CaseNotFound, Hold, ProductionRecord
 from ._deadlines import Deadline, DeadlineKind
+from ._invoice import Invoice, InvoiceLine
 from ._ledger import LedgerEntry
 from ._lifecycle import TRANSITIONS, CaseAction, CaseState
 from ._notice import UserNotice
@@ -32,6 +33,8 @@ __all__ = [
     "Deadline",
     "DeadlineKind",
     "Hold",
+    "Invoice",
+    "InvoiceLine",
     "LedgerEntry",
     "ProductionRecord",
     "UserNotice",

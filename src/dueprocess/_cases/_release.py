@@ -17,15 +17,17 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
+import attrs
+
 from .._enums import Category
 from .._policy import Policy
 from .._request import LegalRequest
 from .._review import Review
 from ..exceptions import IntegrityError
 from ._audit import AuditEntry, verify_chain
-from ._case import Case, ProductionRecord
-from ._lifecycle import CaseAction
-from ._steps import GuardedSink, review_digest, sha256
+from ._case import Case, ProductionRecord, Scalar
+from ._lifecycle import CaseAction, CaseState
+from ._steps import GuardedSink, close_window, move, review_digest, sha256
 
 if TYPE_CHECKING:
     from ..typing import AuditStore, RecordSource, Sink
@@ -35,6 +37,7 @@ __all__ = [
     "check_against_chain",
     "default_producer",
     "fresh_review",
+    "produced_case",
     "run_producer",
 ]
 
@@ -149,3 +152,25 @@ def run_producer(
         by_account=by_account,
         override=override,
     )
+
+
+def produced_case(
+    claimed: Case, production: ProductionRecord, now: dt.datetime, actor: str, override: str | None
+) -> Case:
+    """*claimed* moved to ``produced`` with *production* (through ``ready`` first, closing
+    the objection window, if it waits in ``notice_pending``)."""
+    moved = claimed
+    if claimed.state is CaseState.NOTICE_PENDING:
+        moved, _ = close_window(claimed, now, actor, override=override)
+    detail: dict[str, Scalar] = {
+        "records": production.records,
+        "merkle_root": production.merkle_root,
+        "notice_delivered": moved.notice_delivered_at is not None,
+    }
+    if production.override is not None:
+        detail["override"] = production.override
+    records = f"{production.records} record{'' if production.records == 1 else 's'}"
+    produced = move(
+        moved, CaseAction.PRODUCE, CaseState.PRODUCED, now, actor, f"produced {records}", detail
+    )
+    return attrs.evolve(produced, productions=(*claimed.productions, production))

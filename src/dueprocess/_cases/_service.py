@@ -38,6 +38,7 @@ from ._case import Case, CaseEvent, ProductionRecord, Scalar
 from ._cures import cure_problems, lifted_verification
 from ._deadlines import Deadline, DeadlineKind
 from ._holds import RenewalCheck, complete_from_registry, next_hold, refuse_renewal
+from ._invoice import Invoice, bill_case
 from ._ledger import LedgerEntry, ledger_entries
 from ._lifecycle import CaseAction, CaseState, check_transition
 from ._notice import account_notices, not_due_until, under_gag
@@ -46,6 +47,7 @@ from ._release import (
     check_against_chain,
     default_producer,
     fresh_review,
+    produced_case,
     run_producer,
 )
 from ._steps import (
@@ -351,15 +353,13 @@ class Cases:
         reason: str | None = None,
         source: RecordSource | None = None,
     ) -> Case:
-        """Deliver the case's notice to each account holder through the notifier.
+        """Deliver the case's notice, one per account holder, through the notifier.
 
-        One notice per account, naming only that account's identifiers and what was
-        asked about it: with *source*, targets are resolved to accounts and grouped;
-        without one, each resolvable target gets its own notice. Refused
-        (:class:`InvalidTransition`) where the review schedules no notice, where it was
-        already delivered, and before it is due (a gag order still in force, an
-        emergency not yet disclosed). If the store fails after delivery the notice is
-        not recorded and will be offered again: delivery is at least once.
+        Each notice names only its account's identifiers (with *source*, targets are
+        resolved to accounts; without, each target gets its own). Refused
+        (:class:`InvalidTransition`) where no notice is scheduled, it was delivered, or it
+        is not due (a gag in force, an emergency not yet disclosed). Delivery is at least
+        once: if the store fails after delivery, the notice is offered again.
         """
         who = resolve_actor(self._identity, actor)
         case = self._store.get(case_id)
@@ -546,6 +546,15 @@ class Cases:
         self._release(stored, guarded, now, who)
         return stored
 
+    def invoice(self, case_id: str, *, actor: ActorLike | None = None) -> tuple[Case, Invoice]:
+        """Bill the agency for what the case produced (18 U.S.C. 2706), under the fee
+        schedule of the case's policy; the invoice is recorded as an ``invoice`` event."""
+        who = resolve_actor(self._identity, actor)
+        case = self._store.get(case_id)
+        policy = case.policy if case.policy is not None else self._policy
+        moved, bill = bill_case(case, policy, self._now(case), who)
+        return self._commit(case, moved), bill
+
     def close(
         self, case_id: str, *, actor: ActorLike | None = None, reason: str = "closed"
     ) -> Case:
@@ -642,21 +651,7 @@ class Cases:
         override: str | None,
     ) -> Case:
         """Store the production under the claimed version, or say why it was aborted."""
-        moved = claimed
-        if claimed.state is CaseState.NOTICE_PENDING:
-            moved, _ = close_window(claimed, now, actor, override=override)
-        detail: dict[str, Scalar] = {
-            "records": production.records,
-            "merkle_root": production.merkle_root,
-            "notice_delivered": moved.notice_delivered_at is not None,
-        }
-        if production.override is not None:
-            detail["override"] = production.override
-        records = f"{production.records} record{'' if production.records == 1 else 's'}"
-        produced = move(
-            moved, CaseAction.PRODUCE, CaseState.PRODUCED, now, actor, f"produced {records}", detail
-        )
-        produced = attrs.evolve(produced, productions=(*claimed.productions, production))
+        produced = produced_case(claimed, production, now, actor, override)
         try:
             return self._commit(claimed, produced)
         except ConflictError:

@@ -20,6 +20,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from .._cases import Actor, Case, CaseNotFound, Cases, CaseState, UserNotice
@@ -308,6 +309,30 @@ class _CountingOutbox(OutboxNotifier):
         self.count += 1
 
 
+def _invoice(args: argparse.Namespace) -> int:
+    prefix = Path(args.out)
+    targets = [prefix.with_name(prefix.name + suffix) for suffix in (".md", ".csv")]
+    for target in targets:
+        if target.exists() or target.is_symlink():
+            raise CommandError(f"{target} already exists: choose another --out", EXIT_INVALID)
+    with _service(args) as cases:
+        case, bill = cases.invoice(args.id)
+    for target, text in zip(targets, (bill.to_markdown(), bill.to_csv()), strict=True):
+        try:
+            with open(target, "x", encoding="utf-8", newline="") as handle:  # never replaces
+                handle.write(text)
+        except OSError as error:
+            raise CommandError(f"cannot write {target}: {error.strerror or error}") from None
+    if args.json:
+        _print_json(case.to_dict())
+    else:
+        print(
+            f"{terminal_safe(case.id)}: invoice {terminal_safe(bill.number)},"
+            f" {bill.total} {bill.currency}, written to {targets[0]} and {targets[1]}"
+        )
+    return EXIT_OK
+
+
 def _approve(args: argparse.Namespace) -> int:
     with _service(args) as cases:
         _print_case(cases.approve(args.id, reason=args.reason), args)
@@ -561,6 +586,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     _common(parser, moves=True)
     parser.set_defaults(handler=_notify)
+
+    parser = _action(
+        actions,
+        "invoice",
+        "bill the agency for a produced case (18 U.S.C. 2706)",
+        "Bill the requesting agency for what a produced case released, under the fee"
+        " schedule (fees) of the case's policy: writes OUT.md and OUT.csv (never replacing"
+        " a file) and records the invoice in the audit log.",
+    )
+    _id(parser)
+    parser.add_argument(
+        "--out", required=True, metavar="OUT", help="where to write OUT.md and OUT.csv"
+    )
+    _common(parser, moves=True)
+    parser.set_defaults(handler=_invoice)
 
     parser = _action(
         actions,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -649,3 +650,97 @@ def test_an_emergency_release_needs_a_second_approver(store: Any) -> None:
         cases.produce(case.id, MemoryStore(), MemorySink(), actor="on-call")
     cases.approve(case.id, actor="supervisor")
     assert cases.produce(case.id, MemoryStore(), MemorySink(), actor="on-call").productions
+
+
+# --- the edges of the guarantees ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "non-empty string"),
+        ("   ", "non-empty string"),
+        (" padded", "must not start or end with blanks"),
+        ("tab\there", "one line of visible text"),
+        ("rtl\u202eevil", "one line of visible text"),
+    ],
+)
+def test_an_actor_id_is_one_line_of_visible_text(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Actor(text)
+    assert str(Actor("jdoe", "J. Doe")) == "jdoe"
+
+
+def test_an_identity_provider_that_returns_no_actor_is_refused(store: Any) -> None:
+    class Broken:
+        def current(self) -> Any:
+            return "jdoe"
+
+    rig = harness(store)
+    with pytest.raises(dueprocess.DueProcessError, match="did not return an Actor"):
+        attrs.evolve(rig.cases, identity=Broken()).open(request())
+
+
+def test_a_broken_audit_log_or_a_case_without_a_recorded_review_releases_nothing() -> None:
+    rig = harness(now=utc(2023, 6, 1), producer=FakeProducer([("100001", "subscriber")]))
+    case = ready(rig)
+    store = rig.store
+    log = store.audit._entries
+    log[1] = attrs.evolve(log[1], actor="mallory")
+    with pytest.raises(IntegrityError, match="the audit log is broken"):
+        rig.cases.produce(case.id, MemoryStore(), MemorySink(), actor="clerk")
+    other = harness(now=utc(2023, 6, 1), producer=FakeProducer())
+    bare = ready(other)
+    from dueprocess._cases._audit import chain_events
+
+    # A log rebuilt without the decision, consistently chained: the review it would
+    # release is recorded nowhere.
+    events = [e for e in bare.events if e.action is not CaseAction.DECIDE]
+    other.store.audit._entries[:] = []
+    other.store.audit._extend(chain_events(None, bare.id, events))
+    with pytest.raises(IntegrityError, match="records no review of this case"):
+        other.cases.produce(bare.id, MemoryStore(), MemorySink(), actor="clerk")
+
+
+@pytest.mark.parametrize(
+    ("drift", "named"),
+    [
+        (lambda r: attrs.evolve(r, outcome=dueprocess.Outcome.COMPLY), "outcome partial"),
+        (lambda r: attrs.evolve(r, categories=r.categories[:1]), "the released categories"),
+        (lambda r: attrs.evolve(r, policy="other"), "its content"),
+    ],
+    ids=["outcome", "categories", "content"],
+)
+def test_a_fresh_review_names_what_differs(drift: Callable[[Any], Any], named: str) -> None:
+    rig = harness(now=utc(2023, 6, 1), producer=FakeProducer())
+    case = ready(rig, _asks_for_content())
+
+    def drifting(req: dueprocess.LegalRequest, policy: dueprocess.Policy) -> Any:
+        return drift(dueprocess.review(req, policy))
+
+    with pytest.raises(IntegrityError, match=re.escape(named)):
+        attrs.evolve(rig.cases, reviewer=drifting).produce(
+            case.id, MemoryStore(), MemorySink(), actor="clerk"
+        )
+
+
+def test_counsels_ledger_names_a_delivered_notice_and_the_holder_sees_it(store: Any) -> None:
+    rig = harness(store, now=utc(2023, 6, 1), producer=FakeProducer([("100001", "subscriber")]))
+    case = ready(rig)
+    rig.cases.produce(case.id, MemoryStore(), MemorySink(), actor="clerk")
+    (entry,) = rig.cases.ledger_all("100001")
+    assert entry.notice_status() == "notice delivered 2023-06-01T00:00:00Z"
+    assert rig.cases.ledger("100001", now=utc(2023, 6, 1)) == (entry,)
+
+
+def test_identifiers_of_one_account_share_its_one_notice(store: Any) -> None:
+    rig = harness(store)
+    targets = [{"kind": "account_id", "value": "100001"}, {"kind": "email", "value": "a@x.org"}]
+    case = rig.cases.open(request(targets=targets), actor="intake")
+    source = MemoryStore.of(
+        [Record("100001", Category.SUBSCRIBER, utc(2023, 1, 1), {})],
+        [dueprocess.Identity("100001", dueprocess.TargetKind.EMAIL, "a@x.org")],
+    )
+    rig.cases.notify(case.id, actor="clerk", source=source)
+    ((notice),) = rig.notifier.delivered
+    assert (notice.account, [t.value for t in notice.targets]) == ("100001", ["100001", "a@x.org"])

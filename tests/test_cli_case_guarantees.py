@@ -425,3 +425,56 @@ def test_every_case_command_says_what_it_does(capsys: pytest.CaptureFixture[str]
     assert {"open", "approve", "lift-gag", "notify", "produce"} <= set(commands)
     for name, sub in commands.items():
         assert len(sub.description or "") > 30, name
+
+
+def test_notify_with_a_store_that_is_not_there_is_exit_2(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _open(tmp_path, db, capsys, "2023-05-10T17:00:00Z")
+    code, _, err = _run(
+        capsys, "case", "notify", "REQ-1", "--db", db, "--outbox", str(tmp_path / "o"),
+        "--store", str(tmp_path / "missing.sqlite"),
+    )  # fmt: skip
+    assert code == 2
+    assert "missing.sqlite" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_an_outbox_notice_for_several_targets_and_no_account_has_one_file_per_case(
+    tmp_path: Path,
+) -> None:
+    import datetime as dt
+
+    from dueprocess import NoticeTiming, ProcessKind, Target, TargetKind, UserNotice
+    from dueprocess.adapters import OutboxNotifier
+
+    targets = (Target(TargetKind.ACCOUNT_ID, "1"), Target(TargetKind.ACCOUNT_ID, "2"))
+    notice = UserNotice(
+        "C", "C", NoticeTiming.AFTER_EMERGENCY, dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc),
+        targets, "A", "US", ProcessKind.EMERGENCY_REQUEST, (),
+    )  # fmt: skip
+    outbox = OutboxNotifier(tmp_path)
+    assert outbox.recipient(notice) is None
+    outbox.deliver(notice)
+    assert outbox.path_for("C").is_file()
+
+
+def test_an_invoice_that_cannot_be_written_is_exit_1_and_json_prints_the_case(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = _records(tmp_path, capsys)
+    rules = {"name": "billed", "fees": {"currency": "USD", "per_record": "1"}}
+    policy = _write(tmp_path, rules, "policy.json")
+    path = _write(tmp_path, make_request(investigation__area="child_exploitation"), "r.json")
+    now = ["--now", "2023-06-01T00:00:00Z"]
+    assert _run(capsys, "case", "open", path, "--db", db, "--policy", policy, *now)[0] == 0
+    produce = ["case", "produce", "REQ-1", "--db", db, "--store", store, *now]
+    assert _run(capsys, *produce, "--out", str(tmp_path / "p"))[0] == 0
+    invoice = ["case", "invoice", "REQ-1", "--db", db, *now, "--out"]
+    code, _, err = _run(capsys, *invoice, str(tmp_path / "no-such-folder" / "inv"))
+    assert code == 1
+    assert "cannot write" in err
+    code, out, _ = _run(capsys, *invoice, str(tmp_path / "inv"), "--json")
+    assert code == 0
+    last = json.loads(out)["events"][-1]
+    assert (last["detail"]["number"], last["detail"]["total"]) == ("REQ-1-1", "2.00")

@@ -136,6 +136,7 @@ def test_case_invoice_writes_markdown_and_csv_and_never_replaces_a_file(
     assert main(["case", "open", str(path), "--db", db, "--policy", str(policy), *now]) == 0
     out = ["--out", str(tmp_path / "inv")]
     assert main(["case", "invoice", "REQ-1", "--db", db, *out, *now]) == 1  # nothing produced
+    assert not (tmp_path / "inv.md").exists()  # created first, removed again
     produce = ["case", "produce", "REQ-1", "--db", db, "--store", store]
     assert main([*produce, "--out", str(tmp_path / "p"), *now]) == 0
     capsys.readouterr()
@@ -146,7 +147,7 @@ def test_case_invoice_writes_markdown_and_csv_and_never_replaces_a_file(
     assert "total" in (tmp_path / "inv.csv").read_text(encoding="utf-8")
     code = main(["case", "invoice", "REQ-1", "--db", db, *out, *now])
     assert code == 2
-    assert "inv.md already exists" in capsys.readouterr().err
+    assert "cannot write" in capsys.readouterr().err
     link = tmp_path / "other.md"
     link.symlink_to(tmp_path / "elsewhere.md")
     code = main(["case", "invoice", "REQ-1", "--db", db, "--out", str(tmp_path / "other"), *now])
@@ -155,3 +156,18 @@ def test_case_invoice_writes_markdown_and_csv_and_never_replaces_a_file(
     assert main(["case", "show", "REQ-1", "--db", db, "--json"]) == 0
     events = json.loads(capsys.readouterr().out)["events"]
     assert [e["action"] for e in events].count("invoice") == 1
+
+
+def test_an_invoice_outside_the_united_states_names_no_us_statute() -> None:
+    from dueprocess._cases._invoice import Invoice
+
+    bill = Invoice("N-1", "C", "C", "Agency", "DE", utc(2024, 1, 1), "EUR", ())
+    assert bill.basis == "the cost reimbursement the applicable law provides"
+    assert bill.total == Decimal("0.00")
+
+
+def test_a_fee_schedule_built_in_code_is_checked_too() -> None:
+    with pytest.raises(PolicyError, match="per_record must be an amount"):
+        FeeSchedule("USD", per_record=0.5)  # type: ignore[arg-type]
+    with pytest.raises(PolicyError, match="expected an amount"):
+        load_fees({"currency": "USD", "per_request": "twenty"})

@@ -229,9 +229,6 @@ class CountingSink:
             chunks = self._count(chunks)
         self._sink.write(name, chunks)
 
-    def commit(self) -> None:
-        self._sink.commit()
-
     def abort(self) -> None:
         self._sink.abort()
 

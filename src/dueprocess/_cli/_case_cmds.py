@@ -30,6 +30,7 @@ from ..adapters import DirectorySink, OutboxNotifier, open_case_store, open_reco
 from ..exceptions import StoreError
 from ..typing import Notifier
 from ._common import (
+    EXIT_ERROR,
     EXIT_INVALID,
     EXIT_OK,
     EXIT_VERIFY_FAILED,
@@ -312,17 +313,30 @@ class _CountingOutbox(OutboxNotifier):
 def _invoice(args: argparse.Namespace) -> int:
     prefix = Path(args.out)
     targets = [prefix.with_name(prefix.name + suffix) for suffix in (".md", ".csv")]
-    for target in targets:
-        if target.exists() or target.is_symlink():
-            raise CommandError(f"{target} already exists: choose another --out", EXIT_INVALID)
-    with _service(args) as cases:
-        case, bill = cases.invoice(args.id)
-    for target, text in zip(targets, (bill.to_markdown(), bill.to_csv()), strict=True):
-        try:
-            with open(target, "x", encoding="utf-8", newline="") as handle:  # never replaces
-                handle.write(text)
-        except OSError as error:
-            raise CommandError(f"cannot write {target}: {error.strerror or error}") from None
+    # Both files are created (exclusively: never replacing a file or following a link)
+    # before the invoice is recorded, and removed again if it is not.
+    handles = []
+    try:
+        for target in targets:
+            handles.append(open(target, "x", encoding="utf-8", newline=""))  # noqa: SIM115
+    except OSError as error:
+        for handle in handles:
+            handle.close()
+            Path(handle.name).unlink(missing_ok=True)
+        code = EXIT_INVALID if isinstance(error, FileExistsError) else EXIT_ERROR
+        raise CommandError(f"cannot write {error.filename}: {error.strerror}", code) from None
+    try:
+        with _service(args) as cases:
+            case, bill = cases.invoice(args.id)
+        for handle, text in zip(handles, (bill.to_markdown(), bill.to_csv()), strict=True):
+            handle.write(text)
+    except BaseException:
+        for handle in handles:
+            handle.close()
+            Path(handle.name).unlink(missing_ok=True)
+        raise
+    for handle in handles:
+        handle.close()
     if args.json:
         _print_json(case.to_dict())
     else:

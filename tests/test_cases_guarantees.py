@@ -38,13 +38,20 @@ from dueprocess.adapters import SqliteCaseStore
 from dueprocess.testing import FixedIdentity, MemoryCaseStore, MemorySink, MemoryStore
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "sql-sqlite", "sql-postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """Every case store: in memory, SQLite, and ``SqlStore`` on SQLite and PostgreSQL."""
     if request.param == "memory":
         yield MemoryCaseStore()
-    else:
+    elif request.param == "sqlite":
         with SqliteCaseStore(tmp_path / "cases.sqlite") as opened:
             yield opened
+    else:
+        sql = pytest.importorskip("_sql_fixtures", reason="the SQL store needs SQLAlchemy")
+        for database in sql.open_database(request.param.removeprefix("sql-"), tmp_path):
+            with database.store() as opened:
+                opened._test_database = database
+                yield opened
 
 
 def _tamper(store: Any, case_id: str, change: Callable[[dict[str, Any]], None]) -> None:
@@ -53,6 +60,24 @@ def _tamper(store: Any, case_id: str, change: Callable[[dict[str, Any]], None]) 
         document = store.get(case_id).to_dict()
         change(document)
         store._cases[case_id] = Case.from_dict(document)
+        return
+    database = getattr(store, "_test_database", None)
+    if database is not None:
+        import sqlalchemy as sa
+
+        table = database.table("dueprocess_cases")
+        engine = database.engine()
+        with engine.begin() as connection:
+            text = connection.execute(
+                sa.text(f"SELECT document FROM {table} WHERE id = :id"), {"id": case_id}
+            ).scalar_one()
+            document = json.loads(text)
+            change(document)
+            connection.execute(
+                sa.text(f"UPDATE {table} SET document = :document WHERE id = :id"),
+                {"document": json.dumps(document), "id": case_id},
+            )
+        engine.dispose()
         return
     raw = sqlite3.connect(store.path, isolation_level=None)
     (text,) = raw.execute("SELECT document FROM cases WHERE id = ?", (case_id,)).fetchone()

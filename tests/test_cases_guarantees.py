@@ -769,3 +769,23 @@ def test_identifiers_of_one_account_share_its_one_notice(store: Any) -> None:
     rig.cases.notify(case.id, actor="clerk", source=source)
     ((notice),) = rig.notifier.delivered
     assert (notice.account, [t.value for t in notice.targets]) == ("100001", ["100001", "a@x.org"])
+
+
+def test_a_producer_that_takes_an_override_is_told_it(store: Any) -> None:
+    told: list[str | None] = []
+
+    class Honest(FakeProducer):
+        def __call__(
+            self, review: Any, source: Any, sink: Any, *, produced_at: Any, override: Any = None
+        ) -> Any:
+            told.append(override)
+            return super().__call__(review, source, sink, produced_at=produced_at)
+
+    rig = harness(store, now=utc(2023, 5, 11), producer=Honest([("100001", "subscriber")]))
+    case = rig.cases.open(request(), actor="intake")
+    rig.cases.produce(case.id, MemoryStore(), MemorySink(), actor="clerk", override="exigent")
+    other = rig.cases.open(request(id="REQ-2"), actor="intake")
+    rig.cases.notify(other.id, actor="clerk")
+    rig.clock.set(utc(2023, 5, 20))
+    rig.cases.produce(other.id, MemoryStore(), MemorySink(), actor="clerk")
+    assert told == ["exigent", None]

@@ -14,6 +14,7 @@ the chain (a stronger check) can be used through the same function.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
@@ -134,8 +135,16 @@ def run_producer(
     *,
     override: str | None,
 ) -> ProductionRecord:
-    """Run *producer* on *review*, counting what each account's records were."""
-    manifest = producer(review, source, sink, produced_at=now)
+    """Run *producer* on *review*, counting what each account's records were.
+
+    A producer that takes an ``override`` keyword is told the override a production
+    before the notice or ``disclose_after`` rests on, so its letter and manifest can say
+    truthfully what happened instead of promising a date that was overridden.
+    """
+    if override is not None and _takes_override(producer):
+        manifest = producer(review, source, sink, produced_at=now, override=override)  # type: ignore[call-arg]
+    else:
+        manifest = producer(review, source, sink, produced_at=now)
     by_account = {account: sink.by_account.get(account, {}) for account in manifest.accounts}
     if sum(sum(counts.values()) for counts in by_account.values()) != manifest.records:
         raise IntegrityError(
@@ -174,3 +183,11 @@ def produced_case(
         moved, CaseAction.PRODUCE, CaseState.PRODUCED, now, actor, f"produced {records}", detail
     )
     return attrs.evolve(produced, productions=(*claimed.productions, production))
+
+
+def _takes_override(producer: Producer) -> bool:
+    try:
+        parameters = inspect.signature(producer).parameters
+    except (TypeError, ValueError):  # a callable without a signature
+        return False
+    return "override" in parameters

@@ -200,6 +200,13 @@ def test_a_case_whose_notice_comes_first_is_not_produced_without_it(store: Any) 
     assert produced.productions[0].override == "court ordered delay"
 
 
+def test_a_case_is_not_opened_before_its_request_was_received(store: Any) -> None:
+    rig = harness(store, now=utc(2023, 5, 10, 15, 59))
+    with pytest.raises(InvalidTransition, match="before the request was received"):
+        rig.cases.open(request(), actor="intake")
+    assert rig.cases.find() == []
+
+
 def test_no_event_is_dated_before_the_cases_last_event(store: Any) -> None:
     rig = harness(store, now=utc(2023, 5, 12))
     case = rig.cases.open(request(), actor="intake")

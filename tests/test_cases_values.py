@@ -87,7 +87,7 @@ def test_a_preserved_case_without_a_hold_has_nothing_to_renew() -> None:
         real = __import__("dueprocess").review(req, policy)
         return attrs.evolve(real, outcome=Outcome.PRESERVE, preserve_until=None)
 
-    rig = harness()
+    rig = harness(now=utc(2024, 2, 1, 11))
     cases = attrs.evolve(rig.cases, reviewer=reviewer)
     case = cases.open(shared_request("09"), actor="x")
     assert (case.state, case.holds) == (CaseState.PRESERVED, ())

@@ -59,6 +59,7 @@ from ._steps import (
     require_aware,
     require_in_order,
     require_loadable,
+    require_received,
     review_digest,
     sha256,
     target_state,
@@ -200,6 +201,7 @@ class Cases:
         check_transition(None, CaseAction.OPEN, CaseState.RECEIVED, case_id=request.id)
         require_loadable(request)
         now = self._now()
+        require_received(request, now)
         completed, check = complete_from_registry(self._store, request, None)
         review = self._reviewer(completed, self._policy)
         opened = Case(

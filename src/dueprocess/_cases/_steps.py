@@ -49,6 +49,7 @@ __all__ = [
     "require_aware",
     "require_in_order",
     "require_loadable",
+    "require_received",
     "review_digest",
     "sha256",
     "target_state",
@@ -73,6 +74,15 @@ def require_in_order(case: Case, now: dt.datetime) -> None:
         raise InvalidTransition(
             f"case {case.id!r}: {format_timestamp(now)} is before the case's last event"
             f" ({format_timestamp(case.events[-1].at)}); events are recorded in order"
+        )
+
+
+def require_received(request: LegalRequest, now: dt.datetime) -> None:
+    """Refuse to open a case for *request* before it was received."""
+    if now < request.received_at:
+        raise InvalidTransition(
+            f"case {request.id!r} cannot be opened at {format_timestamp(now)}, before the"
+            f" request was received ({format_timestamp(request.received_at)})"
         )
 
 

@@ -796,3 +796,16 @@ def test_a_producer_that_takes_an_override_is_told_it(store: Any) -> None:
     rig.clock.set(utc(2023, 5, 20))
     rig.cases.produce(other.id, MemoryStore(), MemorySink(), actor="clerk")
     assert told == ["exigent", None]
+
+
+def test_a_renewal_case_reviewed_again_is_not_its_own_prior_extension(store: Any) -> None:
+    rig = harness(store, now=utc(2023, 5, 10, 17))
+    rig.cases.open(_preservation(), actor="intake")
+    renews = {"extends": "P-7", "prior_extensions": 0, "prior_expires_on": "2023-08-08"}
+    rig.clock.set(utc(2023, 8, 1))
+    renewal = rig.cases.open(_preservation(id="P-7-R", preservation=renews), actor="intake")
+    assert renewal.state is CaseState.PRESERVED
+    again = rig.cases.record_callback(renewal.id, "confirmed", actor="clerk")
+    assert again.state is CaseState.PRESERVED
+    assert "preservation.extension_limit" not in again.review.codes
+    assert again.holds == renewal.holds

@@ -133,17 +133,24 @@ def next_hold(
 
 
 def complete_from_registry(
-    store: CaseStore, request: LegalRequest, case_id: str | None
+    store: CaseStore, request: LegalRequest, case_id: str | None, *, renewing: bool = False
 ) -> tuple[LegalRequest, RenewalCheck]:
     """*request* (of case *case_id*, ``None`` for a new case) completed from *store*'s
     hold registry, and how; :class:`InvalidRequest` for a renewal of a hold the
-    registry does not hold or that belongs to another agency's case or other targets."""
+    registry does not hold or that belongs to another agency's case or other targets.
+
+    A case reviewed again (a callback, a cure) is completed as it was when opened: the
+    holds it placed itself do not count as prior extensions of its own request, unless
+    *renewing* (``Cases.renew`` extends the case's own hold).
+    """
     if request.preservation is None:
         return request, RenewalCheck("review started", ())
     extends = request.preservation.extends
     chain = tuple(store.hold_chain(extends))
     if not chain:
         chain = tuple(store.hold_chain(hold_id(extends, 0)))
+    if not renewing and case_id is not None:
+        chain = tuple(hold for hold in chain if hold.case_id != case_id)
     if not chain:
         raise InvalidRequest(
             [

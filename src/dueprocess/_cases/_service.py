@@ -335,7 +335,7 @@ class Cases:
                 preservation=Preservation(latest.id, latest.extensions, latest.expires_on),
             )
         require_loadable(renewal)
-        completed, check = complete_from_registry(self._store, renewal, case.id)
+        completed, check = complete_from_registry(self._store, renewal, case.id, renewing=True)
         review = self._reviewer(completed, self._policy)
         why = reason or "preservation renewal requested"
         if review.preserve_until is None:

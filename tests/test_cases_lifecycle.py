@@ -103,7 +103,7 @@ def test_the_transient_states_are_left_only_by_the_review() -> None:
 def test_an_action_the_state_does_not_allow_names_what_it_does_allow() -> None:
     with pytest.raises(InvalidTransition, match=r"cannot produce case 'X' that is pushed_back"):
         check_transition(CaseState.PUSHED_BACK, CaseAction.PRODUCE, CaseState.PRODUCED, case_id="X")
-    with pytest.raises(InvalidTransition, match=r"allowed: callback, cure, close"):
+    with pytest.raises(InvalidTransition, match=r"allowed: review, callback, cure, close"):
         check_transition(CaseState.PUSHED_BACK, CaseAction.PRODUCE, CaseState.PRODUCED)
 
 

@@ -478,3 +478,27 @@ def test_an_invoice_that_cannot_be_written_is_exit_1_and_json_prints_the_case(
     assert code == 0
     last = json.loads(out)["events"][-1]
     assert (last["detail"]["number"], last["detail"]["total"]) == ("REQ-1-1", "2.00")
+
+
+def test_case_review_reviews_again_under_the_recorded_or_a_named_policy(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    strict = _write(tmp_path, {"name": "strict", "max_period_days": 30}, "strict.json")
+    _open(tmp_path, db, capsys, "2023-05-10T17:00:00Z")
+    review = ["case", "review", "REQ-1", "--db", db, "--now", "2023-05-10T18:00:00Z", "--json"]
+    code, out, err = _run(capsys, *review)
+    assert code == 0, err
+    document = json.loads(out)
+    assert (document["review"]["policy"], document["review"]["outcome"]) == ("default", "comply")
+    assert document["events"][-2]["action"] == "review"
+    assert document["events"][-2]["reason"] == "reviewed again under policy 'default'"
+    code, out, err = _run(capsys, *review, "--policy", strict, "--reason", "policy tightened")
+    assert code == 0, err
+    document = json.loads(out)
+    assert (document["review"]["policy"], document["review"]["outcome"]) == ("strict", "partial")
+    assert document["events"][-2]["reason"] == "policy tightened"
+    code, _, err = _run(
+        capsys, "case", "review", "REQ-1", "--db", db, "--now", "2023-05-09T00:00:00Z"
+    )
+    assert code == 1
+    assert "before the case's last event" in err

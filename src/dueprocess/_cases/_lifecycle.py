@@ -103,6 +103,13 @@ TRANSITIONS: Mapping[tuple[CaseState | None, CaseAction], frozenset[CaseState]] 
     (S.PRESERVED, A.CALLBACK): frozenset({S.IN_REVIEW}),
     (S.NOTICE_PENDING, A.CALLBACK): frozenset({S.IN_REVIEW}),
     (S.READY, A.CALLBACK): frozenset({S.IN_REVIEW}),
+    # Counsel can review any open, not yet produced decision again (case review).
+    (S.AWAITING_VERIFICATION, A.REVIEW): frozenset({S.IN_REVIEW}),
+    (S.PUSHED_BACK, A.REVIEW): frozenset({S.IN_REVIEW}),
+    (S.ESCALATED, A.REVIEW): frozenset({S.IN_REVIEW}),
+    (S.PRESERVED, A.REVIEW): frozenset({S.IN_REVIEW}),
+    (S.NOTICE_PENDING, A.REVIEW): frozenset({S.IN_REVIEW}),
+    (S.READY, A.REVIEW): frozenset({S.IN_REVIEW}),
     # A corrected document cures a deficiency: only where there is one to cure.
     (S.AWAITING_VERIFICATION, A.CURE): frozenset({S.IN_REVIEW}),
     (S.PUSHED_BACK, A.CURE): frozenset({S.IN_REVIEW}),

@@ -34,7 +34,7 @@ from ..exceptions import (
 )
 from ._actor import Actor, resolve_actor
 from ._audit import ChainBreak, verify_chain
-from ._case import Case, CaseEvent, ProductionRecord, Scalar
+from ._case import Case, CaseEvent, Detail, ProductionRecord, Scalar
 from ._cures import cure_problems, lifted_verification
 from ._deadlines import Deadline, DeadlineKind
 from ._holds import RenewalCheck, complete_from_registry, next_hold, refuse_renewal
@@ -422,16 +422,9 @@ class Cases:
             raise InvalidTransition(
                 f"the gag of case {case.id!r} was lifted on {format_date(case.gag_lifted_on)}"
             )
-        now = self._now(case)
-        moved = move(
-            case,
-            CaseAction.LIFT_GAG,
-            case.state,
-            now,
-            who,
-            reason or f"gag lifted on {format_date(on)}",
-            {"lifted_on": format_date(on)},
-        )
+        why = reason or f"gag lifted on {format_date(on)}"
+        detail = {"lifted_on": format_date(on)}
+        moved = self._event(case, CaseAction.LIFT_GAG, who, why, detail)
         return self._commit(case, attrs.evolve(moved, gag_lifted_on=on))
 
     def advance(
@@ -458,17 +451,19 @@ class Cases:
         """
         who = resolve_actor(self._identity, actor)
         case = self._store.get(case_id)
-        now = self._now(case)
-        moved = move(
-            case,
-            CaseAction.APPROVE,
-            case.state,
-            now,
-            who,
-            reason or "production approved",
-            {"review_sha256": review_digest(case.review)},
-        )
-        return self._commit(case, moved)
+        detail = {"review_sha256": review_digest(case.review)}
+        why = reason or "production approved"
+        return self._commit(case, self._event(case, CaseAction.APPROVE, who, why, detail))
+
+    def review(
+        self, case_id: str, *, actor: ActorLike | None = None, reason: str | None = None
+    ) -> Case:
+        """Review the case's request again, explicitly, under this service's policy
+        (``case review``; :meth:`reviewing_with` picks another policy)."""
+        who = resolve_actor(self._identity, actor)
+        case = self._store.get(case_id)
+        why = reason or f"reviewed again under policy {self._policy.name!r}"
+        return self._rereview(case, CaseAction.REVIEW, case.request, who, why)
 
     def produce(
         self,
@@ -689,6 +684,10 @@ class Cases:
     ) -> ProductionRecord:
         producer = self._producer if self._producer is not None else default_producer()
         return run_producer(producer, case, review, source, sink, now, override=override)
+
+    def _event(self, case: Case, action: CaseAction, who: str, why: str, detail: Detail) -> Case:
+        """*case* with an event that leaves it in its state."""
+        return move(case, action, case.state, self._now(case), who, why, detail)
 
     def _commit(self, before: Case, after: Case) -> Case:
         new_events = after.events[len(before.events) :]

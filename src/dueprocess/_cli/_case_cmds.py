@@ -242,6 +242,12 @@ def _callback(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _review(args: argparse.Namespace) -> int:
+    with _service(args) as cases:
+        _print_case(_same_policy(cases, args).review(args.id, reason=args.reason), args)
+    return EXIT_OK
+
+
 def _cure(args: argparse.Namespace) -> int:
     request = load_request(read_json(args.file))
     with _service(args) as cases:
@@ -518,6 +524,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _common(parser, moves=True)
     add_policy_option(parser)
     parser.set_defaults(handler=_callback)
+
+    parser = _action(
+        actions,
+        "review",
+        "review a case's request again",
+        "Review an open, not yet produced case's request again, under the policy it was"
+        " reviewed with or the one --policy names (after the policy changed, or to correct"
+        " a decision); the new review decides the state.",
+    )
+    _id(parser)
+    parser.add_argument("--reason", help="why it is reviewed again")
+    _common(parser, moves=True)
+    add_policy_option(parser)
+    parser.set_defaults(handler=_review)
 
     parser = _action(
         actions,

@@ -540,7 +540,7 @@ def test_a_notifier_that_fails_leaves_the_case_unnotified() -> None:
 
 
 def _left_unproduced(rig: Harness, case: Case) -> None:
-    """The case is as it was but for the production's claim on it."""
+    """The case is as it was but for the production's claim on it and its failure."""
     after = rig.cases.get(case.id)
     assert (after.state, after.productions, after.review) == (
         case.state,
@@ -548,7 +548,11 @@ def _left_unproduced(rig: Harness, case: Case) -> None:
         case.review,
     )
     assert after.events[: len(case.events)] == case.events
-    assert [e.action for e in after.events[len(case.events) :]] == [CaseAction.CLAIM]
+    assert [e.action for e in after.events[len(case.events) :]] == [
+        CaseAction.CLAIM,
+        CaseAction.REFUSE,
+    ]
+    assert after.events[-1].reason.startswith("production failed, nothing released: ")
 
 
 def test_production_is_refused_before_disclose_after_and_touches_nothing() -> None:

@@ -472,11 +472,11 @@ def test_a_failed_production_leaves_the_case_its_audit_log_and_the_ledger_unchan
         )
     monkeypatch.undo()
     after = cases.get(case_id)
-    # The case is where it was; only the production's claim on it is recorded, and the
-    # log adds why the attempt failed.
+    # The case is where it was; only the production's claim on it and why it failed
+    # are recorded.
     assert (after.state, after.productions, after.review) == (state, (), before.review)
-    assert after.events[:-1] == before.events
-    assert after.events[-1].action is CaseAction.CLAIM
+    assert after.events[:-2] == before.events
+    assert [e.action for e in after.events[-2:]] == [CaseAction.CLAIM, CaseAction.REFUSE]
     entries = list(store.audit.entries())
     assert len(entries) == audit_length + 2
     assert entries[-1].action == "refuse"

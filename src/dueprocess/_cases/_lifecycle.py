@@ -15,9 +15,10 @@ Rules of the road for this module:
   (a gag order that outlives the case), the lifting of that gag, and an invoice.
 * Some actions change no state and are recorded all the same: ``approve`` (a second
   person's approval), ``claim`` (a production's claim on the decision, taken before
-  anything is written), ``refuse`` (a production refused because the stored case does not
-  match the chain or a fresh review), ``lift_gag`` and ``invoice``. A refused renewal is a
-  ``renew`` event from ``preserved`` back to ``preserved``.
+  anything is written), ``refuse`` (a production that failed; one refused because the
+  stored case does not match the chain or a fresh review is audited without writing the
+  case), ``lift_gag`` and ``invoice``. A refused renewal is a ``renew`` event from
+  ``preserved`` back to ``preserved``.
 """
 
 from __future__ import annotations
@@ -132,6 +133,7 @@ TRANSITIONS: Mapping[tuple[CaseState | None, CaseAction], frozenset[CaseState]] 
     (S.READY, A.CLAIM): frozenset({S.READY}),
     (S.NOTICE_PENDING, A.REFUSE): frozenset({S.NOTICE_PENDING}),
     (S.READY, A.REFUSE): frozenset({S.READY}),
+    (S.PRODUCED, A.REFUSE): frozenset({S.PRODUCED}),
     # A gag order lifted (or an NSL certification withdrawn): the notice becomes due.
     (S.NOTICE_PENDING, A.LIFT_GAG): frozenset({S.NOTICE_PENDING}),
     (S.READY, A.LIFT_GAG): frozenset({S.READY}),

@@ -538,7 +538,8 @@ class Cases:
         except BaseException as error:
             guarded.discard()
             with contextlib.suppress(Exception):
-                self._refuse(claimed, now, who, f"production failed, nothing released: {error}")
+                why = f"production failed, nothing released: {error}"
+                self._commit(claimed, self._event(claimed, CaseAction.REFUSE, who, why, {}))
             raise
         self._release(stored, guarded, now, who)
         return stored
@@ -633,7 +634,8 @@ class Cases:
         return self._commit(case, attrs.evolve(decided, policy=self._policy))
 
     def _refuse(self, case: Case, now: dt.datetime, actor: str, why: str) -> None:
-        """Audit a refused production without writing the case (its row is suspect)."""
+        """Audit a production refused for integrity without writing the case: its row is
+        suspect, and writing it again would record it as legitimate."""
         event = CaseEvent(now, actor, case.state, case.state, why, CaseAction.REFUSE, {})
         note = getattr(self._store, "note", None)
         if callable(note):
@@ -664,12 +666,9 @@ class Cases:
         try:
             sink.release()
         except Exception as error:
-            self._refuse(
-                stored,
-                now,
-                actor,
-                f"the production was recorded but its files could not be published: {error}",
-            )
+            why = f"the production was recorded but its files could not be published: {error}"
+            with contextlib.suppress(Exception):
+                self._commit(stored, self._event(stored, CaseAction.REFUSE, actor, why, {}))
             raise
 
     def _production(

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import attrs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import dueprocess
 from _cases_support import FakeProducer, harness, ready, request, session_records, utc
 from dueprocess import Category, LedgerEntry, NoticeTiming, ProcessKind
 from dueprocess.testing import MemorySink, MemoryStore
@@ -109,3 +115,42 @@ def test_the_ledger_is_in_time_order_across_cases() -> None:
     rig.clock.advance(dt.timedelta(days=1))
     rig.cases.produce(early.id, MemoryStore(), MemorySink(), actor="x")
     assert [e.case_id for e in rig.cases.ledger("100001", now=utc(2024, 1, 1))] == ["B", "A"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    gag_days=st.one_of(st.none(), st.integers(1, 400)),
+    lifted_days=st.one_of(st.none(), st.integers(1, 400)),
+    query_days=st.integers(0, 800),
+)
+def test_the_holders_ledger_never_shows_a_disclosure_before_its_notice_is_due(
+    gag_days: int | None, lifted_days: int | None, query_days: int
+) -> None:
+    """Whatever the gag's end, its lifting and the instant asked about: a disclosure is in
+    the account holder's view exactly when its notice was given or is due, and counsel's
+    view always has it."""
+    start = utc(2023, 6, 1)
+    until = (start + dt.timedelta(days=gag_days)).date() if gag_days is not None else None
+    gag = {"kind": "court_order", "statute": "18 U.S.C. 2705(b)",
+           "until": until.isoformat() if until else None}  # fmt: skip
+
+    def spec_notice(req: Any, policy: Any) -> Any:  # review.md rule 4, whatever the rules
+        real = dueprocess.review(req, policy)
+        if until is None:
+            return attrs.evolve(real, notice=attrs.evolve(real.notice, not_before=None))
+        return real
+
+    rig = harness(now=start, producer=FakeProducer([("100001", "subscriber")]))
+    cases = attrs.evolve(rig.cases, reviewer=spec_notice)
+    case = cases.open(request(nondisclosure=gag), actor="intake")
+    cases.produce(case.id, MemoryStore(), MemorySink(), actor="clerk")
+    lifted = None
+    if lifted_days is not None:
+        lifted = (start + dt.timedelta(days=lifted_days)).date()
+        cases.lift_gag(case.id, on=lifted, actor="counsel")
+    ends = [day for day in (until, lifted) if day is not None]
+    due = utc(min(ends).year, min(ends).month, min(ends).day) if ends else None
+    now = start + dt.timedelta(days=query_days)
+    shown = cases.ledger("100001", now=now)
+    assert len(cases.ledger_all("100001")) == 1
+    assert len(shown) == (1 if due is not None and due <= now else 0)

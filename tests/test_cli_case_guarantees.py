@@ -502,3 +502,32 @@ def test_case_review_reviews_again_under_the_recorded_or_a_named_policy(
     )
     assert code == 1
     assert "before the case's last event" in err
+
+
+def test_two_processes_producing_one_case_at_once_leave_one_production(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from _case_workers import produce_after_barrier
+    from _sql_fixtures import run_in_processes
+
+    store = _records(tmp_path, capsys)
+    _ready(tmp_path, db, capsys)
+    outs = [tmp_path / "first", tmp_path / "second"]
+    results = run_in_processes(
+        produce_after_barrier,
+        [
+            (["case", "produce", "REQ-1", "--db", db, "--store", store, "--out", str(out),
+              "--now", "2023-06-01T00:00:00Z"],)
+            for out in outs
+        ],
+    )  # fmt: skip
+    codes = sorted(result.split(" ", 1)[0] for result in results)
+    assert codes == ["0", "1"], results
+    assert sum(out.exists() for out in outs) == 1
+    assert [p.name for p in tmp_path.iterdir() if ".partial-" in p.name] == []
+    shown = _show(capsys, db)
+    assert shown["state"] == "produced"
+    assert len(shown["productions"]) == 1
+    (landed,) = [out for out in outs if out.exists()]
+    manifest = json.loads((landed / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["merkle_root"] == shown["productions"][0]["merkle_root"]

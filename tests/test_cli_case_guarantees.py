@@ -20,10 +20,10 @@ def db(tmp_path: Path) -> str:
 
 @pytest.fixture(autouse=True)
 def login(monkeypatch: pytest.MonkeyPatch) -> Any:
-    from dueprocess._cli import _case_cmds
+    from dueprocess._cli import _who_when
 
     def set_login(name: str) -> None:
-        monkeypatch.setattr(_case_cmds, "_login", lambda: name)
+        monkeypatch.setattr(_who_when, "_login", lambda: name)
 
     set_login("clerk")
     return set_login

@@ -115,9 +115,9 @@ def test_a_fee_schedule_round_trips_through_the_policy_document() -> None:
 def test_case_invoice_writes_markdown_and_csv_and_never_replaces_a_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dueprocess._cli import _case_cmds
+    from dueprocess._cli import _who_when
 
-    monkeypatch.setattr(_case_cmds, "_login", lambda: "billing")
+    monkeypatch.setattr(_who_when, "_login", lambda: "billing")
     db = str(tmp_path / "cases.sqlite")
     policy = tmp_path / "policy.json"
     policy.write_text(json.dumps({"name": "billed", "fees": {"currency": "USD",

@@ -1,30 +1,25 @@
 """``dueprocess case …``, ``dueprocess audit verify`` and ``dueprocess ledger``.
 
-A thin shell over :class:`dueprocess.Cases` with a SQLite case database. The command
-line is the one place that reads the system clock: ``--now`` defaults to it, and a
-``--now`` more than five minutes ahead of it is refused (events cannot be post-dated).
-Who acts is the operating-system login (:class:`OsLogin`), never a name typed on the
-command line. Every
-``case`` command and ``ledger`` print JSON with ``--json`` so other programs can drive
-them. Exit codes: 0 done, 2 invalid input (a bad document or timestamp, an unknown case
-or database), 1 an illegal transition or a conflicting writer, 4 a broken audit log.
+A thin shell over :class:`dueprocess.Cases` with a SQLite case database. Who acts and
+when come from ``_who_when``: the operating-system login, and the system clock or a
+``--now`` no more than five minutes ahead of it. Every ``case`` command and ``ledger``
+print JSON with ``--json`` so other programs can drive them. Exit codes: 0 done, 2
+invalid input (a bad document or timestamp, an unknown case or database), 1 an illegal
+transition or a conflicting writer, 4 a broken audit log or a case that does not match it.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import getpass
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .._cases import Actor, Case, CaseNotFound, Cases, CaseState, UserNotice
-from .._dates import format_timestamp, parse_date, parse_timestamp
+from .._cases import Case, CaseNotFound, Cases, CaseState, UserNotice
+from .._dates import format_timestamp, parse_date
 from .._intake import load_request
 from ..adapters import DirectorySink, OutboxNotifier, open_case_store, open_record_store
 from ..exceptions import StoreError
@@ -40,63 +35,9 @@ from ._common import (
     read_json,
 )
 from ._review_cmds import add_policy_option, policy_from, terminal_safe
+from ._who_when import OsLogin, clock_from, reject_actor_option, timestamp
 
 __all__ = ["register"]
-
-
-class _SystemClock:
-    def now(self) -> dt.datetime:
-        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-
-class _FixedClock:
-    def __init__(self, moment: dt.datetime) -> None:
-        self._moment = moment
-
-    def now(self) -> dt.datetime:
-        return self._moment
-
-
-#: How far ahead of the machine's clock ``--now`` may be (clocks drift a little).
-MAX_CLOCK_AHEAD = dt.timedelta(minutes=5)
-
-
-def _timestamp(text: str, option: str) -> dt.datetime:
-    try:
-        return parse_timestamp(text)
-    except ValueError as error:
-        raise CommandError(f"{option}: {error}", EXIT_INVALID) from None
-
-
-def _login() -> str:
-    """The operating-system login of the process (its effective user), not an
-    environment variable anyone can set."""
-    try:
-        import pwd
-
-        return pwd.getpwuid(os.geteuid()).pw_name
-    except (ImportError, KeyError, OSError):  # no pwd (Windows), or a uid without a name
-        pass
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name in some containers
-        return "dueprocess-cli"
-
-
-class OsLogin:
-    """The command line's identity provider: the operating-system login."""
-
-    def current(self) -> Actor:
-        return Actor(_login())
-
-
-def _reject_actor_option(args: argparse.Namespace) -> None:
-    if getattr(args, "actor", None) is not None:
-        raise CommandError(
-            "--actor is not accepted: who acts is the operating-system login"
-            f" ({_login()!r}); run the command as the person who acts",
-            EXIT_INVALID,
-        )
 
 
 @contextmanager
@@ -109,8 +50,8 @@ def _service(
     except StoreError as error:
         raise CommandError(str(error), EXIT_INVALID) from None
     try:
-        clock = _clock(args)
-        _reject_actor_option(args)
+        clock = clock_from(args)
+        reject_actor_option(args)
     except CommandError:
         store.close()
         raise
@@ -120,21 +61,6 @@ def _service(
         raise CommandError(f"{args.db}: {error}", EXIT_INVALID) from None
     finally:
         store.close()
-
-
-def _clock(args: argparse.Namespace) -> _FixedClock | _SystemClock:
-    now = getattr(args, "now", None)
-    if now is None:
-        return _SystemClock()
-    moment = _timestamp(now, "--now")
-    machine = _SystemClock().now()
-    if moment > machine + MAX_CLOCK_AHEAD:
-        raise CommandError(
-            f"--now {format_timestamp(moment)} is more than five minutes ahead of this"
-            f" machine's clock ({format_timestamp(machine)}); events cannot be post-dated",
-            EXIT_INVALID,
-        )
-    return _FixedClock(moment)
 
 
 def _print_json(document: Any) -> None:
@@ -215,7 +141,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _due(args: argparse.Namespace) -> int:
-    before = _timestamp(args.before, "--before")
+    before = timestamp(args.before, "--before")
     with _service(args) as cases:
         deadlines = cases.due(before=before)
     if args.json:
@@ -397,7 +323,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
 def _ledger(args: argparse.Namespace) -> int:
     with _service(args) as cases:
-        now = _clock(args).now()
+        now = clock_from(args).now()
         entries = (
             cases.ledger_all(args.account) if args.all else cases.ledger(args.account, now=now)
         )

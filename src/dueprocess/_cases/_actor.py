@@ -24,7 +24,7 @@ from ..exceptions import DueProcessError, InvalidRequest, Problem
 if TYPE_CHECKING:
     from ..typing import IdentityProvider
 
-__all__ = ["Actor", "as_actor", "resolve_actor"]
+__all__ = ["Actor", "FixedIdentity", "as_actor", "resolve_actor"]
 
 
 def _one_line_id(_: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -89,3 +89,18 @@ def resolve_actor(identity: IdentityProvider | None, actor: Actor | str | None) 
         return as_actor(actor).id
     except ValueError as error:
         raise InvalidRequest([Problem("$.actor", str(error))], what="actor") from None
+
+
+@attrs.frozen
+class FixedIdentity:
+    """An identity provider that always names the same actor (a string is taken as its id).
+
+    >>> FixedIdentity("counsel").current()
+    Actor(id='counsel', name=None)
+    """
+
+    actor: Actor = attrs.field(converter=as_actor)
+
+    def current(self) -> Actor:
+        """The actor."""
+        return self.actor

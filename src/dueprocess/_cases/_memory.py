@@ -14,19 +14,12 @@ from collections.abc import Iterator, Sequence
 import attrs
 
 from ..exceptions import ConflictError
-from ._actor import Actor, as_actor
 from ._audit import AuditEntry, ChainHead, chain_events
 from ._case import Case, CaseEvent, CaseNotFound, Hold
 from ._lifecycle import CaseState
 from ._notice import UserNotice
 
-__all__ = [
-    "FixedIdentity",
-    "ManualClock",
-    "MemoryAuditLog",
-    "MemoryCaseStore",
-    "RecordingNotifier",
-]
+__all__ = ["ManualClock", "MemoryAuditLog", "MemoryCaseStore", "RecordingNotifier"]
 
 
 @attrs.define
@@ -129,21 +122,6 @@ class RecordingNotifier:
 
     def deliver(self, notice: UserNotice) -> None:
         self.delivered.append(notice)
-
-
-@attrs.frozen
-class FixedIdentity:
-    """An identity provider that always names the same actor (a string is taken as its id).
-
-    >>> FixedIdentity("counsel").current()
-    Actor(id='counsel', name=None)
-    """
-
-    actor: Actor = attrs.field(converter=as_actor)
-
-    def current(self) -> Actor:
-        """The actor."""
-        return self.actor
 
 
 @attrs.define

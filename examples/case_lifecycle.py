@@ -116,8 +116,8 @@ def main() -> None:
 
     # 3. The audit chain proves what happened; one changed entry is named.
     print(f"audit log: {len(store.audit)} entries, intact: {cases.verify_audit() is None}")
-    log = store.audit._entries  # what an attacker with access to the storage could do
-    log[3] = attrs.evolve(log[3], actor="mallory")
+    rows = store.audit._rows  # what an attacker with access to the storage could do
+    rows[3] = attrs.evolve(rows[3], body=rows[3].body.replace('"actor":"', '"actor":"x', 1))
     print(f"after tampering: {cases.verify_audit()}")
 
     # 4. The account holder asks what was disclosed about them.

@@ -220,18 +220,6 @@ def test_a_break_says_which_entry_and_what_it_claims() -> None:
     )
 
 
-def test_tampering_with_the_memory_log_is_caught_by_the_service() -> None:
-    rig = harness()
-    case = rig.cases.open(request(), actor="intake")
-    rig.cases.close(case.id, actor="counsel")
-    log = rig.store.audit
-    log._entries[1] = attrs.evolve(log._entries[1], actor="mallory")  # an attacker's write
-    broken = rig.cases.verify_audit()
-    assert broken is not None
-    assert broken.index == 1
-    assert "modified" in broken.reason
-
-
 def test_the_log_offers_no_way_to_rewrite_history() -> None:
     from dueprocess.adapters import SqliteAuditLog
     from dueprocess.testing import MemoryAuditLog

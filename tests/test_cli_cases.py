@@ -309,8 +309,8 @@ def test_audit_verify_is_0_when_intact_and_4_naming_the_broken_entry(
     code, out, err = _run(capsys, "audit", "verify", "--db", db)
     assert code == 4
     assert out == (
-        f"NOT intact: {db}: audit log broken at entry #1: modified: its content does not hash"
-        " to its digest\n"
+        f"NOT intact: {db}:\n  audit log broken at entry #1: modified: its content does not"
+        " hash to its digest\n"
     )
     assert "Traceback" not in err
 

@@ -556,9 +556,9 @@ def test_an_audit_row_written_around_the_store_fails_verification_naming_it(
     connection.commit()
     connection.close()
     capsys.readouterr()
-    code, _out, err = run(capsys, "audit", "verify", "--db", str(db))
+    code, out, _err = run(capsys, "audit", "verify", "--db", str(db))
     assert code == 4
-    assert "audit entry in row 0 cannot be read" in err
+    assert "audit entry in row 0 cannot be read" in out
 
 
 def test_a_hold_row_written_around_the_store_is_a_clear_error(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from ._cases import (
     Actor,
     AuditEntry,
+    AuditFailure,
     Case,
     CaseAction,
     CaseEvent,
@@ -27,6 +28,7 @@ from ._cases import (
     LedgerEntry,
     ProductionRecord,
     UserNotice,
+    parse_head,
     verify_chain,
 )
 from ._certificate import render_certificate
@@ -103,6 +105,7 @@ __all__ = [
     "Actor",
     "Area",
     "AuditEntry",
+    "AuditFailure",
     "AuthorityScope",
     "Band",
     "BandCategory",
@@ -185,6 +188,7 @@ __all__ = [
     "load_policy",
     "load_request",
     "merkle_root",
+    "parse_head",
     "policy_to_dict",
     "produce",
     "read_identities",

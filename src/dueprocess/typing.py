@@ -15,6 +15,7 @@ from typing import Protocol, runtime_checkable
 from ._cases._actor import Actor
 from ._cases._audit import AuditEntry, ChainHead
 from ._cases._case import Case, CaseEvent, Hold
+from ._cases._codec import CaseRow, DisclosureRow, HoldRow
 from ._cases._lifecycle import CaseState
 from ._cases._notice import UserNotice
 from ._enums import Category
@@ -24,8 +25,11 @@ from ._request import Target
 
 __all__ = [
     "AuditStore",
+    "CaseRow",
     "CaseStore",
     "Clock",
+    "DisclosureRow",
+    "HoldRow",
     "IdentityProvider",
     "Notifier",
     "RecordSource",
@@ -117,6 +121,8 @@ class AuditStore(Protocol):
       entries cut from the end are caught; ``None`` while the log is empty.
     * Entries are appended only by the paired :class:`CaseStore`, in the same
       transaction as the case change they record; nothing may change or remove one.
+    * Entries are read from their rows with ``dueprocess._cases._codec.decode_entry``,
+      which keeps the row's exact bytes and its ``case_id`` column for the check.
     * Failures raise :class:`dueprocess.exceptions.StoreError`.
     """
 
@@ -139,12 +145,21 @@ class CaseStore(Protocol):
       otherwise :class:`~dueprocess.exceptions.ConflictError` (another writer won), or
       :class:`~dueprocess.CaseNotFound` if there is no such case. Two writers that
       read the same version can never both succeed.
-    * Both writes are atomic: the case, its holds and its audit entries are written
-      together or not at all. Audit entries are built with
-      :meth:`dueprocess.AuditEntry.following` from the head read *inside* the same
-      transaction, and the head is updated with them.
+    * Both writes are atomic: the case, its holds, its ledger index rows and its audit
+      entries are written together or not at all. Rows are encoded with
+      ``dueprocess._cases._codec.encode_case`` and the entries with its
+      ``audit_rows``, from the head read *inside* the same transaction; the last entry
+      records the SHA-256 of the case document exactly as stored, and the head is
+      updated with them. A write needs at least one event (``ValueError`` otherwise).
     * :meth:`get` returns the case as stored or raises :class:`~dueprocess.CaseNotFound`;
       :meth:`cases` returns every case (only those in *state*, if given), by id.
+    * :meth:`due` returns the cases whose ``due_at`` column (their earliest open
+      deadline) lies strictly before *before*, earliest first; :meth:`disclosed` the
+      cases whose productions released *account*'s data, by id. Both are answered from
+      an index, without reading every case.
+    * :meth:`case_rows`, :meth:`hold_rows` and :meth:`disclosure_rows` return the rows
+      exactly as stored (:class:`CaseRow`, :class:`HoldRow`, :class:`DisclosureRow`),
+      for :meth:`dueprocess.Cases.verify_audit` to check against the audit chain.
     * :meth:`hold_chain` is the hold registry: every hold of every stored case whose
       ``root`` is that of the hold named *hold_id* (or is *hold_id* itself, for a chain
       whose first hold was never stored), ordered by ``extensions``; empty if unknown.
@@ -166,7 +181,17 @@ class CaseStore(Protocol):
 
     def cases(self, state: CaseState | None = None) -> Iterable[Case]: ...
 
+    def due(self, before: dt.datetime) -> Iterable[Case]: ...
+
+    def disclosed(self, account: str) -> Iterable[Case]: ...
+
     def hold_chain(self, hold_id: str) -> Sequence[Hold]: ...
+
+    def case_rows(self, case_id: str | None = None) -> Iterable[CaseRow]: ...
+
+    def hold_rows(self) -> Iterable[HoldRow]: ...
+
+    def disclosure_rows(self) -> Iterable[DisclosureRow]: ...
 
 
 @runtime_checkable

@@ -1,16 +1,18 @@
 """The case layer: a request followed from receipt to close (spec: reports.md).
 
 ``_lifecycle`` is the transition table, ``_case`` the values, ``_service`` the
-operations, ``_audit`` the hash-chained log, ``_deadlines``, ``_notice``, ``_holds`` and
+operations, ``_audit`` the hash-chained log, ``_codec`` the rows every store keeps,
+``_integrity`` the stored rows checked against the log, ``_deadlines``, ``_notice``, ``_holds`` and
 ``_ledger`` what is derived from cases, ``_memory`` the in-memory stores.
 """
 
 from __future__ import annotations
 
 from ._actor import Actor
-from ._audit import GENESIS, AuditEntry, ChainBreak, ChainHead, verify_chain
+from ._audit import GENESIS, AuditEntry, ChainBreak, ChainHead, parse_head, verify_chain
 from ._case import Case, CaseEvent, CaseNotFound, Hold, ProductionRecord
 from ._deadlines import Deadline, DeadlineKind
+from ._integrity import AuditFailure, checked_case, verify_store
 from ._invoice import Invoice, InvoiceLine
 from ._ledger import LedgerEntry
 from ._lifecycle import TRANSITIONS, CaseAction, CaseState
@@ -22,6 +24,7 @@ __all__ = [
     "TRANSITIONS",
     "Actor",
     "AuditEntry",
+    "AuditFailure",
     "Case",
     "CaseAction",
     "CaseEvent",
@@ -38,5 +41,8 @@ __all__ = [
     "LedgerEntry",
     "ProductionRecord",
     "UserNotice",
+    "checked_case",
+    "parse_head",
     "verify_chain",
+    "verify_store",
 ]

@@ -8,10 +8,16 @@ entry is named itself rather than by its successor. A store also keeps a
 :class:`ChainHead` (length and last digest), written with every append, so that entries
 cut from the end are caught too.
 
+The last entry of every store write also carries ``case``: the SHA-256 of the case
+document exactly as the store wrote it, with its version, state and request id
+(:func:`case_binding`), so the stored case is bound to the chain as well
+(``_integrity`` checks it).
+
 What the chain proves, and what it cannot: any single change to a stored log — an entry
-modified, deleted, inserted or moved — breaks it at a named entry. Someone able to
-rewrite the whole log *and* its head could forge a consistent history; publish the head
-(``dueprocess audit verify`` prints it) somewhere they cannot reach to rule that out.
+modified, deleted, inserted or moved, the head removed or changed — breaks it at a named
+entry. Someone able to rewrite the whole log *and* its head could forge a consistent
+history; publish the head (``dueprocess audit head``) somewhere they cannot reach, and
+``verify_chain(..., anchor=published)`` proves the log still extends it.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -28,7 +35,17 @@ from .._canonical import canonical_bytes
 from .._dates import format_timestamp, parse_timestamp
 from ._case import CaseEvent, Detail
 
-__all__ = ["GENESIS", "AuditEntry", "ChainBreak", "ChainHead", "chain_events", "verify_chain"]
+__all__ = [
+    "EMPTY_HEAD",
+    "GENESIS",
+    "AuditEntry",
+    "ChainBreak",
+    "ChainHead",
+    "case_binding",
+    "chain_events",
+    "parse_head",
+    "verify_chain",
+]
 
 #: ``prev`` of the first entry.
 GENESIS = "0" * 64
@@ -36,10 +53,46 @@ GENESIS = "0" * 64
 
 @attrs.frozen
 class ChainHead:
-    """The end of a chain: how many entries it has and the digest of the last one."""
+    """The end of a chain: how many entries it has and the digest of the last one.
+
+    ``str(head)`` is ``LENGTH:DIGEST``, the form to publish; :func:`parse_head` reads it.
+    """
 
     length: int
     digest: str
+
+    def __str__(self) -> str:
+        return f"{self.length}:{self.digest}"
+
+
+_DIGEST = re.compile(r"[0-9a-f]{64}\Z")
+
+
+def parse_head(text: str) -> ChainHead:
+    """Read a published head ``LENGTH:DIGEST``; ``ValueError`` naming what is wrong.
+
+    >>> parse_head("3:" + "ab" * 32).length
+    3
+    """
+    length, colon, digest = text.strip().partition(":")
+    if not colon or not length.isascii() or not length.isdigit() or len(length) > 18:
+        raise ValueError(f"a chain head is LENGTH:DIGEST, got {text!r}")
+    if not _DIGEST.match(digest):
+        raise ValueError(f"the digest of a chain head is 64 lower-case hex digits, got {digest!r}")
+    if int(length) == 0 and digest != GENESIS:
+        raise ValueError("the head of an empty chain is 0:" + GENESIS)
+    return ChainHead(int(length), digest)
+
+
+def case_binding(document: bytes, *, version: int, state: str, request_id: str) -> Detail:
+    """What an audit entry records of the case document a store wrote: its SHA-256
+    over exactly the stored bytes, and the indexed columns a reader could change."""
+    return {
+        "sha256": hashlib.sha256(document).hexdigest(),
+        "version": version,
+        "state": state,
+        "request_id": request_id,
+    }
 
 
 @attrs.frozen
@@ -62,11 +115,16 @@ class AuditEntry:
     detail: Detail
     prev: str
     digest: str
+    #: The case document this write stored (:func:`case_binding`), on the last entry of
+    #: each store write; ``None`` on the others.
+    case: Detail | None = None
     _bytes: bytes | None = attrs.field(default=None, init=False, eq=False, repr=False)
+    #: The ``case_id`` column of the row the entry was read from (``None``: no column).
+    _stored_case_id: str | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     def body(self) -> dict[str, Any]:
         """The entry's document without ``digest``: what its canonical bytes encode."""
-        return {
+        body: dict[str, Any] = {
             "seq": self.seq,
             "at": format_timestamp(self.at),
             "actor": self.actor,
@@ -78,6 +136,9 @@ class AuditEntry:
             "detail": dict(self.detail),
             "prev": self.prev,
         }
+        if self.case is not None:
+            body["case"] = dict(self.case)
+        return body
 
     def canonical_bytes(self) -> bytes:
         """Canonical JSON of :meth:`body` (computed once, then kept)."""
@@ -111,10 +172,18 @@ class AuditEntry:
             detail=dict(document["detail"]),
             prev=document["prev"],
             digest=document["digest"],
+            case=dict(document["case"]) if document.get("case") is not None else None,
         )
 
+    @property
+    def stored_case_id(self) -> str | None:
+        """The ``case_id`` column of the row this entry was read from, if any."""
+        return self._stored_case_id
+
     @classmethod
-    def from_bytes(cls, data: bytes, digest: str) -> AuditEntry:
+    def from_bytes(
+        cls, data: bytes, digest: str, *, stored_case_id: str | None = None
+    ) -> AuditEntry:
         """Read an entry from its stored canonical bytes and claimed ``digest``.
 
         The entry keeps *data* as its canonical bytes, so verification hashes exactly
@@ -126,10 +195,18 @@ class AuditEntry:
             raise ValueError("an audit entry is a JSON object")
         entry = cls.from_dict({**document, "digest": digest})
         object.__setattr__(entry, "_bytes", bytes(data))
+        object.__setattr__(entry, "_stored_case_id", stored_case_id)
         return entry
 
     @classmethod
-    def following(cls, head: ChainHead | None, case_id: str, event: CaseEvent) -> AuditEntry:
+    def following(
+        cls,
+        head: ChainHead | None,
+        case_id: str,
+        event: CaseEvent,
+        *,
+        case: Detail | None = None,
+    ) -> AuditEntry:
         """The entry that records *event* after a chain ending at *head* (``None``: empty).
 
         >>> import datetime as dt
@@ -152,6 +229,7 @@ class AuditEntry:
             detail=dict(event.detail),
             prev=head.digest if head is not None else GENESIS,
             digest="",
+            case=dict(case) if case is not None else None,
         )
         data = unsigned.canonical_bytes()
         entry = attrs.evolve(unsigned, digest=hashlib.sha256(data).hexdigest())
@@ -160,12 +238,21 @@ class AuditEntry:
 
 
 def chain_events(
-    head: ChainHead | None, case_id: str, events: Sequence[CaseEvent]
+    head: ChainHead | None,
+    case_id: str,
+    events: Sequence[CaseEvent],
+    *,
+    case: Detail | None = None,
 ) -> list[AuditEntry]:
-    """The entries that record *events* of one case after a chain ending at *head*."""
+    """The entries that record *events* of one case after a chain ending at *head*.
+
+    *case* (a :func:`case_binding`) goes on the last entry: the case as this write
+    stores it.
+    """
     entries = []
-    for event in events:
-        entry = AuditEntry.following(head, case_id, event)
+    last = len(events) - 1
+    for index, event in enumerate(events):
+        entry = AuditEntry.following(head, case_id, event, case=case if index == last else None)
         entries.append(entry)
         head = entry.head
     return entries
@@ -188,19 +275,32 @@ class ChainBreak:
         return f"audit log broken at entry #{self.index}{claimed}: {self.reason}"
 
 
+#: The head of an empty log, for :func:`verify_chain`'s ``head`` when a store has none.
+EMPTY_HEAD = ChainHead(0, GENESIS)
+
+
 def verify_chain(
-    entries: Iterable[AuditEntry], *, head: ChainHead | None = None
+    entries: Iterable[AuditEntry],
+    *,
+    head: ChainHead | None = None,
+    anchor: ChainHead | None = None,
 ) -> ChainBreak | None:
     """Check a chain entry by entry; return the first break, or ``None`` when intact.
 
     Each entry must carry its position as ``seq``, name the previous entry's digest as
-    ``prev`` and hash to its own ``digest``. With *head* (the store's record of the
-    chain's end) the chain must also end exactly there, so cutting entries off the end
-    is caught. *entries* is read once, in order, in constant memory.
+    ``prev``, hash to its own ``digest``, and (read from a row with a ``case_id``
+    column) sit in the row of its own case. With *head* (the store's record of the
+    chain's end; :data:`EMPTY_HEAD` for a store that records none) the chain must also
+    end exactly there, so cutting entries off the end is caught. With *anchor* (a head
+    published earlier, out of the store's reach) the chain must still pass through it:
+    its entry number ``anchor.length - 1`` must have ``anchor.digest``, which a log
+    truncated or rewritten since cannot. *entries* is read once, in order, in constant
+    memory.
     """
     sha256 = hashlib.sha256
     previous = GENESIS
     index = -1
+    mark = anchor.length - 1 if anchor is not None else -2
     for index, entry in enumerate(entries):
         if entry.seq != index:
             return ChainBreak(index, entry.seq, _MOVED.format(index=index))
@@ -209,10 +309,34 @@ def verify_chain(
         digest = sha256(entry.canonical_bytes()).hexdigest()
         if digest != entry.digest:
             return ChainBreak(index, entry.seq, _MODIFIED)
+        stored = entry.stored_case_id
+        if stored is not None and stored != entry.case_id:
+            return ChainBreak(
+                index,
+                entry.seq,
+                f"its row's case_id column says {stored!r} but the entry records {entry.case_id!r}",
+            )
+        if index == mark and anchor is not None and digest != anchor.digest:
+            return ChainBreak(
+                index, entry.seq, f"not the entry of the published head {anchor}: rewritten"
+            )
         previous = digest
     length = index + 1
+    if anchor is not None and anchor.length > length:
+        return ChainBreak(
+            length,
+            None,
+            f"the log ends after {length} entries but the published head {anchor}"
+            f" records {anchor.length}: truncated",
+        )
+    if anchor is not None and anchor.length == 0 and anchor.digest != GENESIS:
+        return ChainBreak(0, None, f"the published head {anchor} is not a head of any log")
     if head is None or (head.length == length and head.digest == previous):
         return None
+    if head.length == 0 and length:
+        return ChainBreak(
+            0, 0, f"the log holds {length} entries but no head: its head row was removed"
+        )
     if head.length > length:
         return ChainBreak(
             length, None, f"the log ends after {length} entries but its head records {head.length}"

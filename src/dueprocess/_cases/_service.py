@@ -33,18 +33,18 @@ from ..exceptions import (
     RenewalRefused,
 )
 from ._actor import Actor, resolve_actor
-from ._audit import ChainBreak, verify_chain
+from ._audit import ChainHead
 from ._case import Case, CaseEvent, Detail, ProductionRecord, Scalar
 from ._cures import cure_problems, lifted_verification
 from ._deadlines import Deadline, DeadlineKind
 from ._holds import RenewalCheck, complete_from_registry, next_hold, refuse_renewal
+from ._integrity import AuditFailure, checked_case, verify_store
 from ._invoice import Invoice, bill_case
 from ._ledger import LedgerEntry, ledger_entries
 from ._lifecycle import CaseAction, CaseState, check_transition
 from ._notice import account_notices, not_due_until, under_gag
 from ._release import (
     Producer,
-    check_against_chain,
     default_producer,
     fresh_review,
     produced_case,
@@ -149,7 +149,7 @@ class Cases:
         """
         require_aware(before, "before")
         found = []
-        for case in self._store.cases():
+        for case in self._store.due(before):
             for deadline in case.deadlines:
                 if deadline.at >= before:
                     continue
@@ -168,18 +168,21 @@ class Cases:
         lifted) is left out. :meth:`ledger_all` is counsel's view.
         """
         require_aware(now, "now")
-        return tuple(
-            entry for entry in ledger_entries(self._store.cases(), account) if entry.visible_at(now)
-        )
+        entries = ledger_entries(self._store.disclosed(account), account)
+        return tuple(entry for entry in entries if entry.visible_at(now))
 
     def ledger_all(self, account: str) -> tuple[LedgerEntry, ...]:
         """Counsel's view: every disclosure of *account*'s data with its notice status."""
-        return ledger_entries(self._store.cases(), account)
+        return ledger_entries(self._store.disclosed(account), account)
 
-    def verify_audit(self) -> ChainBreak | None:
-        """Verify the store's audit log against its head; ``None`` when intact."""
-        audit = self._store.audit
-        return verify_chain(audit.entries(), head=audit.head())
+    def verify_audit(self, *, anchor: ChainHead | None = None) -> AuditFailure | None:
+        """Verify the audit log against its head, and every stored case, hold and index
+        row against the log; ``None`` when all agree.
+
+        With *anchor* (a head published earlier, ``dueprocess audit head``) the log must
+        also still extend it, which catches a log rewritten whole since.
+        """
+        return verify_store(self._store, anchor=anchor)
 
     # --- opening and re-reviewing ----------------------------------------------------
 
@@ -509,7 +512,9 @@ class Cases:
         check_transition(moved.state, CaseAction.PRODUCE, CaseState.PRODUCED, case_id=case.id)
         policy = case.policy if case.policy is not None else self._policy
         try:
-            check_against_chain(case, self._store.audit)
+            # Released only as the audit chain recorded it: a case row edited in the
+            # database (a wider review, another target) raises IntegrityError here.
+            checked_case(self._store, case_id)
             fresh = fresh_review(case, self._reviewer, policy)
         except IntegrityError as error:
             self._refuse(case, now, who, f"production refused: {error}")

@@ -1,4 +1,4 @@
-"""``dueprocess case …``, ``dueprocess audit verify`` and ``dueprocess ledger``.
+"""``dueprocess case …``, ``dueprocess audit head|verify`` and ``dueprocess ledger``.
 
 A thin shell over :class:`dueprocess.Cases` with a SQLite case database. Who acts and
 when come from ``_who_when``: the operating-system login, and the system clock or a
@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .._cases import Case, CaseNotFound, Cases, CaseState, UserNotice
+from .._cases import Case, CaseNotFound, Cases, CaseState, ChainHead, UserNotice, parse_head
 from .._dates import format_timestamp, parse_date
 from .._intake import load_request
 from ..adapters import DirectorySink, OutboxNotifier, open_case_store, open_record_store
@@ -307,17 +307,59 @@ def _close(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _audit_verify(args: argparse.Namespace) -> int:
+def _head_json(head: ChainHead) -> dict[str, Any]:
+    return {"length": head.length, "digest": head.digest, "head": str(head)}
+
+
+def _audit_head(args: argparse.Namespace) -> int:
     with _service(args) as cases:
-        broken = cases.verify_audit()
-        head = cases.store.audit.head()
-    if broken is not None:
-        print(f"NOT intact: {args.db}: {broken}")
-        return EXIT_VERIFY_FAILED
-    if head is None:
-        print(f"intact: {args.db}: the audit log is empty")
+        failure = cases.verify_audit()
+        head = cases.store.audit.head() or ChainHead(0, "0" * 64)
+    if failure is not None:
+        # A head is published to vouch for a log: never print one for a broken log.
+        raise CommandError(
+            f"{args.db}: the audit log does not verify: {failure}", EXIT_VERIFY_FAILED
+        )
+    if args.json:
+        _print_json(_head_json(head))
     else:
-        print(f"intact: {args.db}: {plural(head.length, 'entry', 'entries')}, head {head.digest}")
+        print(head)
+    return EXIT_OK
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    anchor = None
+    if args.head is not None:
+        try:
+            anchor = parse_head(args.head)
+        except ValueError as error:
+            raise CommandError(f"--head: {error}", EXIT_INVALID) from None
+    with _service(args) as cases:
+        failure = cases.verify_audit(anchor=anchor)
+        head = cases.store.audit.head()
+    if args.json:
+        _print_json(
+            {
+                "intact": failure is None,
+                "head": _head_json(head) if head is not None else None,
+                "extends": str(anchor) if anchor is not None else None,
+                "problems": failure.problems() if failure is not None else [],
+            }
+        )
+        return EXIT_OK if failure is None else EXIT_VERIFY_FAILED
+    if failure is not None:
+        print(f"NOT intact: {terminal_safe(args.db)}:")
+        for problem in failure.problems():
+            print(f"  {terminal_safe(problem)}")
+        return EXIT_VERIFY_FAILED
+    extends = f"; extends the published head {anchor}" if anchor is not None else ""
+    if head is None:
+        print(f"intact: {terminal_safe(args.db)}: the audit log is empty{extends}")
+    else:
+        print(
+            f"intact: {terminal_safe(args.db)}: {plural(head.length, 'entry', 'entries')},"
+            f" head {head}{extends}"
+        )
     return EXIT_OK
 
 
@@ -605,10 +647,32 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     audit_actions = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     parser = audit_actions.add_parser(
-        "verify", help="verify the audit chain (exit 4 naming the first broken entry)"
+        "verify",
+        help="verify the audit chain and every stored case against it (exit 4 naming each problem)",
+        description=(
+            "Verify the hash chain against its head, and every stored case, hold and index"
+            " row against the chain. With --head, also prove the log still extends a head"
+            " published earlier (catches a log truncated or rewritten since)."
+        ),
     )
-    parser.add_argument("--db", required=True, metavar="CASES.sqlite", help=_DB_HELP)
+    parser.add_argument(
+        "--head",
+        metavar="LENGTH:DIGEST",
+        help="a head printed earlier by 'audit head': the log must still extend it",
+    )
+    _common(parser)
     parser.set_defaults(handler=_audit_verify)
+    parser = audit_actions.add_parser(
+        "head",
+        help="print the chain's head (LENGTH:DIGEST) for publishing",
+        description=(
+            "Verify the log, then print its head as LENGTH:DIGEST. Publish it where a writer"
+            " of the database cannot reach (the transparency report, a ticket, a"
+            " transparency log); 'audit verify --head' later proves the log extends it."
+        ),
+    )
+    _common(parser)
+    parser.set_defaults(handler=_audit_head)
 
     parser = subparsers.add_parser(
         "ledger",

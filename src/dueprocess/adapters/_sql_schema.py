@@ -12,8 +12,9 @@ Records (only when the store keeps its own records rather than mapping the servi
 
 Cases and the audit log::
 
-    dueprocess_cases      (id PRIMARY KEY, request_id, state, version, document)
+    dueprocess_cases      (id PRIMARY KEY, request_id, state, version, due_at, document)
     dueprocess_holds      (id PRIMARY KEY, root, case_id, extensions, document)
+    dueprocess_disclosures (account, case_id, PRIMARY KEY (account, case_id))
     dueprocess_audit      (seq PRIMARY KEY, case_id, body, digest)
     dueprocess_audit_head (id PRIMARY KEY = 1, length, digest)
 
@@ -35,6 +36,11 @@ Choices, and why:
 * A case is one row holding its ``dueprocess.case/1`` document and its ``version``;
   an update names the version it read, so a concurrent writer is caught
   (:class:`~dueprocess.exceptions.ConflictError`), never lost.
+* ``cases.due_at`` (microseconds since the epoch of a case's earliest open deadline,
+  an integer so that every engine compares it alike) and ``disclosures`` (which
+  accounts each case released) are indexes: ``due()`` and the ledger read a range of
+  them instead of every case. Both are derived from the document, and
+  ``Cases.verify_audit`` checks them against it.
 * The audit log is a chain. ``audit.body`` is an entry's canonical JSON exactly as
   hashed, ``digest`` its SHA-256. ``audit_head`` holds the chain's end in one row
   (length 0 while the log is empty), which every append locks (``SELECT … FOR UPDATE``;
@@ -56,7 +62,7 @@ from ..exceptions import StoreError
 
 __all__ = ["SCHEMA_VERSION", "SqlTables", "build_tables"]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 # Long enough for any account id, identifier or case id a platform uses, and within
 # every engine's limit for an indexed VARCHAR.
@@ -74,6 +80,7 @@ class SqlTables:
     records: sa.Table
     cases: sa.Table
     holds: sa.Table
+    disclosures: sa.Table
     audit: sa.Table
     audit_head: sa.Table
 
@@ -85,7 +92,14 @@ class SqlTables:
     @property
     def case_group(self) -> tuple[sa.Table, ...]:
         """The tables of cases and the audit log."""
-        return (self.meta, self.cases, self.holds, self.audit, self.audit_head)
+        return (
+            self.meta,
+            self.cases,
+            self.holds,
+            self.disclosures,
+            self.audit,
+            self.audit_head,
+        )
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}\Z")
@@ -134,7 +148,9 @@ def build_tables(prefix: str = "dueprocess_", schema: str | None = None) -> SqlT
             sa.Column("request_id", sa.String(_KEY), nullable=False),
             sa.Column("state", sa.String(32), nullable=False, index=True),
             sa.Column("version", sa.Integer(), nullable=False),
+            sa.Column("due_at", sa.BigInteger(), nullable=True),
             sa.Column("document", sa.Text(), nullable=False),
+            sa.Index(f"{prefix}cases_by_due", "due_at", "id"),
         ),
         holds=table(
             "holds",
@@ -144,6 +160,11 @@ def build_tables(prefix: str = "dueprocess_", schema: str | None = None) -> SqlT
             sa.Column("extensions", sa.Integer(), nullable=False),
             sa.Column("document", sa.Text(), nullable=False),
             sa.Index(f"{prefix}holds_by_root", "root", "extensions"),
+        ),
+        disclosures=table(
+            "disclosures",
+            sa.Column("account", sa.String(_KEY), primary_key=True),
+            sa.Column("case_id", sa.String(_KEY), primary_key=True),
         ),
         audit=table(
             "audit",

@@ -4,9 +4,11 @@ Schema (its version is kept in ``case_store_meta``, so the tables can share a fi
 with a record store, which uses ``PRAGMA user_version``)::
 
     cases      (id TEXT PRIMARY KEY, request_id TEXT, state TEXT, version INTEGER,
-                document TEXT)                           -- dueprocess.case/1
+                due_at INTEGER, document TEXT)           -- dueprocess.case/1
+                                                         -- indexes on (state, id), (due_at, id)
     holds      (id TEXT PRIMARY KEY, root TEXT, case_id TEXT, extensions INTEGER,
                 document TEXT)                           -- index on (root, extensions)
+    disclosures (account TEXT, case_id TEXT, PRIMARY KEY (account, case_id))
     audit      (seq INTEGER PRIMARY KEY, case_id TEXT, body TEXT, digest TEXT)
     audit_head (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), length INTEGER,
                 digest TEXT)
@@ -22,6 +24,9 @@ Choices, and why:
   append-only in the database too, not just in this API (someone who drops the triggers
   is still caught by :func:`dueprocess.verify_chain`).
 * The head lives in its own row so that rows cut from the end of ``audit`` are noticed.
+* Rows are encoded and read by ``dueprocess._cases._codec``, the codec every store
+  shares; ``due_at`` and ``disclosures`` are the indexes ``due()`` and ``disclosed()``
+  (the ledger) read instead of every case.
 
 Every value reaches SQL as a bound parameter. Errors from SQLite become
 :class:`~dueprocess.exceptions.StoreError`.
@@ -29,30 +34,35 @@ Every value reaches SQL as a bound parameter. Errors from SQLite become
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from .._cases._audit import AuditEntry, ChainHead, chain_events
+from .._cases import _codec as codec
+from .._cases._audit import AuditEntry, ChainHead
 from .._cases._case import Case, CaseEvent, CaseNotFound, Hold
 from .._cases._lifecycle import CaseState
-from ..exceptions import ConflictError, IntegrityError, InvalidRequest, StoreError
+from ..exceptions import ConflictError, StoreError
 from ._closing import Closing
 
 __all__ = ["CASE_SCHEMA_VERSION", "SqliteAuditLog", "SqliteCaseStore"]
 
-CASE_SCHEMA_VERSION = 1
+CASE_SCHEMA_VERSION = 2
 
 _APPEND_ONLY = "SELECT RAISE(ABORT, 'the audit log is append-only')"
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS case_store_meta (schema INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS cases ("
     " id TEXT PRIMARY KEY NOT NULL, request_id TEXT NOT NULL, state TEXT NOT NULL,"
-    " version INTEGER NOT NULL, document TEXT NOT NULL)",
+    " version INTEGER NOT NULL, due_at INTEGER, document TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS cases_by_state ON cases (state, id)",
+    "CREATE INDEX IF NOT EXISTS cases_by_due ON cases (due_at, id) WHERE due_at IS NOT NULL",
+    "CREATE TABLE IF NOT EXISTS disclosures ("
+    " account TEXT NOT NULL, case_id TEXT NOT NULL, PRIMARY KEY (account, case_id))"
+    " WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS holds ("
     " id TEXT PRIMARY KEY NOT NULL, root TEXT NOT NULL, case_id TEXT NOT NULL,"
     " extensions INTEGER NOT NULL, document TEXT NOT NULL)",
@@ -166,10 +176,10 @@ class SqliteAuditLog:
         """Every entry in ``seq`` order, as stored; an unreadable row raises ``IntegrityError``."""
         try:
             rows = self._database.connection.execute(
-                "SELECT seq, body, digest FROM audit ORDER BY seq"
+                "SELECT seq, case_id, body, digest FROM audit ORDER BY seq"
             )
-            for seq, body, digest in rows:
-                yield _entry(seq, body, digest)
+            for seq, case_id, body, digest in rows:
+                yield codec.decode_entry(seq, case_id, body, digest)
         except sqlite3.Error as error:
             raise StoreError(f"{self.path}: cannot read the audit log: {error}") from None
 
@@ -192,13 +202,6 @@ class SqliteAuditLog:
 
     def __repr__(self) -> str:
         return f"SqliteAuditLog({self.path!r})"
-
-
-def _entry(seq: int, body: str, digest: str) -> AuditEntry:
-    try:
-        return AuditEntry.from_bytes(body.encode("utf-8"), digest)
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
-        raise IntegrityError(f"audit entry in row {seq} cannot be read: {error}") from None
 
 
 class SqliteCaseStore(Closing):
@@ -243,45 +246,48 @@ class SqliteCaseStore(Closing):
 
     def create(self, case: Case) -> None:
         """Store a new case with its holds and audit entries, atomically."""
+        written = codec.encode_case(case)
         with _immediate(self._database.connection, self.path) as connection:
             taken = connection.execute("SELECT 1 FROM cases WHERE id = ?", (case.id,)).fetchone()
             if taken is not None:
                 raise ConflictError(f"a case {case.id!r} already exists")
+            row = written.case
             connection.execute(
-                "INSERT INTO cases (id, request_id, state, version, document)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (case.id, case.request_id, case.state.value, case.version, _document(case)),
+                "INSERT INTO cases (id, request_id, state, version, due_at, document)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (row.id, row.request_id, row.state, row.version, row.due_at, row.document),
             )
-            self._write_holds(connection, case)
-            self._append(connection, case.id, case.events)
+            self._write_rest(connection, written, case.events)
 
     def update(self, case: Case, events: Sequence[CaseEvent]) -> None:
         """Replace version ``case.version - 1`` with *case* and append *events*, atomically."""
+        written = codec.encode_case(case)
         with _immediate(self._database.connection, self.path) as connection:
-            row = connection.execute(
+            stored = connection.execute(
                 "SELECT version FROM cases WHERE id = ?", (case.id,)
             ).fetchone()
-            if row is None:
+            if stored is None:
                 raise CaseNotFound(case.id)
-            if row[0] != case.version - 1:
+            if stored[0] != case.version - 1:
                 raise ConflictError(
-                    f"case {case.id!r} changed since it was read (stored version {row[0]},"
+                    f"case {case.id!r} changed since it was read (stored version {stored[0]},"
                     f" update expects {case.version - 1}); reload it and try again"
                 )
+            row = written.case
             connection.execute(
-                "UPDATE cases SET request_id = ?, state = ?, version = ?, document = ?"
-                " WHERE id = ? AND version = ?",
+                "UPDATE cases SET request_id = ?, state = ?, version = ?, due_at = ?,"
+                " document = ? WHERE id = ? AND version = ?",
                 (
-                    case.request_id,
-                    case.state.value,
-                    case.version,
-                    _document(case),
-                    case.id,
+                    row.request_id,
+                    row.state,
+                    row.version,
+                    row.due_at,
+                    row.document,
+                    row.id,
                     case.version - 1,
                 ),
             )
-            self._write_holds(connection, case)
-            self._append(connection, case.id, events)
+            self._write_rest(connection, written, events)
 
     def note(self, case_id: str, events: Sequence[CaseEvent]) -> None:
         """Audit *events* about a stored case without writing the case (a refused
@@ -290,41 +296,63 @@ class SqliteCaseStore(Closing):
             row = connection.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone()
             if row is None:
                 raise CaseNotFound(case_id)
-            self._append(connection, case_id, events)
+            latest = connection.execute(
+                "SELECT seq, case_id, body, digest FROM audit WHERE case_id = ?"
+                " ORDER BY seq DESC LIMIT 1",
+                (case_id,),
+            ).fetchone()
+            found = connection.execute(
+                "SELECT length, digest FROM audit_head WHERE singleton = 1"
+            ).fetchone()
+            head = ChainHead(found[0], found[1]) if found is not None and found[0] else None
+            rows, last = codec.note_rows(
+                head,
+                case_id,
+                codec.decode_entry(*latest) if latest is not None else None,
+                events,
+                where=self.path,
+            )
+            connection.executemany(
+                "INSERT INTO audit (seq, case_id, body, digest) VALUES (?, ?, ?, ?)",
+                [(row.seq, row.case_id, row.body, row.digest) for row in rows],
+            )
+            connection.execute(
+                "INSERT OR REPLACE INTO audit_head (singleton, length, digest) VALUES (1, ?, ?)",
+                (last.length, last.digest),
+            )
 
-    @staticmethod
-    def _write_holds(connection: sqlite3.Connection, case: Case) -> None:
-        for hold in case.holds:
+    def _write_rest(
+        self, connection: sqlite3.Connection, written: codec.CaseWrite, events: Sequence[CaseEvent]
+    ) -> None:
+        """The case's holds, ledger index rows and audit entries, and the new head."""
+        case_id, path = written.case.id, self.path
+        for hold in written.holds:
             owner = connection.execute(
                 "SELECT case_id FROM holds WHERE id = ?", (hold.id,)
             ).fetchone()
             if owner is not None:
-                if owner[0] != case.id:
+                if owner[0] != case_id:
                     raise ConflictError(f"hold {hold.id!r} belongs to case {owner[0]!r}")
                 continue
             connection.execute(
                 "INSERT INTO holds (id, root, case_id, extensions, document)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (hold.id, hold.root, case.id, hold.extensions, json.dumps(hold.to_dict())),
+                (hold.id, hold.root, hold.case_id, hold.extensions, hold.document),
             )
-
-    @staticmethod
-    def _append(connection: sqlite3.Connection, case_id: str, events: Sequence[CaseEvent]) -> None:
-        if not events:
-            return
-        row = connection.execute(
+        connection.executemany(
+            "INSERT OR IGNORE INTO disclosures (account, case_id) VALUES (?, ?)",
+            [(row.account, row.case_id) for row in written.disclosures],
+        )
+        found = connection.execute(
             "SELECT length, digest FROM audit_head WHERE singleton = 1"
         ).fetchone()
-        head = ChainHead(row[0], row[1]) if row is not None else None
-        entries = chain_events(head, case_id, events)
+        head = ChainHead(found[0], found[1]) if found is not None and found[0] else None
+        some = connection.execute("SELECT 1 FROM audit LIMIT 1").fetchone() is not None
+        rows, last = codec.audit_rows(head, written, events, has_entries=some, where=path)
         connection.executemany(
             "INSERT INTO audit (seq, case_id, body, digest) VALUES (?, ?, ?, ?)",
-            [
-                (entry.seq, case_id, entry.canonical_bytes().decode("utf-8"), entry.digest)
-                for entry in entries
-            ],
+            [(row.seq, row.case_id, row.body, row.digest) for row in rows],
         )
-        last = entries[-1].head
         connection.execute(
             "INSERT OR REPLACE INTO audit_head (singleton, length, digest) VALUES (1, ?, ?)",
             (last.length, last.digest),
@@ -337,17 +365,35 @@ class SqliteCaseStore(Closing):
         row = self._query("SELECT document FROM cases WHERE id = ?", (case_id,)).fetchone()
         if row is None:
             raise CaseNotFound(case_id)
-        return _case(row[0])
+        return codec.decode_case(row[0], case_id)
 
     def cases(self, state: CaseState | None = None) -> list[Case]:
         """Every stored case (in the given *state*), by id."""
         if state is None:
-            rows = self._query("SELECT document FROM cases ORDER BY id", ())
+            rows = self._query("SELECT id, document FROM cases ORDER BY id", ())
         else:
             rows = self._query(
-                "SELECT document FROM cases WHERE state = ? ORDER BY id", (state.value,)
+                "SELECT id, document FROM cases WHERE state = ? ORDER BY id", (state.value,)
             )
-        return [_case(row[0]) for row in rows.fetchall()]
+        return [codec.decode_case(document, case_id) for case_id, document in rows.fetchall()]
+
+    def due(self, before: dt.datetime) -> list[Case]:
+        """Every case with an open deadline strictly before *before* (the ``due_at`` index)."""
+        rows = self._query(
+            "SELECT id, document FROM cases WHERE due_at < ? ORDER BY due_at, id",
+            (codec.micros(before),),
+        )
+        return [codec.decode_case(document, case_id) for case_id, document in rows.fetchall()]
+
+    def disclosed(self, account: str) -> list[Case]:
+        """Every case whose productions released *account*'s data (the ledger's index)."""
+        rows = self._query(
+            "SELECT cases.id, cases.document FROM disclosures"
+            " JOIN cases ON cases.id = disclosures.case_id"
+            " WHERE disclosures.account = ? ORDER BY disclosures.case_id",
+            (account,),
+        )
+        return [codec.decode_case(document, case_id) for case_id, document in rows.fetchall()]
 
     def hold_chain(self, hold_id: str) -> tuple[Hold, ...]:
         """The chain *hold_id* belongs to (or roots), oldest first; empty if unknown."""
@@ -356,36 +402,33 @@ class SqliteCaseStore(Closing):
         rows = self._query(
             "SELECT document FROM holds WHERE root = ? ORDER BY extensions, id", (root,)
         ).fetchall()
-        return tuple(_hold(document) for (document,) in rows)
+        return tuple(codec.decode_hold(document) for (document,) in rows)
+
+    def case_rows(self, case_id: str | None = None) -> Iterator[codec.CaseRow]:
+        """The stored case rows (only *case_id*'s, if given), by id, exactly as stored."""
+        columns = "SELECT id, request_id, state, version, due_at, document FROM cases"
+        if case_id is None:
+            rows = self._query(f"{columns} ORDER BY id", ())
+        else:
+            rows = self._query(f"{columns} WHERE id = ?", (case_id,))
+        for row in rows:
+            yield codec.CaseRow(*row)
+
+    def hold_rows(self) -> Iterator[codec.HoldRow]:
+        """Every row of the hold registry, by id, exactly as stored."""
+        rows = self._query(
+            "SELECT id, root, case_id, extensions, document FROM holds ORDER BY id", ()
+        )
+        for row in rows:
+            yield codec.HoldRow(*row)
+
+    def disclosure_rows(self) -> Iterator[codec.DisclosureRow]:
+        """Every row of the ledger's index, exactly as stored."""
+        for row in self._query("SELECT account, case_id FROM disclosures ORDER BY case_id", ()):
+            yield codec.DisclosureRow(*row)
 
     def _query(self, sql: str, parameters: tuple[object, ...]) -> sqlite3.Cursor:
         try:
             return self._database.connection.execute(sql, parameters)
         except sqlite3.Error as error:
             raise StoreError(f"{self.path}: cannot read cases: {error}") from None
-
-
-def _document(case: Case) -> str:
-    document = case.to_dict()
-    del document["deadlines"]  # derived; recomputed whenever the case is read
-    # Key order is kept: a review's categories are in the order they were requested.
-    return json.dumps(document, ensure_ascii=False)
-
-
-# What a row written around the store can make reading it raise (anything at all can
-# be in a SQLite column): each becomes a StoreError, never a traceback.
-_UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, RecursionError, InvalidRequest)
-
-
-def _case(text: str) -> Case:
-    try:
-        return Case.from_dict(json.loads(text))
-    except _UNREADABLE as error:
-        raise StoreError(f"a stored case cannot be read: {error}") from None
-
-
-def _hold(text: str) -> Hold:
-    try:
-        return Hold.from_dict(json.loads(text))
-    except _UNREADABLE as error:
-        raise StoreError(f"a stored hold cannot be read: {error}") from None

@@ -733,20 +733,6 @@ def test_a_broken_audit_log_releases_nothing(tmp_path: Path) -> None:
         assert sink.files == {}
 
 
-def test_a_case_without_a_recorded_review_releases_nothing() -> None:
-    other = harness(now=utc(2023, 6, 1), producer=FakeProducer())
-    bare = ready(other)
-    from dueprocess._cases._audit import chain_events
-
-    # A log rebuilt without the decision, consistently chained: the review it would
-    # release is recorded nowhere.
-    events = [e for e in bare.events if e.action is not CaseAction.DECIDE]
-    other.store.audit._entries[:] = []
-    other.store.audit._extend(chain_events(None, bare.id, events))
-    with pytest.raises(IntegrityError, match="records no review of this case"):
-        other.cases.produce(bare.id, MemoryStore(), MemorySink(), actor="clerk")
-
-
 @pytest.mark.parametrize(
     ("drift", "named"),
     [

@@ -25,17 +25,15 @@ from .._policy import Policy
 from .._request import LegalRequest
 from .._review import Review
 from ..exceptions import IntegrityError
-from ._audit import AuditEntry, verify_chain
 from ._case import Case, ProductionRecord, Scalar
 from ._lifecycle import CaseAction, CaseState
-from ._steps import GuardedSink, close_window, move, review_digest, sha256
+from ._steps import GuardedSink, close_window, move, review_digest
 
 if TYPE_CHECKING:
-    from ..typing import AuditStore, RecordSource, Sink
+    from ..typing import RecordSource, Sink
 
 __all__ = [
     "Producer",
-    "check_against_chain",
     "default_producer",
     "fresh_review",
     "produced_case",
@@ -71,33 +69,6 @@ def default_producer() -> Producer:
     from .._production import produce
 
     return produce
-
-
-def check_against_chain(case: Case, audit: AuditStore) -> None:
-    """Raise :class:`IntegrityError` unless the audit log is intact and its latest
-    decision on *case* recorded exactly the stored request and review."""
-    entries: list[AuditEntry] = list(audit.entries())
-    broken = verify_chain(entries, head=audit.head())
-    if broken is not None:
-        raise IntegrityError(f"the audit log is broken ({broken}); nothing is released")
-    decided = [
-        entry
-        for entry in entries
-        if entry.case_id == case.id and entry.action == CaseAction.DECIDE.value
-    ]
-    if not decided:
-        raise IntegrityError(f"case {case.id!r}: the audit log records no review of this case")
-    recorded = decided[-1].detail
-    if recorded.get("review_sha256") != review_digest(case.review):
-        raise IntegrityError(
-            f"case {case.id!r}: the stored review is not the one the audit log recorded"
-            f" (entry {decided[-1].seq})"
-        )
-    if recorded.get("request_sha256") != sha256(case.request.to_dict()):
-        raise IntegrityError(
-            f"case {case.id!r}: the stored request is not the one the audit log recorded"
-            f" (entry {decided[-1].seq})"
-        )
 
 
 def fresh_review(

@@ -1,11 +1,15 @@
 """Sphinx configuration for the dueprocess documentation.
 
-Build with ``bash docs/build.sh`` (HTML and the doctests of every page, warnings as
-errors). The rule reference is generated from the rule tables by ``_ext/rule_reference.py``.
+Build with ``bash docs/build.sh`` (HTML and the doctests of every page, nit-picky, warnings
+as errors). Everything generated comes from the code at build time, through the
+extensions in ``_ext/``: the rule reference (``rule_reference``), the format tables
+(``formats``), the diagrams (``diagrams``) and the API reference by topic
+(``api_reference``). The notebook ``examples/walkthrough.ipynb`` is executed by myst-nb.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -24,29 +28,58 @@ release = dueprocess.__version__
 version = ".".join(release.split(".")[:2])
 
 extensions = [
-    "myst_parser",
+    # myst-nb reads Markdown pages (through myst-parser) and the notebook.
+    "myst_nb",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
+    "sphinx.ext.graphviz",
+    "sphinx_copybutton",
+    "sphinx_design",
     "rule_reference",
+    "formats",
+    "diagrams",
+    "api_reference",
 ]
 
-source_suffix = {".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "_ext", "Thumbs.db", ".DS_Store"]
+exclude_patterns = [
+    "_build",
+    "_ext",
+    "Thumbs.db",
+    ".DS_Store",
+    "examples/data",
+    "**/.ipynb_checkpoints",
+]
 
 myst_enable_extensions = ["colon_fence", "deflist", "substitution"]
 myst_heading_anchors = 3
 # Filled from the rule tables and DEFAULT_POLICY by the rule_reference extension.
 myst_substitutions: dict[str, str] = {}
 
+# The walkthrough notebook (docs/examples is a link to ../examples, so the notebook runs in
+# examples/ and finds its files there) is executed at every build: what the site shows is
+# what the code does today. A failing cell fails the build.
+nb_execution_mode = "force"
+nb_execution_timeout = 180
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_merge_streams = True
+
+# Nit-picky: every cross-reference must resolve (docs/build.sh passes -n -W).
+nitpicky = True
+
 autodoc_member_order = "bysource"
-autodoc_typehints = "description"
+# Types in the signature, one parameter a line when it is long: no second list of them.
+autodoc_typehints = "signature"
 autodoc_typehints_format = "short"
+python_maximum_signature_line_length = 72
+python_use_unqualified_type_names = True
 # Show defaults as written (DEFAULT_POLICY), not as the repr of their value.
 autodoc_preserve_defaults = True
-autodoc_default_options = {"members": True, "show-inheritance": True}
+autodoc_default_options = {"members": True}
+autodoc_class_signature = "mixed"
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 napoleon_use_rtype = False
@@ -61,26 +94,25 @@ os.chdir({str(ROOT)!r})
 """
 doctest_test_doctest_blocks = ""
 
+# Diagrams: Graphviz's dot, drawn as SVG (the text stays text).
+graphviz_output_format = "svg"
+graphviz_dot_args = ["-Gfontname=DejaVu Sans", "-Nfontname=DejaVu Sans", "-Efontname=DejaVu Sans"]
+
+# The copy button copies commands, not prompts or output.
+copybutton_prompt_text = r">>> |\.\.\. |\$ "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
+
 html_theme = "furo"
 html_title = f"dueprocess {release}"
 html_static_path = ["_static"]
-
-
-def _protocol_signature(
-    app: object,
-    what: str,
-    name: str,
-    obj: object,
-    options: object,
-    signature: str | None,
-    return_annotation: str | None,
-) -> tuple[str, str | None] | None:
-    # A Protocol is implemented, never instantiated: its inherited (*args, **kwargs)
-    # constructor says nothing.
-    if what == "class" and getattr(obj, "_is_protocol", False):
-        return "", return_annotation
-    return None
-
-
-def setup(app: object) -> None:
-    app.connect("autodoc-process-signature", _protocol_signature)  # type: ignore[attr-defined]
+html_css_files = ["dueprocess.css"]
+# The repository's address is kept in one place: [project.urls] of pyproject.toml.
+_SOURCE = re.search(
+    r'^Source = "([^"]+)"', (ROOT / "pyproject.toml").read_text("utf-8"), re.MULTILINE
+)
+html_theme_options = {
+    "source_repository": (_SOURCE.group(1).rstrip("/") + "/") if _SOURCE else "",
+    "source_branch": "main",
+    "source_directory": "docs/",
+}

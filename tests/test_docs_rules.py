@@ -32,7 +32,11 @@ rule_reference = _load_extension()
 
 
 def _plain(markdown: str) -> str:
-    """The Markdown's text with backslash escapes undone and white space made single."""
+    """The Markdown's text with links, HTML tags and backslash escapes undone and white
+    space made single."""
+    markdown = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    markdown = re.sub(r"<code[^>]*>(.*?)</code>", r"`\1`", markdown)
+    markdown = re.sub(r"<[^>]+>", "", markdown)
     return " ".join(re.sub(r"\\(.)", r"\1", markdown).split())
 
 
@@ -87,12 +91,59 @@ def test_rules_page_contains_every_code_kind_domain_and_policy_field() -> None:
     assert missing == []
 
 
-def test_rules_page_lists_every_cell_of_the_process_table() -> None:
-    cells = _plain(rule_reference.render("process-categories"))
-    for kind, column in T.PROCESS_CATEGORIES.items():
+def test_rules_page_lists_every_cell_of_the_process_table_under_its_kind() -> None:
+    rendered = rule_reference.render("process-categories")
+    columns = {**T.PROCESS_CATEGORIES, **getattr(T, "NO_PRODUCTION_CELLS", {})}
+    for kind, column in columns.items():
+        # Each kind's table starts at its anchor and ends at the next heading.
+        start = rendered.index(f"(kind-{kind.value})=")
+        section = _plain(rendered[start:].split("\n### ", 2)[1])
         for category, cell in column.items():
-            row = f"| `{kind.value}` | `{category.value}` | `{cell.decision.value}` |"
-            assert row in cells, (kind, category)
+            row = f"| `{category.value}` | `{cell.decision.value}` |"
+            assert row in section, (kind, category)
+            assert cell.citation in section, (kind, category)
+
+
+def test_the_process_grid_has_a_row_per_kind_and_a_coloured_cell_per_category() -> None:
+    grid = rule_reference.render("process-matrix")
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", grid)
+    assert len(rows) == len(ProcessKind)
+    for kind, row in zip(ProcessKind, rows, strict=True):
+        assert f"<code>{kind.value}</code>" in row
+        cells = re.findall(r'<td class="dp-([a-z/]+)"(?: colspan="(\d)")?>([a-z/]+)', row)
+        decisions = [(colour, word) for colour, span, word in cells for _ in range(int(span or 1))]
+        assert len(decisions) == len(Category), kind
+        # The colour class always matches the word shown.
+        assert all(colour == word for colour, word in decisions), kind
+        if kind in T.PROCESS_CATEGORIES:
+            expected = [T.PROCESS_CATEGORIES[kind][c].decision.value for c in Category]
+            assert [word for _, word in decisions] == expected, kind
+
+
+def test_every_finding_code_has_an_anchor_and_cells_link_to_it() -> None:
+    findings = rule_reference.render("findings")
+    for code in T.FINDINGS:
+        assert f'<span id="finding-{code}"></span>' in findings, code
+    links = set(re.findall(r'href="#(finding-[^"]+)"', rule_reference.render("process-categories")))
+    assert links
+    assert links <= {f"finding-{code}" for code in T.FINDINGS}
+
+
+def test_statute_citations_link_to_their_official_text() -> None:
+    cell = rule_reference.cite("18 U.S.C. 2703(c)(2)(C),(E); Regulation (EU) 2023/1543, Art. 4")
+    assert "[18 U.S.C. 2703](https://www.law.cornell.edu/uscode/text/18/2703)(c)" in cell
+    assert "[Regulation (EU) 2023/1543](https://eur-lex.europa.eu/eli/reg/2023/1543/oj)" in cell
+    assert rule_reference.cite("Platform policy") == "Platform policy"
+
+
+def test_no_two_headings_of_the_rules_page_share_an_anchor() -> None:
+    page = rule_reference.render_document((DOCS / "rules.md").read_text("utf-8"))
+    titles = [
+        re.sub(r"[^\w\- ]", "", line.lstrip("#").strip().lower()).replace(" ", "-")
+        for line in page.splitlines()
+        if re.match(r"#{1,3} ", line)
+    ]
+    assert len(titles) == len(set(titles)), sorted(t for t in titles if titles.count(t) > 1)
 
 
 def test_the_pages_use_every_generated_section_and_no_unknown_one() -> None:
@@ -167,6 +218,7 @@ def test_the_built_rules_page_shows_every_code_and_citation(tmp_path: Path) -> N
     )
     app.build(force_all=True)
     page = (tmp_path / "html" / "rules.html").read_text("utf-8")
+    page = re.sub(r"</?(a|span|code|em)\b[^>]*>", "", page)
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
     # Sphinx's smart quotes print an apostrophe as a typographic one.
     text = re.sub(r" ([,)])", r"\1", text).replace("\u2019", "'")
@@ -174,3 +226,24 @@ def test_the_built_rules_page_shows_every_code_and_citation(tmp_path: Path) -> N
     assert missing == []
     assert "{{" not in text
     assert "rule-reference:" not in text
+
+
+def test_every_section_links_the_statutes_in_its_tables_but_not_inside_code() -> None:
+    scopes = rule_reference.render("authority-scopes")
+    assert "[19 U.S.C. 1509](https://www.law.cornell.edu/uscode/text/19/1509)" in scopes
+    row = rule_reference.link_citations("| `18 U.S.C. 2703` | 18 U.S.C. 2703(d) |")
+    link = "[18 U.S.C. 2703](https://www.law.cornell.edu/uscode/text/18/2703)"
+    assert row == f"| `18 U.S.C. 2703` | {link}(d) |"
+
+
+def test_the_rules_page_links_statutes_in_its_running_text_but_not_in_code() -> None:
+    page = rule_reference.link_prose((DOCS / "rules.md").read_text("utf-8"))
+    assert "[18 U.S.C. 2702](https://www.law.cornell.edu/uscode/text/18/2702)(a)" in page
+    assert rule_reference.link_prose("```\n18 U.S.C. 2702\n```") == "```\n18 U.S.C. 2702\n```"
+    assert rule_reference.link_prose("see `18 U.S.C. 2702`") == "see `18 U.S.C. 2702`"
+
+
+def test_finding_codes_in_the_running_text_link_to_their_rows() -> None:
+    line = rule_reference.link_prose("gives `requester.free_email` (`reject`)")
+    assert 'href="#finding-requester.free_email"' in line
+    assert "`reject`" in line

@@ -43,3 +43,16 @@ def test_the_readme_review_session_shows_real_output() -> None:
 def test_the_readme_names_the_two_setup_commands() -> None:
     assert "pip install -e . && .venv/bin/dueprocess demo" in README
     assert "pip install -e '.[test]' && .venv/bin/pytest --cov" in README
+
+
+def test_the_readme_links_to_files_that_exist_and_to_the_documentation_site() -> None:
+    """Relative links work on a code host; the site's address is in pyproject.toml."""
+    targets = re.findall(r"\]\(([^)\s]+)\)", README)
+    relative = [t for t in targets if not re.match(r"[a-z]+:", t) and not t.startswith("#")]
+    assert relative
+    missing = [t for t in relative if not (ROOT / t.split("#")[0]).exists()]
+    assert missing == []
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    site = re.search(r'^Documentation = "([^"]+)"', pyproject, re.M)
+    assert site is not None
+    assert site.group(1) in README

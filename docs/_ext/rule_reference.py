@@ -20,6 +20,7 @@ Nothing here imports Sphinx at module level: ``tests/test_docs_rules.py`` calls
 from __future__ import annotations
 
 import argparse
+import html
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -34,20 +35,104 @@ __all__ = ["MARKER", "SECTIONS", "render", "render_document", "setup", "substitu
 
 MARKER = re.compile(r"^% rule-reference: (?P<name>[a-z0-9-]+)[ \t]*$", re.MULTILINE)
 
-# The headings of review.md's "Findings", by the code's prefix.
+# The groups of the findings table, by the code's prefix. Titles differ from the page's
+# section titles, so no two headings share an anchor.
 GROUPS: Mapping[str, str] = {
-    "requester": "Who sent it",
-    "process": "The instrument",
-    "basis": "The instrument",
-    "purpose": "What it is for",
-    "target": "Whose data",
-    "scope": "How much",
-    "category": "Category decisions",
-    "emergency": "Emergencies",
-    "preservation": "Preservation",
-    "eu": "European orders",
-    "nondisclosure": "Telling the user",
+    "requester": "Findings about who sent it",
+    "process": "Findings about the instrument",
+    "basis": "Findings about the instrument",
+    "purpose": "Findings about what it is for",
+    "target": "Findings about whose data",
+    "scope": "Findings about how much",
+    "category": "Findings about each category",
+    "emergency": "Findings about emergencies",
+    "preservation": "Findings about preservation",
+    "eu": "Findings about European orders",
+    "cloud_act": "Findings about orders under CLOUD Act agreements",
+    "nondisclosure": "Findings about telling the user",
 }
+
+# Official text of the sources the tables cite: links only, nothing is fetched.
+CITATION_LINKS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(r"\b(\d+) U\.S\.C\. (?:§ ?)?(\d+[a-z]?)"),
+        lambda m: f"https://www.law.cornell.edu/uscode/text/{m.group(1)}/{m.group(2)}",
+    ),
+    (
+        re.compile(r"\b(\d+) CFR (\d+)\.(\d+)"),
+        lambda m: f"https://www.law.cornell.edu/cfr/text/{m.group(1)}/{m.group(2)}.{m.group(3)}",
+    ),
+    (
+        re.compile(r"Regulation \(EU\) (\d{4})/(\d+)"),
+        lambda m: f"https://eur-lex.europa.eu/eli/reg/{m.group(1)}/{m.group(2)}/oj",
+    ),
+    (
+        re.compile(r"Directive \(EU\) (\d{4})/(\d+)"),
+        lambda m: f"https://eur-lex.europa.eu/eli/dir/{m.group(1)}/{m.group(2)}/oj",
+    ),
+    (
+        re.compile(r"Fed\. R\. Crim\. P\. (\d+)"),
+        lambda m: f"https://www.law.cornell.edu/rules/frcrmp/rule_{m.group(1)}",
+    ),
+    (
+        re.compile(r"Fed\. R\. Evid\. (\d+)"),
+        lambda m: f"https://www.law.cornell.edu/rules/fre/rule_{m.group(1)}",
+    ),
+    (
+        re.compile(r"U\.S\. Const\. amend\. IV"),
+        lambda m: "https://www.law.cornell.edu/constitution/fourth_amendment",
+    ),
+    (
+        re.compile(r"Carpenter v\. United States"),
+        lambda m: "https://www.law.cornell.edu/supremecourt/text/16-402",
+    ),
+)
+
+
+def _link(markdown: str) -> str:
+    """Markdown text with each statute it names linked to its official text."""
+    spans: list[tuple[int, int, str]] = []
+    for pattern, url in CITATION_LINKS:
+        for match in pattern.finditer(markdown):
+            if not any(start < match.end() and match.start() < end for start, end, _ in spans):
+                spans.append((match.start(), match.end(), url(match)))
+    out, last = [], 0
+    for start, end, url in sorted(spans):
+        out.append(markdown[last:start])
+        out.append(f"[{markdown[start:end]}]({url})")
+        last = end
+    out.append(markdown[last:])
+    return "".join(out)
+
+
+def cite(value: object) -> str:
+    """A citation for a Markdown table cell: escaped, each statute linked to its text."""
+    return _link(text(value))
+
+
+# Code spans, links and HTML tags of a rendered table keep their text as it is.
+_PROTECTED = re.compile(r"(`[^`]*`|\[[^\]]*\]\([^)]*\)|<[^>]+>)")
+
+
+def link_citations(markdown: str) -> str:
+    """Every table row of *markdown* with its statutes linked, outside code and links.
+
+    Applied to every section, so a table added to the rule reference links its sources
+    without asking.
+    """
+    lines = []
+    for line in markdown.split("\n"):
+        if line.startswith("|") and not set(line) <= set("|-: "):
+            parts = _PROTECTED.split(line)
+            line = "".join(part if i % 2 else _link(part) for i, part in enumerate(parts))
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def anchor(name: str) -> str:
+    """The HTML anchor of a finding code: ``rules.html#finding-requester.free_email``."""
+    return f"finding-{name}"
+
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!~$])")
 
@@ -76,7 +161,7 @@ def _codes(values: Iterable[object]) -> str:
 
 
 def _kinds(kinds: Iterable[ProcessKind]) -> list[ProcessKind]:
-    """Kinds in request.md's order."""
+    """Kinds in the order of the request format."""
     chosen = set(kinds)
     return [kind for kind in ProcessKind if kind in chosen]
 
@@ -87,7 +172,7 @@ def _categories(categories: Iterable[Category]) -> list[Category]:
 
 
 def _ordered(members: Iterable[Any]) -> list[Any]:
-    """Enum members in their declaration order (the spec's order)."""
+    """Enum members in their declaration order (the format's order)."""
     return sorted(members, key=lambda member: list(type(member)).index(member))
 
 
@@ -95,14 +180,21 @@ def _ordered(members: Iterable[Any]) -> list[Any]:
 
 
 def findings() -> str:
-    """Every finding code with its effect and source, grouped as review.md groups them."""
+    """Every finding code with its anchor, effect and source, grouped by the code's prefix."""
     groups: dict[str, list[tuple[str, T.FindingRule]]] = {}
     for name, rule in T.FINDINGS.items():
         title = GROUPS.get(name.split(".", 1)[0], name.split(".", 1)[0])
         groups.setdefault(title, []).append((name, rule))
     parts = []
     for title, rules in groups.items():
-        rows = [[code(name), code(rule.effect.value), text(rule.citation)] for name, rule in rules]
+        rows = [
+            [
+                f'<span id="{anchor(name)}"></span>{code(name)}',
+                code(rule.effect.value),
+                cite(rule.citation),
+            ]
+            for name, rule in rules
+        ]
         parts.append(f"### {title}\n\n" + table(["code", "effect", "source"], rows))
     return "\n\n".join(parts)
 
@@ -115,35 +207,126 @@ def _cell(cell: T.Cell) -> str:
     return cell.decision.value
 
 
+def _grid_cell(decision: str, note: str = "", span: int = 1) -> str:
+    extra = f'<br><span class="dp-need">{html.escape(note)}</span>' if note else ""
+    colspan = f' colspan="{span}"' if span > 1 else ""
+    return f'<td class="dp-{decision}"{colspan}>{html.escape(decision)}{extra}</td>'
+
+
+def _grid_row(kind: ProcessKind) -> list[str]:
+    """The five cells of one kind: what the review decides for each category."""
+    if kind in T.PROCESS_CATEGORIES:
+        cells = []
+        for category in Category:
+            cell = T.PROCESS_CATEGORIES[kind][category]
+            note = ""
+            if cell.decision is Decision.LIMITED:
+                note = ", ".join(cell.fields or ())
+            elif cell.required:
+                note = f"needs {cell.required}"
+            cells.append(_grid_cell(cell.decision.value, note))
+        return cells
+    # A kind that treats every category alike gets one cell across the five.
+    if kind in T.NO_PRODUCTION_KINDS:
+        note = "every category: the request is escalated or rejected (see its finding)"
+        return [_grid_cell("withhold", note, span=len(Category))]
+    if kind in T.PRESERVATION_TERMS:
+        note = "every requested category is kept; nothing is released"
+        return [_grid_cell("preserve", note, span=len(Category))]
+    if kind is ProcessKind.EMERGENCY_REQUEST:
+        return [
+            _grid_cell("disclose", "in an emergency")
+            if category in T.EMERGENCY_CATEGORIES
+            else _grid_cell("withhold", "needs legal process")
+            for category in Category
+        ]
+    if kind is ProcessKind.EU_PRODUCTION_ORDER:
+        note = "every category the Regulation's rules allow (below)"
+        return [_grid_cell("disclose", note, span=len(Category))]
+    return [_grid_cell("n/a") for _ in Category]
+
+
 def process_matrix() -> str:
-    """The process x category table, decisions only, as review.md prints it."""
-    kinds = list(T.PROCESS_CATEGORIES)
-    header = ["requested", *(code(kind.value) for kind in kinds)]
-    rows = [
-        [code(category.value), *(_cell(T.PROCESS_CATEGORIES[kind][category]) for kind in kinds)]
-        for category in Category
-    ]
-    return table(header, rows)
+    """Process kinds as rows, the five categories as columns, coloured by decision."""
+    head = "".join(f"<th><code>{c.value}</code></th>" for c in Category)
+    rows = []
+    for kind in ProcessKind:
+        href = f"#kind-{kind.value}" if kind in _columns() else "#process-kinds"
+        name = f'<th scope="row"><a href="{href}"><code>{kind.value}</code></a></th>'
+        rows.append(f"<tr>{name}{''.join(_grid_row(kind))}</tr>")
+    legend = " ".join(
+        f'<span class="dp-key dp-{decision}">{decision}</span>'
+        for decision in ("disclose", "limited", "withhold", "preserve")
+    )
+    return (
+        '<div class="dp-grid-wrap"><table class="dp-grid">'
+        f"<thead><tr><th>process ↓ / category →</th>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        f'<p class="dp-legend">{legend}</p></div>'
+    )
+
+
+def _columns() -> Mapping[ProcessKind, Mapping[Category, T.Cell]]:
+    """Every kind with cells of its own: the process table, and any cells the tables give
+    a kind that releases nothing (``NO_PRODUCTION_CELLS``, where present)."""
+    columns = dict(T.PROCESS_CATEGORIES)
+    columns.update(getattr(T, "NO_PRODUCTION_CELLS", {}))
+    return columns
+
+
+def _kind_groups() -> list[tuple[list[ProcessKind], Mapping[Category, T.Cell]]]:
+    """Kinds that share one column of the process table, in the kinds' order."""
+    groups: list[tuple[list[ProcessKind], Mapping[Category, T.Cell]]] = []
+    columns = _columns()
+    for kind in _kinds(columns):
+        column = columns[kind]
+        for kinds, seen in groups:
+            if seen == column:
+                kinds.append(kind)
+                break
+        else:
+            groups.append(([kind], column))
+    return groups
 
 
 def process_categories() -> str:
-    """Every cell of the process x category table with its finding and its source."""
-    rows = []
-    for kind, column in T.PROCESS_CATEGORIES.items():
-        for category, cell in column.items():
-            rows.append(
-                [
-                    code(kind.value),
-                    code(category.value),
-                    code(cell.decision.value),
-                    _codes(cell.fields or ()),
-                    code(cell.required) if cell.required else "—",
-                    code(cell.code) if cell.code else "—",
-                    text(cell.citation),
-                ]
-            )
-    header = ["process", "category", "decision", "fields", "required", "finding", "source"]
-    return table(header, rows)
+    """One table per process kind (kinds sharing a column share a table): every cell with
+    its finding and its source."""
+    parts = []
+    for kinds, column in _kind_groups():
+        targets = "\n".join(f"({_kind_anchor(kind)})=" for kind in kinds)
+        title = ", ".join(T.PROCESS_NAMES[kind] for kind in kinds)
+        names = ", ".join(code(kind.value) for kind in kinds)
+        # The fields column only where some category is limited to some fields.
+        limited = any(cell.fields for cell in column.values())
+        rows = [
+            [
+                code(category.value),
+                code(cell.decision.value),
+                *([_codes(cell.fields or ()) if cell.fields else "—"] if limited else []),
+                code(cell.required) if cell.required else "—",
+                _finding_link(cell.code) if cell.code else "—",
+                cite(cell.citation),
+            ]
+            for category, cell in column.items()
+        ]
+        header = ["category", "decision", *(["fields"] if limited else []), "required"]
+        header += ["finding", "source"]
+        parts.append(
+            f"{targets}\n### {text(title[0].upper() + title[1:])}\n\n{names}\n\n"
+            + table(header, rows)
+        )
+    return "\n\n".join(parts)
+
+
+def _kind_anchor(kind: ProcessKind) -> str:
+    return f"kind-{kind.value}"
+
+
+def _finding_link(name: str) -> str:
+    # Raw HTML: the anchor is an id in a table cell, which Sphinx does not know as a target.
+    escaped = html.escape(name)
+    return f'<a href="#{anchor(name)}"><code class="docutils literal">{escaped}</code></a>'
 
 
 def emergency() -> str:
@@ -170,20 +353,18 @@ def kinds() -> str:
                 "yes" if kind in T.US_KINDS else "no",
                 "yes" if kind in T.CRIMINAL_ONLY_KINDS else "no",
                 "yes" if kind in T.NO_PRODUCTION_KINDS else "no",
-                "yes" if kind in T.PROCESS_CATEGORIES else "—",
+                f"[yes](#kind-{kind.value})" if kind in _columns() else "—",
                 "yes" if kind in T.PRESERVATION_TERMS else "no",
             ]
         )
-    header = [
-        "kind",
-        "name in letters",
-        "US kind (`US_KINDS`)",
-        "criminal only (`CRIMINAL_ONLY_KINDS`)",
-        "releases nothing (`NO_PRODUCTION_KINDS`)",
-        "column in the process table",
-        "preservation",
-    ]
-    return table(header, rows)
+    header = ["kind", "name in letters", "US", "criminal only", "releases nothing"]
+    header += ["own table", "preserves"]
+    legend = (
+        "*US*: in `US_KINDS`; *criminal only*: in `CRIMINAL_ONLY_KINDS`; *releases nothing*:"
+        " in `NO_PRODUCTION_KINDS`; *own table*: a column of the process table, shown above;"
+        " *preserves*: has a preservation term."
+    )
+    return table(header, rows) + "\n\n" + legend
 
 
 def categories() -> str:
@@ -447,7 +628,7 @@ def render(name: str) -> str:
     Raises:
         KeyError: *name* is not a section.
     """
-    return SECTIONS[name]().strip() + "\n"
+    return link_citations(SECTIONS[name]().strip()) + "\n"
 
 
 def render_document(source: str) -> str:
@@ -477,6 +658,7 @@ def substitutions() -> dict[str, str]:
         "eu_applicable_from": T.EU_APPLICABLE_FROM.isoformat(),
         "eu_validation_hours": str(T.EU_VALIDATION_HOURS),
         "finding_count": str(len(T.FINDINGS)),
+        "rules_as_of": T.CURRENT_AS_OF.isoformat(),
         "version": dueprocess.__version__,
     }
 
@@ -484,8 +666,37 @@ def substitutions() -> dict[str, str]:
 # --- Sphinx ---------------------------------------------------------------------------
 
 
+def link_prose(markdown: str) -> str:
+    """The page's running text with its statutes linked too: every line outside code
+    fences, headings and comments, with code spans, links and HTML left as they are."""
+    lines, fenced = [], False
+    for line in markdown.split("\n"):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif not fenced and line and line[0] not in "#%|:(<":
+            parts = _PROTECTED.split(line)
+            line = "".join(
+                _code_link(part) if i % 2 else _link(part) for i, part in enumerate(parts)
+            )
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _code_link(part: str) -> str:
+    """A code span naming a finding code links to that code's row."""
+    if part.startswith("`") and part.endswith("`") and part.strip("`") in T.FINDINGS:
+        return _finding_link(part.strip("`"))
+    return part
+
+
+#: Pages whose running text cites statutes and links each to its official text.
+LINKED_PAGES = {"rules"}
+
+
 def _source_read(app: Any, docname: str, source: list[str]) -> None:
     source[0] = render_document(source[0])
+    if docname in LINKED_PAGES:
+        source[0] = link_prose(source[0])
 
 
 def _config_inited(app: Any, config: Any) -> None:

@@ -1,7 +1,7 @@
 """Canonical JSON bytes: the one serialisation every hash in dueprocess is taken over.
 
 Keys sorted, separators ``,`` and ``:``, non-ASCII kept as UTF-8, no trailing newline
-(spec: production.md, "Canonical bytes of a record"). NaN and infinities are not JSON
+(docs/formats.md, "Canonical bytes of a record"). NaN and infinities are not JSON
 and are refused rather than written as ``NaN``.
 """
 

@@ -1,4 +1,4 @@
-"""Matching legal citations however they are typed (spec: review.md, authority_scopes).
+"""Matching legal citations however they are typed (docs/rules.md, authority_scopes).
 
 Both the citation and the key are normalised — lower case; ``§``, ``.`` and ``,``
 removed; runs of white space made one space; ``usc`` for ``u s c`` and ``cfr`` for

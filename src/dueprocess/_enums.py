@@ -1,4 +1,4 @@
-"""The closed sets of the request and review formats (spec: request.md, review.md).
+"""The closed sets of the request and review formats (docs/formats.md, docs/rules.md).
 
 Every member's value is the exact string the JSON documents use, so ``Kind(text)``
 parses and ``member.value`` serialises.
@@ -45,7 +45,7 @@ class Channel(_Str):
 
 
 class ProcessKind(_Str):
-    """The legal instrument (request.md, "Process kinds")."""
+    """The legal instrument (docs/formats.md, "Process kinds")."""
 
     SUBPOENA = "subpoena"
     GRAND_JURY_SUBPOENA = "grand_jury_subpoena"
@@ -134,7 +134,7 @@ class TargetKind(_Str):
 
 
 class Category(_Str):
-    """Data categories, in the order of request.md's table (also production order)."""
+    """Data categories, in the order of the request format's table (also production order)."""
 
     SUBSCRIBER = "subscriber"
     SESSION_LOGS = "session_logs"

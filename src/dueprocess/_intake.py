@@ -1,4 +1,4 @@
-"""Intake: a request document becomes a :class:`LegalRequest` (spec: request.md).
+"""Intake: a request document becomes a :class:`LegalRequest` (docs/formats.md).
 
 ``load_request`` walks the document once, following the format's own tables of keys,
 and collects every problem with its JSONPath before raising them together as
@@ -334,7 +334,7 @@ class _Intake:
             return None
         return int(value)
 
-    # Sections of the document, in request.md's order.
+    # Sections of the document, in the request format's order.
 
     def request(self, document: object) -> LegalRequest | None:
         doc = self.mapping(document, "$", _REQUEST_KEYS)
@@ -646,9 +646,10 @@ def load_request(document: Mapping[str, Any]) -> LegalRequest:
         The typed, immutable request.
 
     Raises:
-        InvalidRequest: the document does not fit request.md; ``problems`` lists every
-            problem with its JSONPath, in the format's field order with unknown keys
-            last (at most ``MAX_PROBLEMS``, then one at ``$`` saying more were omitted).
+        InvalidRequest: the document does not fit the request format (docs/formats.md);
+            ``problems`` lists every problem with its JSONPath, in the format's field
+            order with unknown keys last (at most ``MAX_PROBLEMS``, then one at ``$``
+            saying more were omitted).
 
     >>> try:
     ...     load_request({"format": "dueprocess.request/1", "surprise": True})

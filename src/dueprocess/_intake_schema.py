@@ -1,5 +1,5 @@
-"""The request format's own tables for intake: keys in the spec's order, closed sets,
-limits, value shapes, and how problems are worded and ordered (spec: request.md).
+"""The request format's own tables for intake: keys in the format's order, closed sets,
+limits, value shapes, and how problems are worded and ordered (docs/formats.md).
 
 Rules of the road: everything here is data or a pure check of one value; the walk that
 uses them lives in ``_intake``. docs/limits.md explains each limit.
@@ -50,7 +50,7 @@ MAX_PROBLEMS: Final = 1_000
 MAX_TARGETS: Final = 1_000
 #: Entries of ``categories``; only five exist, so anything longer is already wrong.
 MAX_CATEGORIES: Final = 1_000
-#: ``id`` and ``preservation.extends``, as request.md fixes for ``id``.
+#: ``id`` and ``preservation.extends``, as the request format fixes for ``id``.
 MAX_ID_LENGTH: Final = 128
 #: The free-text fields ``investigation.facts`` and ``emergency.description``.
 MAX_TEXT_LENGTH: Final = 100_000
@@ -77,7 +77,7 @@ def _keys(names: str) -> frozenset[str]:
     return frozenset(names.split())
 
 
-# The keys each object may hold, as request.md's tables list them.
+# The keys each object may hold, as the request format's tables list them.
 _REQUEST_KEYS: Final = _keys(
     "format id received_at channel jurisdiction process requester investigation targets"
     " categories period emergency nondisclosure preservation"
@@ -98,7 +98,7 @@ _EMERGENCY_KEYS: Final = _keys("danger imminent description")
 _NONDISCLOSURE_KEYS: Final = _keys("kind statute until")
 _PRESERVATION_KEYS: Final = _keys("extends prior_extensions prior_expires_on")
 
-# Problems are listed in the format's own field order (request.md's tables), as the
+# Problems are listed in the format's own field order (the request format's tables), as the
 # public cases list them: one order that agrees with each object's table, unknown keys
 # after the known ones, array entries by index.
 _FIELDS_IN_ORDER: Final = (
@@ -123,7 +123,7 @@ def _problem_order(problem: Problem) -> tuple[int, ...]:
     return tuple(key)
 
 
-# request.md, "Rules across fields": the process kinds that may carry each optional block.
+# docs/formats.md, "Rules across fields": the process kinds that may carry each optional block.
 _KINDS_ALLOWING: Final = {
     "emergency": (ProcessKind.EMERGENCY_REQUEST, ProcessKind.EU_PRODUCTION_ORDER),
     "preservation": (ProcessKind.PRESERVATION_REQUEST, ProcessKind.EU_PRESERVATION_ORDER),
@@ -191,7 +191,7 @@ def _is_phone(value: str) -> bool:
     return _PHONE.fullmatch(value) is not None and 7 <= len(_DIGIT.findall(value)) <= 15
 
 
-# Target values are checked for their kind (request.md, "Target object").
+# Target values are checked for their kind (docs/formats.md, "Target object").
 _TARGET_CHECKS: Final = {
     TargetKind.EMAIL: (_is_email, _AN_EMAIL),
     TargetKind.PHONE: (_is_phone, _A_PHONE),

@@ -69,7 +69,7 @@ _PLAIN_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 
 def _field_name(name: str) -> str:
-    # Field names are the spec's (service_start); a review read back from storage could
+    # Field names are the format's (service_start); a review read back from storage could
     # hold anything, which is escaped. An underscore inside a word is never emphasis.
     return name if _PLAIN_NAME.match(name) else md_text(name)
 

@@ -1,16 +1,16 @@
-"""The production manifest, format ``dueprocess.manifest/1`` (spec: production.md).
+"""The production manifest, format ``dueprocess.manifest/1`` (docs/formats.md).
 
 ``manifest.json`` states every figure a production can be checked against: how many
 records of each category, the SHA-256 and size of each file, and the RFC 6962 Merkle root
 over the records. It is written last, so a directory without it is not a production.
 
-Choices the spec leaves open, made here:
+Choices the format leaves open, made here:
 
 * ``counts`` has one entry for *every* released category, zero included, in the order
-  of request.md's table: "we looked and found none" is part of the answer.
+  of the request format's table: "we looked and found none" is part of the answer.
 * ``files`` lists ``records.jsonl``, ``letter.md`` and ``certificate.md`` (in the order
   they are written), so an edit to the letter or the certificate is caught too.
-* ``manifest.json`` itself is indented JSON in the spec's key order with a final
+* ``manifest.json`` itself is indented JSON in the format's key order with a final
   newline: people read it, and no hash is taken over it.
 """
 
@@ -104,7 +104,7 @@ class Manifest:
     files: Mapping[str, FileDigest]
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``dueprocess.manifest/1`` document, keys in the spec's order."""
+        """The ``dueprocess.manifest/1`` document, keys in the format's order."""
         return {
             "format": MANIFEST_FORMAT,
             "request_id": self.request_id,

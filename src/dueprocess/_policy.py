@@ -1,6 +1,6 @@
-"""The platform's policy: every number and list the review rules read (spec: review.md, Policy).
+"""The platform's policy: every number and list the review rules read (docs/rules.md, Policy).
 
-``DEFAULT_POLICY`` holds the spec's defaults. A platform with stricter standards derives
+``DEFAULT_POLICY`` holds the defaults. A platform with stricter standards derives
 its own with ``attrs.evolve(DEFAULT_POLICY, name="strict", max_period_days=90)``.
 """
 
@@ -82,7 +82,7 @@ def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
 
 @attrs.frozen(repr=False)
 class Policy:
-    """Every threshold and list of the review rules; see the Policy table of review.md.
+    """Every threshold and list of the review rules; every field is listed in docs/rules.md.
 
     >>> import attrs
     >>> strict = attrs.evolve(DEFAULT_POLICY, name="strict", max_period_days=90)

@@ -1,9 +1,9 @@
-"""Producing what a review allows, and nothing else (spec: production.md).
+"""Producing what a review allows, and nothing else (docs/formats.md).
 
 :func:`produce` streams: records flow from the source through canonical encoding, the
 SHA-256 of ``records.jsonl`` and the Merkle tree into the sink, so memory does not grow
 with the number of records (only with the largest run of records sharing one instant,
-which are sorted by their bytes as the spec orders them).
+which are sorted by their bytes as the format orders them).
 
 Never over-disclose. The source is asked only for what the review's :class:`Scope`
 allows: the accounts its targets resolve to, the released categories, and for every
@@ -70,7 +70,7 @@ def produce(
     """Write the production a review allows into *sink* and return its manifest.
 
     The sink receives ``records.jsonl`` (the released records' canonical bytes, one a
-    line, in the spec's order), ``letter.md``, ``certificate.md`` and, last,
+    line, in the format's order), ``letter.md``, ``certificate.md`` and, last,
     ``manifest.json``; then ``sink.commit()``. Producing the same review from the same
     data twice gives byte-identical files (``produced_at`` aside).
 

@@ -1,6 +1,6 @@
 """Stored records, format ``dueprocess.record/1``, and the identities that find them.
 
-A record is one stored fact about one account (spec: production.md). Its *canonical
+A record is one stored fact about one account (docs/formats.md). Its *canonical
 bytes* are what a production writes, hashes and proves, so they are computed in exactly
 one place, :meth:`Record.canonical_bytes`.
 
@@ -48,7 +48,7 @@ __all__ = [
 
 RECORD_FORMAT = "dueprocess.record/1"
 
-#: The fields of a ``subscriber`` record, in request.md's order.
+#: The fields of a ``subscriber`` record, in the request format's order.
 SUBSCRIBER_FIELDS = (
     "name",
     "address",

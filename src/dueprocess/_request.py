@@ -1,4 +1,4 @@
-"""The typed, immutable request (spec: request.md).
+"""The typed, immutable request (docs/formats.md).
 
 These classes hold values only; ``load_request`` (in ``_intake``) builds them from a
 document and ``LegalRequest.to_dict`` turns one back into the same document, so a case

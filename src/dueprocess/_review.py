@@ -175,7 +175,7 @@ class Review:
 
     @property
     def scope(self) -> Scope:
-        """What a production may release: empty unless the outcome releases data."""
+        """What a production may release; empty unless the outcome releases data."""
         if not self.releases_data:
             return Scope(targets=self.targets, categories=(), period=self.period)
         released = tuple(

@@ -1,7 +1,7 @@
-"""The review engine: walks the rule tables over one request (spec: review.md).
+"""The review engine: walks the rule tables over one request (docs/rules.md).
 
 Pure and deterministic: no clock, no I/O; every date comes from the request. Each
-section below is one heading of review.md and returns its findings in the page's order.
+section below is one heading of docs/rules.md and returns its findings in the page's order.
 Findings whose effect is ``note`` never change the outcome, so the outcome is computed
 from the other findings and the category decisions first, and the notes that depend on
 it (``emergency.follow_up_process``, ``eu.enforcing_authority_notification``, the notice

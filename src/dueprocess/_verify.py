@@ -1,4 +1,4 @@
-"""Checking a production against its manifest, figure by figure (spec: production.md).
+"""Checking a production against its manifest, figure by figure (docs/formats.md).
 
 :func:`verify` is pure: it is given ``manifest.json``'s bytes and each file's bytes (as
 streams of chunks, so a large ``records.jsonl`` is never held whole) and recomputes every

@@ -1,4 +1,4 @@
-"""The case layer: a request followed from receipt to close (spec: reports.md).
+"""The case layer: a request followed from receipt to close (docs/concepts.md).
 
 ``_lifecycle`` is the transition table, ``_case`` the values, ``_service`` the
 operations, ``_audit`` the hash-chained log, ``_codec`` the rows every store keeps,

@@ -1,4 +1,4 @@
-"""The audit log: append-only and hash-chained (spec: reports.md, "Audit log").
+"""The audit log: append-only and hash-chained (docs/concepts.md, "Audit log").
 
 Every case event becomes one :class:`AuditEntry`. An entry's *canonical bytes* are the
 canonical JSON (``dueprocess._canonical``) of its body, which includes ``seq`` and

@@ -1,4 +1,4 @@
-"""Deadlines: what falls due on a case, and when (spec: reports.md, "Case").
+"""Deadlines: what falls due on a case, and when (docs/concepts.md, "Case").
 
 A scheduler outside the library asks :meth:`~dueprocess.Cases.due` what falls due before
 an instant and acts on it; the library itself never waits or reads a clock. A deadline

@@ -1,4 +1,4 @@
-"""The preservation hold registry's rules (spec: review.md, "Preservation").
+"""The preservation hold registry's rules (docs/rules.md, "Preservation").
 
 A renewal names the hold it extends; the registry, not the requester, knows how often
 that chain was already renewed and when it expires. :func:`complete_renewal` fills

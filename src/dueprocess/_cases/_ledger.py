@@ -1,4 +1,4 @@
-"""The disclosure ledger (spec: reports.md, "Disclosure ledger").
+"""The disclosure ledger (docs/concepts.md, "Disclosure ledger").
 
 For one account, every disclosure of its data — when, to which agency, under which
 process, which categories, how many records, and the production's Merkle root — so the
@@ -32,7 +32,7 @@ class LedgerEntry:
     """One disclosure of one account's data.
 
     ``counts`` is records per category for this account only; ``categories`` lists those
-    with at least one record, in the order of request.md's table. ``merkle_root`` is the
+    with at least one record, in the order of the request format's table. ``merkle_root`` is the
     root of the whole production the records were part of.
     """
 

@@ -1,4 +1,4 @@
-"""The case lifecycle as one transition table (spec: reports.md, "Case").
+"""The case lifecycle as one transition table (docs/concepts.md, "Case").
 
 Rules of the road for this module:
 
@@ -10,7 +10,7 @@ Rules of the road for this module:
   through ``OUTCOME_STATES``.
 * A self-transition (``notify``) is still an event: it changes nothing but is recorded.
 * ``rejected`` can only be closed: a rejected request "will not be honoured in any form"
-  (review.md, Outcome), so neither a callback nor a corrected document revives it.
+  (docs/rules.md, Outcome), so neither a callback nor a corrected document revives it.
 * ``closed`` accepts only the delivery of a notice whose time came after the case ended
   (a gag order that outlives the case), the lifting of that gag, and an invoice.
 * Some actions change no state and are recorded all the same: ``approve`` (a second
@@ -38,7 +38,7 @@ __all__ = [
 
 
 class CaseState(_Str):
-    """Where a case stands; the values are the spec's state names."""
+    """Where a case stands; the values are the documented state names."""
 
     RECEIVED = "received"
     IN_REVIEW = "in_review"

@@ -1,4 +1,4 @@
-"""Telling the account holder: when the review's notice falls due (spec: review.md,
+"""Telling the account holder: when the review's notice falls due (docs/rules.md,
 "Telling the user").
 
 The review decides *whether* and under which rule the user is told; this module turns

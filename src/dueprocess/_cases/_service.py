@@ -1,4 +1,4 @@
-"""The case service: every operation that moves a case (spec: reports.md, "Case").
+"""The case service: every operation that moves a case (docs/concepts.md, "Case").
 
 :class:`Cases` is handed its store, clock, notifier, identity provider and policy; it reads
 no clock and touches no file itself. Each operation reads the case, derives the new
@@ -309,7 +309,7 @@ class Cases:
         Without *request* the case's own request becomes a renewal of its latest hold;
         with one (same id, a preservation kind), that document is used. Either way
         ``prior_extensions`` and ``prior_expires_on`` come from the hold registry, so the
-        spec's extension limit applies.
+        rules' extension limit applies.
 
         A renewal the review refuses leaves the case, its review and its hold as they
         were: the refusal is recorded as an event and :class:`~dueprocess.RenewalRefused`

@@ -88,7 +88,7 @@ def add_policy_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--policy",
         metavar="POLICY.json",
-        help="the platform's policy as JSON (fields of dueprocess.Policy); default: the spec's",
+        help="the platform's policy as JSON (fields of dueprocess.Policy); default: DEFAULT_POLICY",
     )
 
 

@@ -1,4 +1,4 @@
-"""Transparency reports (spec: reports.md, "Transparency report").
+"""Transparency reports (docs/concepts.md, "Transparency report").
 
 Build a :class:`Report` from closed cases with :func:`transparency_report`, write it in
 Google's or Meta's published layout, band national-security process as 50 U.S.C. 1874(a)

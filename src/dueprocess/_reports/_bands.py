@@ -64,7 +64,7 @@ class BandsOption(enum.IntEnum):
 
     @property
     def width(self) -> int:
-        """The band width: 1000, 500, 250 or 100."""
+        """The band width; 1000, 500, 250 or 100."""
         return _WIDTHS[self]
 
     @property

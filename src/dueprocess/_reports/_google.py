@@ -3,14 +3,14 @@
 Rules of the road for this module:
 
 * ``US_LABELS`` and ``ELSEWHERE_LABELS`` say, for every process kind, the ``Legal Process``
-  label it is counted under (spec: reports.md); a reader checks them against the spec line
+  label it is counted under (docs/concepts.md); a reader checks them against the rules line
   by line. ``None`` means the kind never appears in this layout:
 
   - ``national_security_letter`` and ``fisa_order``: 50 U.S.C. 1874 allows them to be
     published only in bands, so they go to :meth:`Report.to_bands` and nowhere else;
   - ``civil_subpoena``: a private litigant's subpoena is not a government request, and a
-    transparency report counts government requests (the spec's "every subpoena kind"
-    are the three of review.md: ``subpoena``, ``grand_jury_subpoena``,
+    transparency report counts government requests (the report format's "every subpoena kind"
+    are the three of the rule reference: ``subpoena``, ``grand_jury_subpoena``,
     ``administrative_subpoena``).
 * Outside the US the layout has only three labels, so every compelled instrument there,
   including a pen register or wiretap order, counts as ``Other Legal Requests``.

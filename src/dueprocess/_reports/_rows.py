@@ -22,7 +22,7 @@ periods and Meta's layout, which do not break requests down by process)."""
 class ReportRow:
     """Figures for one period, one country and one kind of legal process.
 
-    The first seven fields are the report's columns (spec: reports.md). The counts after
+    The first seven fields are the report's columns (docs/concepts.md). The counts after
     them are what the percentages are computed from; they are ``None`` on rows read back
     from a published CSV, which shows percentages but not the counts behind them.
 

@@ -1,8 +1,8 @@
-"""The review rules as tables (spec: review.md).
+"""The review rules as tables (docs/rules.md).
 
 Rules of the road for this module:
 
-* Every row here can be checked line by line against review.md and the statute or policy
+* Every row here can be checked line by line against docs/rules.md and the statute or policy
   it cites. Nothing in this module decides anything; ``_reviewer`` walks these tables.
 * A rule that a platform may tune is a default here and a field of ``Policy``; a rule the
   law fixes (the process x category table, the EU member states, deadlines in days) is a
@@ -42,9 +42,13 @@ __all__ = [
 K = ProcessKind
 C = Category
 
+# The day the statutes, regulations and policy below were last checked against their
+# sources; the rule reference prints it. Move it whenever a row is checked again.
+CURRENT_AS_OF = dt.date(2026, 11, 30)
+
 # --- Who may send requests -------------------------------------------------------------
 
-# review.md, requester.unrecognized_domain: a domain is governmental when it equals, or
+# docs/rules.md, requester.unrecognized_domain: a domain is governmental when it equals, or
 # ends with "." + one of, these.
 GOVERNMENT_DOMAINS: tuple[str, ...] = (
     "gov", "mil", "gov.uk", "police.uk", "gouv.fr", "justice.fr", "bund.de", "polizei.de",
@@ -52,7 +56,7 @@ GOVERNMENT_DOMAINS: tuple[str, ...] = (
     "poliziadistato.it", "gov.ie", "garda.ie", "gc.ca", "gov.au", "govt.nz", "europa.eu",
 )  # fmt: skip
 
-# review.md, requester.free_email: forged requests come from free mail.
+# docs/rules.md, requester.free_email: forged requests come from free mail.
 FREE_MAIL_DOMAINS: tuple[str, ...] = (
     "gmail.com", "googlemail.com", "yahoo.com", "outlook.com", "hotmail.com", "live.com",
     "aol.com", "icloud.com", "proton.me", "protonmail.com", "gmx.de", "gmx.net", "mail.ru",
@@ -61,13 +65,13 @@ FREE_MAIL_DOMAINS: tuple[str, ...] = (
 
 # --- Which process kinds are which ----------------------------------------------------
 
-# review.md, process.kind_jurisdiction_mismatch: every kind except these is a US kind.
+# docs/rules.md, process.kind_jurisdiction_mismatch: every kind except these is a US kind.
 US_KINDS: frozenset[ProcessKind] = frozenset(ProcessKind) - {
     K.EMERGENCY_REQUEST, K.FOREIGN_DIRECT_REQUEST, K.EU_PRODUCTION_ORDER,
     K.EU_PRESERVATION_ORDER,
 }  # fmt: skip
 
-# review.md, purpose.not_criminal: compelled process only in an official criminal
+# docs/rules.md, purpose.not_criminal: compelled process only in an official criminal
 # investigation; Reg. (EU) 2023/1543 Art. 2 covers criminal proceedings only.
 CRIMINAL_ONLY_KINDS: frozenset[ProcessKind] = frozenset({
     K.SUBPOENA, K.GRAND_JURY_SUBPOENA, K.ADMINISTRATIVE_SUBPOENA, K.COURT_ORDER_2703D,
@@ -75,13 +79,13 @@ CRIMINAL_ONLY_KINDS: frozenset[ProcessKind] = frozenset({
     K.EU_PRODUCTION_ORDER, K.EU_PRESERVATION_ORDER,
 })  # fmt: skip
 
-# review.md, last paragraph of "Category decisions": escalated and rejected kinds withhold
+# docs/rules.md, last paragraph of "Category decisions": escalated and rejected kinds withhold
 # every category with no per-category finding.
 NO_PRODUCTION_KINDS: frozenset[ProcessKind] = frozenset({
     K.PEN_REGISTER_ORDER, K.WIRETAP_ORDER, K.FISA_ORDER, K.CIVIL_SUBPOENA,
 })  # fmt: skip
 
-# review.md, authority_scopes: statute -> investigation areas it may serve.
+# docs/rules.md, authority_scopes: statute -> investigation areas it may serve.
 AUTHORITY_SCOPES: tuple[tuple[str, tuple[Area, ...]], ...] = (
     ("19 U.S.C. 1509", (Area.CUSTOMS, Area.CHILD_EXPLOITATION)),
     ("8 U.S.C. 1225(d)", (Area.IMMIGRATION,)),
@@ -139,7 +143,7 @@ _SUBPOENA_COLUMN: Mapping[Category, Cell] = {
     C.CONTENT: _needs("search_warrant", _CONTENT),
 }
 
-# review.md, "Category decisions". The emergency column is read through the policy's
+# docs/rules.md, "Category decisions". The emergency column is read through the policy's
 # emergency_categories instead (18 U.S.C. 2702(b)(8), (c)(4)); the EU production order
 # starts from "disclose" and is narrowed by the Regulation's own rules below.
 PROCESS_CATEGORIES: Mapping[ProcessKind, Mapping[Category, Cell]] = {
@@ -178,7 +182,7 @@ PROCESS_CATEGORIES: Mapping[ProcessKind, Mapping[Category, Cell]] = {
     },
 }
 
-# review.md, Policy: emergency_categories default.
+# docs/rules.md, Policy: emergency_categories default.
 EMERGENCY_CATEGORIES: frozenset[Category] = frozenset({C.SUBSCRIBER, C.SESSION_LOGS, C.LOCATION})
 EMERGENCY_CITATION = "18 U.S.C. 2702(b)(8), (c)(4)"
 
@@ -249,7 +253,7 @@ PRESERVATION_TERMS: Mapping[ProcessKind, PreservationTerm] = {
 
 # --- Notice -----------------------------------------------------------------------------
 
-# review.md, "Telling the user", rule 4: a gag order without an end date is revisited
+# docs/rules.md, "Telling the user", rule 4: a gag order without an end date is revisited
 # after this many days from issue.
 INDEFINITE_GAG_DAYS = 365
 NOTICE_TIMINGS = tuple(NoticeTiming)

@@ -13,10 +13,10 @@ Choices, and why:
   instants exactly (text timestamps with and without a fraction do not sort in time
   order), and a record's canonical bytes are rebuilt exactly: they print ``at`` in UTC.
 * ``fields`` is the canonical JSON of the record's fields. Records of one account,
-  category and instant then sort by ``fields`` exactly as the spec orders them by their
+  category and instant then sort by ``fields`` exactly as the format orders them by their
   canonical bytes (SQLite compares text as UTF-8 bytes).
 * The records table is clustered on ``(account, category, at, fields)``: that key is
-  the index on ``(account, category, at)`` the spec asks for, answers a production's
+  the index on ``(account, category, at)`` the record format asks for, answers a production's
   query in order without a sort, and makes the table a set: importing a file twice adds
   nothing the second time.
 * ``identities.value`` holds :func:`dueprocess._records.identity_key` of the value, so

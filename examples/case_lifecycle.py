@@ -109,8 +109,10 @@ def main() -> None:
     clock.set(dt.datetime(2023, 8, 1, tzinfo=UTC))
     held = cases.renew(held.id, actor="counsel")
     print(f"renewed: hold {held.holds[-1].id} until {held.holds[-1].expires_on}")
-    held = cases.renew(held.id, actor="counsel")
-    print(f"renewed again: {held.state.value} ({', '.join(held.review.codes)})")
+    try:
+        cases.renew(held.id, actor="counsel")
+    except dueprocess.RenewalRefused as refusal:
+        print(f"renewed again: refused, the hold stands ({refusal})")
 
     # 3. The audit chain proves what happened; one changed entry is named.
     print(f"audit log: {len(store.audit)} entries, intact: {cases.verify_audit() is None}")
@@ -119,7 +121,7 @@ def main() -> None:
     print(f"after tampering: {cases.verify_audit()}")
 
     # 4. The account holder asks what was disclosed about them.
-    for entry in cases.ledger("100001"):
+    for entry in cases.ledger("100001", now=clock.now()):
         print(
             f"ledger: {entry.produced_at:%Y-%m-%d} to {entry.agency} under"
             f" {entry.process.value}: {entry.records} records"

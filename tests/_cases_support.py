@@ -102,3 +102,15 @@ def session_records(account: str = "100001", days: Iterable[int] = (1, 2)) -> It
 def write_json(path: Path, document: Any) -> Path:
     path.write_text(json.dumps(document), encoding="utf-8")
     return path
+
+
+def ready(rig: Harness, req: LegalRequest | None = None) -> dueprocess.Case:
+    """Open *req* (the base request), give its notice and let its window close.
+
+    The base request schedules notice before disclosure: a case is produced only after
+    the notice was given and ``disclose_after`` (2023-05-20) has come, so the clock must
+    be past that day.
+    """
+    case = rig.cases.open(req or request(), actor="intake")
+    rig.cases.notify(case.id, actor="clerk")
+    return rig.cases.advance(case.id, actor="clerk")

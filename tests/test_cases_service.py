@@ -9,7 +9,16 @@ import attrs
 import pytest
 
 import dueprocess
-from _cases_support import FakeProducer, harness, request, session_records, shared_request, utc
+from _cases_support import (
+    FakeProducer,
+    Harness,
+    harness,
+    ready,
+    request,
+    session_records,
+    shared_request,
+    utc,
+)
 from dueprocess import (
     Callback,
     Case,
@@ -44,7 +53,6 @@ def _open_at_receipt(stem: str) -> Case:
         ("06", CaseState.READY),  # emergency: notice after
         ("08", CaseState.PUSHED_BACK),
         ("09", CaseState.PRESERVED),
-        ("10", CaseState.REJECTED),  # second renewal of an unknown hold, as stated
         ("12", CaseState.READY),
         ("16", CaseState.REJECTED),
         ("18", CaseState.READY),  # gag: notice after it ends, no window
@@ -87,9 +95,19 @@ def test_every_event_records_actor_time_and_reason() -> None:
     assert case.events[-1].detail["review_sha256"] == case.events[-1].detail["review_sha256"]
 
 
-def test_a_release_opened_after_its_window_closed_is_ready_at_once() -> None:
+def test_a_release_opened_after_its_window_closed_still_waits_for_its_notice() -> None:
     rig = harness(now=utc(2023, 5, 20))
-    assert rig.cases.open(request(), actor="intake").state is CaseState.READY
+    case = rig.cases.open(request(), actor="intake")
+    assert case.state is CaseState.NOTICE_PENDING
+    rig.cases.notify(case.id, actor="clerk")
+    assert rig.cases.advance(case.id, actor="clerk").state is CaseState.READY
+
+
+def test_a_release_without_notice_before_disclosure_opened_late_is_ready_at_once() -> None:
+    rig = harness(now=utc(2023, 5, 20))
+    gagged = request(nondisclosure={"kind": "court_order", "statute": "18 U.S.C. 2705(b)",
+                                    "until": "2024-01-01"})  # fmt: skip
+    assert rig.cases.open(gagged, actor="intake").state is CaseState.READY
 
 
 def test_a_release_opened_the_day_before_disclose_after_waits() -> None:
@@ -152,12 +170,12 @@ def test_a_confirmed_callback_clears_a_verification_hold() -> None:
 
 def test_a_failed_callback_rejects_even_a_ready_case() -> None:
     rig = harness(now=utc(2023, 6, 1))
-    case = rig.cases.open(request(), actor="intake")
+    case = ready(rig)
     assert case.state is CaseState.READY
     after = rig.cases.record_callback(case.id, Callback.FAILED, actor="bob", reason="no answer")
     assert after.state is CaseState.REJECTED
     assert "requester.callback_failed" in after.review.codes
-    assert after.events[3].reason == "no answer"
+    assert after.events[5].reason == "no answer"
 
 
 @pytest.mark.parametrize("result", ["not_attempted", "maybe"])
@@ -201,7 +219,7 @@ def test_a_rejected_case_cannot_be_cured_or_called_back() -> None:
 
 def test_a_ready_case_has_nothing_to_cure() -> None:
     rig = harness(now=utc(2023, 6, 1))
-    case = rig.cases.open(request(), actor="intake")
+    case = ready(rig)
     with pytest.raises(InvalidTransition):
         rig.cases.cure(case.id, request(), actor="counsel")
 
@@ -220,13 +238,13 @@ def test_a_preservation_places_a_hold_until_preserve_until() -> None:
     case = rig.cases.open(_preservation(), actor="intake")
     (hold,) = case.holds
     assert (hold.id, hold.root, hold.extends, hold.extensions) == (
-        "PRES-2024-0050",
-        "PRES-2024-0050",
+        "hold/0/PRES-2024-0050",
+        "hold/0/PRES-2024-0050",
         None,
         0,
     )
     assert hold.expires_on == dt.date(2024, 5, 1) == case.review.preserve_until
-    assert rig.store.hold_chain("PRES-2024-0050") == (hold,)
+    assert rig.store.hold_chain("hold/0/PRES-2024-0050") == (hold,)
 
 
 def test_a_renewal_is_completed_from_the_stored_hold_whatever_it_states() -> None:
@@ -245,12 +263,12 @@ def test_a_renewal_is_completed_from_the_stored_hold_whatever_it_states() -> Non
     assert case.review.preserve_until == dt.date(2024, 7, 30)
     (hold,) = case.holds
     assert (hold.id, hold.root, hold.extends, hold.extensions) == (
-        "PRES-2024-0050-R1",
-        "PRES-2024-0050",
-        "PRES-2024-0050",
+        "hold/0/PRES-2024-0050-R1",
+        "hold/0/PRES-2024-0050",
+        "hold/0/PRES-2024-0050",
         1,
     )
-    assert "renewal completed from hold 'PRES-2024-0050'" in case.events[1].reason
+    assert "renewal completed from hold 'hold/0/PRES-2024-0050'" in case.events[1].reason
     # The requester's own claims are kept in the audit as the received document's digest.
     assert case.events[0].detail["request_sha256"] != case.events[2].detail["request_sha256"]
 
@@ -266,18 +284,19 @@ def test_a_second_renewal_of_the_original_hold_hits_the_extension_limit() -> Non
     assert case.state is CaseState.REJECTED
     assert "preservation.extension_limit" in case.review.codes
     assert case.holds == ()
-    assert [h.id for h in rig.store.hold_chain("R1")] == ["PRES-2024-0050", "R1"]
+    assert [h.id for h in rig.store.hold_chain("hold/0/R1")] == [
+        "hold/0/PRES-2024-0050",
+        "hold/0/R1",
+    ]
 
 
-def test_a_renewal_of_an_unknown_hold_is_taken_as_stated() -> None:
+def test_a_renewal_of_a_hold_the_platform_does_not_hold_is_refused() -> None:
     rig = harness(now=utc(2024, 2, 1, 11))
     stated = {"extends": "OLD-1", "prior_extensions": 0, "prior_expires_on": "2024-03-01"}
-    case = rig.cases.open(_preservation(id="R1", preservation=stated), actor="intake")
-    (hold,) = case.holds
-    assert (hold.root, hold.extends, hold.extensions) == ("OLD-1", "OLD-1", 1)
-    assert hold.expires_on == dt.date(2024, 5, 30)
-    assert "not in the registry" in case.events[1].reason
-    assert rig.store.hold_chain("OLD-1") == (hold,)
+    with pytest.raises(InvalidRequest, match="no preservation 'OLD-1' is held by this platform"):
+        rig.cases.open(_preservation(id="R1", preservation=stated), actor="intake")
+    assert rig.cases.find() == []
+    assert len(rig.store.audit) == 0
 
 
 def test_renewing_a_case_extends_its_hold_once_and_then_refuses() -> None:
@@ -287,14 +306,28 @@ def test_renewing_a_case_extends_its_hold_once_and_then_refuses() -> None:
     renewed = rig.cases.renew(case.id, actor="counsel")
     assert renewed.state is CaseState.PRESERVED
     assert [(h.id, h.extensions, h.expires_on) for h in renewed.holds] == [
-        ("PRES-2024-0050", 0, dt.date(2024, 5, 1)),
-        ("PRES-2024-0050/1", 1, dt.date(2024, 7, 30)),
+        ("hold/0/PRES-2024-0050", 0, dt.date(2024, 5, 1)),
+        ("hold/1/PRES-2024-0050", 1, dt.date(2024, 7, 30)),
     ]
-    assert renewed.holds[1].extends == "PRES-2024-0050"
+    assert renewed.holds[1].extends == "hold/0/PRES-2024-0050"
     assert renewed.events[3].action is CaseAction.RENEW
-    again = rig.cases.renew(case.id, actor="counsel")
-    assert again.state is CaseState.REJECTED
-    assert "preservation.extension_limit" in again.review.codes
+    with pytest.raises(
+        dueprocess.RenewalRefused, match=r"preservation\.extension_limit"
+    ) as refused:
+        rig.cases.renew(case.id, actor="counsel")
+    again = rig.cases.get(case.id)
+    assert refused.value.case == again
+    # The case, its review and its hold stand as they were; the refusal is an event.
+    assert again.state is CaseState.PRESERVED
+    assert again.review == renewed.review
+    assert again.holds == renewed.holds
+    assert again.version == renewed.version + 1
+    assert (again.events[-1].action, again.events[-1].to_state) == (
+        CaseAction.RENEW,
+        CaseState.PRESERVED,
+    )
+    assert again.events[-1].detail["refused"] is True
+    assert "preservation.extension_limit" in again.events[-1].reason
     # The standing hold is still listed until the case is closed.
     due = rig.cases.due(before=utc(2025, 1, 1))
     assert [(d.kind, d.at) for d in due] == [(DeadlineKind.PRESERVE_UNTIL, utc(2024, 7, 30))]
@@ -521,6 +554,22 @@ def test_a_notifier_that_fails_leaves_the_case_unnotified() -> None:
 # --- production ----------------------------------------------------------------------------
 
 
+def _left_unproduced(rig: Harness, case: Case) -> None:
+    """The case is as it was but for the production's claim on it and its failure."""
+    after = rig.cases.get(case.id)
+    assert (after.state, after.productions, after.review) == (
+        case.state,
+        case.productions,
+        case.review,
+    )
+    assert after.events[: len(case.events)] == case.events
+    assert [e.action for e in after.events[len(case.events) :]] == [
+        CaseAction.CLAIM,
+        CaseAction.REFUSE,
+    ]
+    assert after.events[-1].reason.startswith("production failed, nothing released: ")
+
+
 def test_production_is_refused_before_disclose_after_and_touches_nothing() -> None:
     producer = FakeProducer([("100001", "session_logs")])
     rig = harness(producer=producer)
@@ -539,10 +588,17 @@ def test_an_override_with_a_reason_produces_early_and_is_audited() -> None:
         case.id, MemoryStore(), MemorySink(), actor="counsel", override="court ordered it"
     )
     assert produced.state is CaseState.PRODUCED
-    advance, produce = produced.events[-2:]
+    claim, advance, produce = produced.events[-3:]
     assert (advance.action, advance.to_state) == (CaseAction.ADVANCE, CaseState.READY)
-    assert advance.reason == "objection window overridden: court ordered it"
-    assert advance.detail == {"override": "court ordered it"}
+    assert claim.action is CaseAction.CLAIM
+    assert advance.reason == (
+        "notice before disclosure and objection window overridden: court ordered it"
+    )
+    assert advance.detail == {
+        "override": "court ordered it",
+        "notice_given": False,
+        "window_closed": False,
+    }
     assert produce.detail["override"] == "court ordered it"
     assert produce.detail["notice_delivered"] is False
     assert produced.productions[0].override == "court ordered it"
@@ -565,7 +621,11 @@ def test_production_after_the_window_needs_no_override() -> None:
     rig.cases.notify(case.id, actor="scheduler")
     rig.clock.set(utc(2023, 5, 20))
     produced = rig.cases.produce(case.id, MemoryStore(), MemorySink(), actor="x")
-    assert [e.action for e in produced.events[-2:]] == [CaseAction.ADVANCE, CaseAction.PRODUCE]
+    assert [e.action for e in produced.events[-3:]] == [
+        CaseAction.CLAIM,
+        CaseAction.ADVANCE,
+        CaseAction.PRODUCE,
+    ]
     assert produced.events[-2].reason == "objection window closed (2023-05-20T00:00:00Z)"
     assert produced.events[-1].detail["notice_delivered"] is True
     (production,) = produced.productions
@@ -587,7 +647,7 @@ def test_a_case_that_releases_nothing_cannot_be_produced() -> None:
 
 def test_a_produced_case_cannot_be_produced_again() -> None:
     rig = harness(now=utc(2023, 6, 1), producer=FakeProducer())
-    case = rig.cases.open(request(), actor="intake")
+    case = ready(rig)
     rig.cases.produce(case.id, MemoryStore(), MemorySink(), actor="x")
     with pytest.raises(InvalidTransition):
         rig.cases.produce(case.id, MemoryStore(), MemorySink(), actor="x")
@@ -595,10 +655,10 @@ def test_a_produced_case_cannot_be_produced_again() -> None:
 
 def test_a_failing_production_leaves_the_case_ready() -> None:
     rig = harness(now=utc(2023, 6, 1), producer=FakeProducer([("100001", "subscriber")], fail=True))
-    case = rig.cases.open(request(), actor="intake")
+    case = ready(rig)
     with pytest.raises(StoreError, match="disk is full"):
         rig.cases.produce(case.id, MemoryStore(), MemorySink(), actor="x")
-    assert rig.cases.get(case.id) == case
+    _left_unproduced(rig, case)
 
 
 def test_a_manifest_that_disagrees_with_the_records_written_is_an_integrity_error() -> None:
@@ -608,10 +668,10 @@ def test_a_manifest_that_disagrees_with_the_records_written_is_an_integrity_erro
             return attrs.evolve(manifest, records=manifest.records + 1)
 
     rig = harness(now=utc(2023, 6, 1), producer=Lying([("100001", "subscriber")]))
-    case = rig.cases.open(request(), actor="intake")
+    case = ready(rig)
     with pytest.raises(IntegrityError, match="do not add up"):
         rig.cases.produce(case.id, MemoryStore(), MemorySink(), actor="x")
-    assert rig.cases.get(case.id) == case
+    _left_unproduced(rig, case)
 
 
 def test_a_records_file_that_is_not_records_is_an_integrity_error() -> None:
@@ -621,7 +681,7 @@ def test_a_records_file_that_is_not_records_is_an_integrity_error() -> None:
             raise AssertionError("unreachable")
 
     rig = harness(now=utc(2023, 6, 1), producer=Garbage())
-    case = rig.cases.open(request(), actor="intake")
+    case = ready(rig)
     with pytest.raises(IntegrityError, match="not a record"):
         rig.cases.produce(case.id, MemoryStore(), MemorySink(), actor="x")
 
@@ -648,7 +708,7 @@ def test_records_split_across_chunks_are_counted_once_each() -> None:
             )()
 
     rig = harness(now=utc(2023, 6, 1), producer=Chunked())
-    case = rig.cases.open(request(), actor="intake")
+    case = ready(rig)
     produced = rig.cases.produce(case.id, MemoryStore(), MemorySink(), actor="x")
     assert produced.productions[0].by_account == {
         "1": {"content": 2},
@@ -659,7 +719,7 @@ def test_records_split_across_chunks_are_counted_once_each() -> None:
 
 def test_the_real_production_writes_what_the_review_allows() -> None:
     rig = harness(now=utc(2023, 6, 1))
-    case = rig.cases.open(request(), actor="intake")
+    case = ready(rig)
     sink = MemorySink()
     produced = rig.cases.produce(case.id, MemoryStore.of(session_records()), sink, actor="x")
     (production,) = produced.productions
@@ -670,15 +730,19 @@ def test_the_real_production_writes_what_the_review_allows() -> None:
     assert production.review_sha256 == manifest["review_sha256"]
 
 
-def test_advance_moves_a_case_to_ready_once_the_window_has_closed() -> None:
+def test_advance_moves_a_case_to_ready_once_notified_and_the_window_has_closed() -> None:
     rig = harness()
     case = rig.cases.open(request(), actor="intake")
     with pytest.raises(InvalidTransition, match="may object until"):
         rig.cases.advance(case.id, actor="scheduler")
     rig.clock.set(utc(2023, 5, 20))
+    with pytest.raises(InvalidTransition, match="has not been given the notice due before"):
+        rig.cases.advance(case.id, actor="scheduler")
+    assert rig.cases.due(before=utc(2023, 6, 1))[0].kind is DeadlineKind.NOTICE_NOT_BEFORE
+    rig.cases.notify(case.id, actor="scheduler")
     ready = rig.cases.advance(case.id, actor="scheduler")
     assert ready.state is CaseState.READY
-    assert rig.cases.due(before=utc(2023, 6, 1))[-1].kind is DeadlineKind.NOTICE_NOT_BEFORE
+    assert rig.cases.due(before=utc(2023, 6, 1)) == ()
     with pytest.raises(InvalidTransition):
         rig.cases.advance(case.id, actor="scheduler")
 
@@ -722,10 +786,11 @@ def test_a_stale_writer_gets_a_conflict_not_a_lost_update() -> None:
 def test_an_override_that_lifts_no_open_window_is_not_recorded() -> None:
     rig = harness(producer=FakeProducer())
     late = rig.cases.open(request(id="LATE"), actor="intake")
+    rig.cases.notify(late.id, actor="clerk")
     rig.clock.set(utc(2023, 5, 21))
-    ready = rig.cases.open(request(id="READY"), actor="x")
-    assert (late.state, ready.state) == (CaseState.NOTICE_PENDING, CaseState.READY)
-    for case in (late, ready):
+    on_time = ready(rig, request(id="READY"))
+    assert (late.state, on_time.state) == (CaseState.NOTICE_PENDING, CaseState.READY)
+    for case in (late, on_time):
         produced = rig.cases.produce(
             case.id, MemoryStore(), MemorySink(), actor="x", override="not needed"
         )

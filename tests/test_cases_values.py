@@ -8,7 +8,7 @@ import json
 import attrs
 import pytest
 
-from _cases_support import FakeProducer, harness, request, shared_request, utc
+from _cases_support import FakeProducer, harness, ready, request, shared_request, utc
 from dueprocess import Case, CaseState, InvalidRequest, InvalidTransition, Outcome, Review
 from dueprocess.testing import ManualClock, MemorySink, MemoryStore
 
@@ -62,7 +62,7 @@ def test_a_case_document_with_an_invalid_request_lists_the_requests_problems() -
 
 def test_a_case_shows_itself_briefly_and_as_escaped_html() -> None:
     case = _produced()
-    assert repr(case) == "<Case 'REQ-1' produced v2: comply, 4 events>"
+    assert repr(case) == "<Case 'REQ-1' produced v3: comply, 6 events>"
     page = case._repr_html_()
     assert "&lt;b&gt;intake&lt;/b&gt;" in page
     assert "<b>intake" not in page
@@ -87,7 +87,7 @@ def test_a_preserved_case_without_a_hold_has_nothing_to_renew() -> None:
         real = __import__("dueprocess").review(req, policy)
         return attrs.evolve(real, outcome=Outcome.PRESERVE, preserve_until=None)
 
-    rig = harness()
+    rig = harness(now=utc(2024, 2, 1, 11))
     cases = attrs.evolve(rig.cases, reviewer=reviewer)
     case = cases.open(shared_request("09"), actor="x")
     assert (case.state, case.holds) == (CaseState.PRESERVED, ())
@@ -104,7 +104,7 @@ def test_a_records_file_without_a_final_newline_counts_its_last_record() -> None
                                   "records": 1, "merkle_root": "00"})()  # fmt: skip
 
     rig = harness(now=utc(2023, 6, 1), producer=NoNewline())
-    case = rig.cases.open(request(), actor="x")
+    case = ready(rig)
     produced = rig.cases.produce(case.id, MemoryStore(), MemorySink(), actor="x")
     assert produced.productions[0].by_account == {"1": {"content": 1}}
 

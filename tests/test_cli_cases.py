@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,28 @@ from dueprocess._cli import main
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     return str(tmp_path / "cases.sqlite")
+
+
+@pytest.fixture(autouse=True)
+def login(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """The operating-system login the CLI takes as the actor ("a" unless changed)."""
+    from dueprocess._cli import _who_when
+
+    def set_login(name: str) -> None:
+        monkeypatch.setattr(_who_when, "_login", lambda: name)
+
+    set_login("a")
+    return set_login
+
+
+def _notify(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str], now: str = "2023-05-10T18:00:00Z"
+) -> None:
+    outbox = str(tmp_path / "outbox")
+    code, _, err = _run(
+        capsys, "case", "notify", "REQ-1", "--outbox", outbox, "--db", db, "--now", now
+    )
+    assert code == 0, err
 
 
 def _write(tmp_path: Path, document: Any, name: str = "request.json") -> str:
@@ -32,9 +55,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 def _open(tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str], **changes: Any) -> str:
     path = _write(tmp_path, make_request(**changes), f"{changes.get('id', 'REQ-1')}.json")
-    code, out, _ = _run(
-        capsys, "case", "open", path, "--db", db, "--now", "2023-05-10T17:00:00Z", "--actor", "a"
-    )
+    code, out, _ = _run(capsys, "case", "open", path, "--db", db, "--now", "2023-05-10T17:00:00Z")
     assert code == 0
     return out
 
@@ -171,7 +192,7 @@ def test_callback_reviews_the_case_again(
     assert json.loads(out)["state"] == "awaiting_verification"
     code, out, _ = _run(
         capsys,
-        *["case", "callback", "REQ-1", "confirmed", "--db", db, "--actor", "bob"],
+        *["case", "callback", "REQ-1", "confirmed", "--db", db],
         *["--now", "2023-05-11T00:00:00Z"],
     )
     assert (code, out) == (0, "REQ-1 notice_pending\n")
@@ -201,8 +222,16 @@ def test_cure_and_renew_from_the_command_line(
     code, out, _ = _run(capsys, "case", "renew", "P-1", "--db", db, "--json")
     assert code == 0
     assert [h["expires_on"] for h in json.loads(out)["holds"]] == ["2023-08-08", "2023-11-06"]
-    code, out, _ = _run(capsys, "case", "renew", "P-1", path, "--db", db)
-    assert (code, out) == (0, "P-1 rejected\n")
+    code, out, err = _run(capsys, "case", "renew", "P-1", path, "--db", db)
+    assert (code, out) == (1, "")
+    assert "the renewal was refused" in err
+    assert "stays preserved and its hold stands until 2023-11-06" in err
+    _, out, _ = _run(capsys, "case", "show", "P-1", "--db", db, "--json")
+    shown = json.loads(out)
+    assert shown["state"] == "preserved"
+    assert [h["expires_on"] for h in shown["holds"]] == ["2023-08-08", "2023-11-06"]
+    assert shown["events"][-1]["action"] == "renew"
+    assert shown["events"][-1]["detail"]["refused"] is True
 
 
 def test_produce_waits_for_the_window_unless_overridden(
@@ -232,6 +261,7 @@ def test_produce_after_the_window_and_close(
 ) -> None:
     store = _store(tmp_path, capsys)
     _open(tmp_path, db, capsys)
+    _notify(tmp_path, db, capsys)
     out_dir = str(tmp_path / "production")
     code, out, _ = _run(
         capsys,
@@ -306,6 +336,7 @@ def test_ledger_lists_each_disclosure_of_an_account(
     _open(tmp_path, db, capsys)
     code, out, _ = _run(capsys, "ledger", "100001", "--db", db)
     assert (code, out) == (0, "no disclosures of account 100001\n")
+    _notify(tmp_path, db, capsys)
     _run(
         capsys,
         *["case", "produce", "REQ-1", "--db", db, "--store", store],
@@ -323,24 +354,48 @@ def test_ledger_lists_each_disclosure_of_an_account(
     assert entry["categories"] == ["session_logs"]
 
 
-def test_the_actor_defaults_to_the_login_name(
-    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+def test_the_actor_is_the_login_name_and_actor_is_refused(
+    tmp_path: Path,
+    db: str,
+    capsys: pytest.CaptureFixture[str],
+    login: Callable[[str], None],
 ) -> None:
-    import getpass
-
-    monkeypatch.setattr(getpass, "getuser", lambda: "clerk")
+    login("clerk")
     path = _write(tmp_path, make_request())
     _run(capsys, "case", "open", path, "--db", db, "--json")
     _, out, _ = _run(capsys, "case", "show", "REQ-1", "--db", db, "--json")
     assert {e["actor"] for e in json.loads(out)["events"]} == {"clerk"}
+    code, _, err = _run(capsys, "case", "close", "REQ-1", "--db", db, "--actor", "judge")
+    assert code == 2
+    assert "--actor is not accepted: who acts is the operating-system login ('clerk')" in err
+    _, out, _ = _run(capsys, "case", "show", "REQ-1", "--db", db, "--json")
+    assert json.loads(out)["state"] == "notice_pending"
 
-    def no_user() -> str:
+
+def test_the_login_comes_from_the_process_user_not_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import getpass
+    import os
+
+    pwd = pytest.importorskip("pwd")
+    monkeypatch.undo()  # the real _login, not the fixture's
+    from dueprocess._cli._who_when import OsLogin
+
+    monkeypatch.setenv("LOGNAME", "someone-else")
+    monkeypatch.setenv("USER", "someone-else")
+    assert OsLogin().current().id == pwd.getpwuid(os.geteuid()).pw_name
+
+    def no_user(_: int) -> None:
+        raise KeyError("no such uid")
+
+    def no_login() -> str:
         raise OSError("no login name")
 
-    monkeypatch.setattr(getpass, "getuser", no_user)
-    _run(capsys, "case", "close", "REQ-1", "--db", db)
-    _code, out, _ = _run(capsys, "case", "show", "REQ-1", "--db", db, "--json")
-    assert json.loads(out)["events"][-1]["actor"] == "dueprocess-cli"
+    monkeypatch.setattr(pwd, "getpwuid", no_user)
+    assert OsLogin().current().id == "someone-else"  # getpass, where the uid has no name
+    monkeypatch.setattr(getpass, "getuser", no_login)
+    assert OsLogin().current().id == "dueprocess-cli"
 
 
 def test_show_lists_holds_and_productions(
@@ -354,8 +409,8 @@ def test_show_lists_holds_and_productions(
     _run(capsys, "case", "open", path, "--db", db, "--now", "2023-05-10T17:00:00Z")
     _run(capsys, "case", "renew", "P-1", "--db", db, "--now", "2023-08-01T00:00:00Z")
     _, out, _ = _run(capsys, "case", "show", "P-1", "--db", db)
-    assert "  hold P-1: until 2023-08-08\n" in out
-    assert "  hold P-1/1: until 2023-11-06 (extends P-1)\n" in out
+    assert "  hold hold/0/P-1: until 2023-08-08\n" in out
+    assert "  hold hold/1/P-1: until 2023-11-06 (extends hold/0/P-1)\n" in out
     _open(tmp_path, db, capsys)
     _run(
         capsys,
@@ -379,7 +434,7 @@ def test_notify_writes_the_due_notice_to_the_outbox_once(
         "--now", "2023-05-10T18:00:00Z",
     )  # fmt: skip
     assert code == 0
-    assert out.startswith("REQ-1 notice_pending: notice written to ")
+    assert out.startswith("REQ-1 notice_pending: 1 notice (one per account holder) written to ")
     [notice] = outbox.glob("notice-*.json")
     document = json.loads(notice.read_text(encoding="utf-8"))
     assert document["case_id"] == "REQ-1"
@@ -412,7 +467,12 @@ def test_advance_moves_a_case_to_ready_only_after_the_window(
     early = ("case", "advance", "REQ-1", "--db", db, "--now", "2023-05-19T23:00:00Z")
     code, _, err = _run(capsys, *early)
     assert code == 1
-    assert "Traceback" not in err
+    assert "has not been given the notice due before disclosure" in err
+    _notify(tmp_path, db, capsys)
+    code, _, err = _run(capsys, *early)
+    assert code == 1
+    assert "may object until 2023-05-20T00:00:00Z" in err
+    assert "has not been given" not in err
     late = ("case", "advance", "REQ-1", "--db", db, "--now", "2023-05-20T00:00:00Z", "--json")
     code, out, _ = _run(capsys, *late)
     assert code == 0

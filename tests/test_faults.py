@@ -30,6 +30,7 @@ import pytest
 from _production_support import PRODUCED_AT, login, make_review, subscriber
 from _support import ROOT, make_request
 from dueprocess import (
+    CaseAction,
     Cases,
     CaseState,
     Category,
@@ -48,7 +49,13 @@ from dueprocess.adapters import (
     _directory,
     verify_directory,
 )
-from dueprocess.testing import ManualClock, MemoryCaseStore, MemorySink, MemoryStore
+from dueprocess.testing import (
+    ManualClock,
+    MemoryCaseStore,
+    MemorySink,
+    MemoryStore,
+    RecordingNotifier,
+)
 
 UTC = dt.timezone.utc
 REVIEW = make_review()
@@ -407,11 +414,20 @@ def test_a_process_killed_before_the_manifest_leaves_only_a_hidden_partial_folde
 # --- the case, its audit log and the ledger -------------------------------------------
 
 
-def _case_harness(store: Any, now: dt.datetime) -> tuple[Cases, ManualClock, str]:
+def _case_harness(
+    store: Any, now: dt.datetime, *, notify: bool = True
+) -> tuple[Cases, ManualClock, str]:
+    """A case for a subpoena for 100001, received 2023-05-10, opened at *now*; with
+    *notify* its notice before disclosure is given (and, past its window, it is ready)."""
     clock = ManualClock(now)
-    cases = Cases(store, clock)
-    request = load_request(make_request())  # subpoena for 100001, received 2023-05-10
-    return cases, clock, cases.open(request, actor="intake").id
+    cases = Cases(store, clock, notifier=RecordingNotifier())
+    request = load_request(make_request())
+    case_id = cases.open(request, actor="intake").id
+    if notify:
+        cases.notify(case_id, actor="clerk")
+        if now >= dt.datetime(2023, 5, 20, tzinfo=UTC):
+            cases.advance(case_id, actor="clerk")
+    return cases, clock, case_id
 
 
 def _case_records() -> MemoryStore:
@@ -456,53 +472,57 @@ def test_a_failed_production_leaves_the_case_its_audit_log_and_the_ledger_unchan
         )
     monkeypatch.undo()
     after = cases.get(case_id)
-    assert after == before
-    assert after.state is state
-    assert len(list(store.audit.entries())) == audit_length
+    # The case is where it was; only the production's claim on it and why it failed
+    # are recorded.
+    assert (after.state, after.productions, after.review) == (state, (), before.review)
+    assert after.events[:-2] == before.events
+    assert [e.action for e in after.events[-2:]] == [CaseAction.CLAIM, CaseAction.REFUSE]
+    entries = list(store.audit.entries())
+    assert len(entries) == audit_length + 2
+    assert entries[-1].action == "refuse"
+    assert "production failed, nothing released" in entries[-1].reason
     assert verify_chain(store.audit.entries(), head=store.audit.head()) is None
-    assert cases.ledger("100001") == ()
+    assert cases.ledger_all("100001") == ()
     assert not target.exists()
     produced = cases.produce(
         case_id, _case_records(), DirectorySink(target), actor="clerk", override=override
     )
     assert produced.state is CaseState.PRODUCED
     assert produced.productions[-1].merkle_root == _case_root(cases, case_id)
-    assert [entry.merkle_root for entry in cases.ledger("100001")] == [
+    assert [entry.merkle_root for entry in cases.ledger_all("100001")] == [
         produced.productions[-1].merkle_root
     ]
     assert verify_chain(store.audit.entries(), head=store.audit.head()) is None
 
 
-def test_a_case_store_that_fails_after_the_production_leaves_the_case_unproduced(
+def test_a_case_store_that_fails_to_record_the_production_publishes_nothing(
     tmp_path: Path,
 ) -> None:
     class Failing(MemoryCaseStore):
         fail = False
 
         def update(self, case: Any, events: Any) -> None:
-            if self.fail:
+            if self.fail and case.productions:
                 raise StoreError("the case database is locked")
             super().update(case, events)
 
     store = Failing()
     cases, _clock, case_id = _case_harness(store, dt.datetime(2023, 5, 21, tzinfo=UTC))
-    before = cases.get(case_id)
     store.fail = True
     with pytest.raises(StoreError, match="locked"):
         cases.produce(case_id, _case_records(), DirectorySink(tmp_path / "a"), actor="clerk")
-    # The sink's files are not part of the case store's transaction (documented): the
-    # production exists, but the case, its log and the ledger do not claim it.
-    assert verify_directory(tmp_path / "a").ok
-    assert cases.get(case_id) == before
-    assert cases.ledger("100001") == ()
+    # The production is published only once the case has recorded it: nothing at the
+    # target, nothing hidden left beside it, nothing in the ledger.
+    assert not (tmp_path / "a").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    assert cases.get(case_id).state is CaseState.READY
+    assert cases.ledger_all("100001") == ()
     assert verify_chain(store.audit.entries(), head=store.audit.head()) is None
     store.fail = False
     produced = cases.produce(case_id, _case_records(), DirectorySink(tmp_path / "b"), actor="clerk")
     root = produced.productions[-1].merkle_root
     assert root == _case_root(cases, case_id)
-    assert (tmp_path / "a" / "records.jsonl").read_bytes() == (
-        tmp_path / "b" / "records.jsonl"
-    ).read_bytes()
+    assert verify_directory(tmp_path / "b").ok
 
 
 # --- the command line -------------------------------------------------------------------

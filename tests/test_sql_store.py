@@ -955,7 +955,7 @@ def test_the_case_commands_work_on_a_case_store_at_a_url(
     db = sql_database.spec()
     request_path = tmp_path / "request.json"
     request_path.write_text(json.dumps(make_request()), encoding="utf-8")
-    now = ["--now", "2023-05-10T17:00:00Z", "--actor", "a"]
+    now = ["--now", "2023-05-10T17:00:00Z"]
     assert main(["case", "open", str(request_path), "--db", db, *now]) == 0
     assert capsys.readouterr().out == "REQ-1 notice_pending\n"
     assert main(["case", "list", "--db", db]) == 0

@@ -37,7 +37,10 @@ def _scenario(backend: Backend) -> None:
     producer = FakeProducer(records=[("100001", "subscriber")])
     cases = backend.service(now=NOW, producer=producer)
     cases.open(request(id="READY", categories=["subscriber", "content"]), actor="intake")
+    cases.notify("READY", actor="clerk")  # notice before disclosure comes first
+    cases.advance("READY", actor="clerk")
     cases.open(request(id="DONE"), actor="intake")
+    cases.notify("DONE", actor="clerk")
     cases.produce("DONE", MemoryStore(), MemorySink(), actor="clerk")
     backend.service(now=utc(2024, 2, 1, 11)).open(shared_request("09"), actor="intake")
     assert backend.service().verify_audit() is None
@@ -95,7 +98,10 @@ def test_an_edited_case_document_is_named_and_never_released(
     with pytest.raises(IntegrityError, match="case 'READY' cannot be released"):
         cases.produce("READY", MemoryStore(), sink, actor="clerk")
     assert (producer.calls, sink.files) == ([], {})
-    assert len(list(backend.store.audit.entries())) == entries
+    # Nothing is written but the refusal itself, which the log records.
+    logged = list(backend.store.audit.entries())
+    assert len(logged) == entries + 1
+    assert logged[-1].action == "refuse"
     if backend.db is not None:
         records = tmp_path / "records.sqlite"
         SqliteStore(records).close()
@@ -150,7 +156,7 @@ def test_an_edited_indexed_column_is_named(
 def test_a_deleted_case_is_named(backend: Backend, capsys: pytest.CaptureFixture[str]) -> None:
     _scenario(backend)
     backend.delete_case("READY")
-    assert "case 'READY': audit entry #2 records it but the store holds no such case" in (
+    assert "case 'READY': audit entry #4 records it but the store holds no such case" in (
         _problems(backend, capsys)
     )
 
@@ -262,10 +268,10 @@ def test_an_edited_hold_row_is_named(
     backend: Backend, change: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     _scenario(backend)
-    backend.set_hold("PRES-2024-0050", **change)
+    backend.set_hold("hold/0/PRES-2024-0050", **change)
     assert (
-        "hold 'PRES-2024-0050': its row differs from the hold case 'PRES-2024-0050' records"
-        in _problems(backend, capsys)
+        "hold 'hold/0/PRES-2024-0050': its row differs from the hold case 'PRES-2024-0050'"
+        " records" in _problems(backend, capsys)
     )
 
 
@@ -358,10 +364,10 @@ def test_a_hostile_hold_row_is_a_store_error(
     backend: Backend, document: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _scenario(backend)
-    backend.set_hold("PRES-2024-0050", document=document)
+    backend.set_hold("hold/0/PRES-2024-0050", document=document)
     with pytest.raises(StoreError, match="a stored hold cannot be read"):
-        backend.store.hold_chain("PRES-2024-0050")
-    assert "hold 'PRES-2024-0050': its row differs" in _problems(backend, capsys)
+        backend.store.hold_chain("hold/0/PRES-2024-0050")
+    assert "hold 'hold/0/PRES-2024-0050': its row differs" in _problems(backend, capsys)
 
 
 @pytest.mark.parametrize("body", HOSTILE_DOCUMENTS, ids=range(len(HOSTILE_DOCUMENTS)))
@@ -433,9 +439,11 @@ def test_a_log_rewritten_whole_is_caught_only_by_its_published_head(
     cases = backend.service(now=NOW, producer=FakeProducer(records=[("100001", "content")]))
     cases.open(request(id="READY"), actor="mallory")
     cases.open(request(id="DONE"), actor="mallory")
+    cases.notify("DONE", actor="mallory")
     cases.produce("DONE", MemoryStore(), MemorySink(), actor="mallory")
     cases.open(request(id="X"), actor="mallory")
     cases.close("X", actor="mallory")
+    cases.open(request(id="Y"), actor="mallory")
     assert backend.store.audit.head().length >= published.length
     assert backend.service().verify_audit() is None  # self-consistent: only the anchor sees it
     problems = _problems(backend, capsys, anchor=published)

@@ -9,6 +9,7 @@ modules. Public submodules: :mod:`dueprocess.exceptions`, :mod:`dueprocess.typin
 from __future__ import annotations
 
 from ._cases import (
+    Actor,
     AuditEntry,
     AuditFailure,
     Case,
@@ -22,6 +23,8 @@ from ._cases import (
     Deadline,
     DeadlineKind,
     Hold,
+    Invoice,
+    InvoiceLine,
     LedgerEntry,
     ProductionRecord,
     UserNotice,
@@ -45,6 +48,7 @@ from ._enums import (
     Role,
     TargetKind,
 )
+from ._fees import FeeSchedule, load_fees
 from ._identity_key import identity_key
 from ._intake import load_request
 from ._letter import render_letter
@@ -111,6 +115,7 @@ from .exceptions import (
     PolicyError,
     Problem,
     ProductionRefused,
+    RenewalRefused,
     StoreError,
 )
 
@@ -118,6 +123,7 @@ __all__ = [
     "CERTIFICATE_TEMPLATE",
     "DEFAULT_POLICY",
     "REPORT_LAYOUTS",
+    "Actor",
     "Area",
     "AuditEntry",
     "AuditFailure",
@@ -150,6 +156,7 @@ __all__ = [
     "Emergency",
     "EuOrdersReport",
     "EuOrdersRow",
+    "FeeSchedule",
     "FileDigest",
     "Finding",
     "Hold",
@@ -160,6 +167,8 @@ __all__ = [
     "InvalidRequest",
     "InvalidTransition",
     "Investigation",
+    "Invoice",
+    "InvoiceLine",
     "Issuer",
     "KnownLayout",
     "LedgerEntry",
@@ -185,6 +194,7 @@ __all__ = [
     "ProductionRefused",
     "Range",
     "Record",
+    "RenewalRefused",
     "Report",
     "ReportError",
     "ReportLayout",
@@ -211,6 +221,7 @@ __all__ = [
     "eu_orders_report",
     "identity_key",
     "json_schema",
+    "load_fees",
     "load_policy",
     "load_request",
     "merkle_root",

@@ -19,6 +19,7 @@ import attrs
 
 from ._canonical import canonical_bytes
 from ._enums import Area, Category
+from ._fees import FeeSchedule, load_fees
 from ._intake_schema import MAX_TARGETS
 from ._rules import tables
 from .exceptions import PolicyError
@@ -26,6 +27,7 @@ from .exceptions import PolicyError
 __all__ = [
     "DEFAULT_POLICY",
     "POLICY_RANGES",
+    "SECOND_APPROVER_ACTIONS",
     "AuthorityScope",
     "Policy",
     "load_policy",
@@ -60,6 +62,26 @@ def _scopes(values: Iterable[AuthorityScope]) -> tuple[AuthorityScope, ...]:
         if not isinstance(scope, AuthorityScope):
             raise PolicyError(f"authority_scopes must hold AuthorityScope rows, got {scope!r}")
     return scopes
+
+
+#: What a policy's ``second_approver`` may name: the actions that then need the approval
+#: of a second, different person before they happen (see ``Cases.approve``).
+SECOND_APPROVER_ACTIONS: Mapping[str, str] = {
+    "objection_window_override": "producing before disclose_after or before the notice was given",
+    "emergency_release": "producing for an emergency request",
+    "content_production": "producing a production that releases content",
+}
+
+
+def _approvals(values: Iterable[str]) -> frozenset[str]:
+    if isinstance(values, str):
+        raise PolicyError("second_approver: expected a list of strings, got a single string")
+    chosen = frozenset(values)
+    unknown = sorted(str(value) for value in chosen - SECOND_APPROVER_ACTIONS.keys())
+    if unknown:
+        known = ", ".join(SECOND_APPROVER_ACTIONS)
+        raise PolicyError(f"second_approver: unknown action {', '.join(unknown)} (known: {known})")
+    return chosen
 
 
 #: The range, both ends included, of every numeric policy field. Checked by ``Policy``
@@ -126,6 +148,10 @@ class Policy:
         ),
         converter=_scopes,
     )
+    #: Actions that need a second, different person's approval (SECOND_APPROVER_ACTIONS).
+    second_approver: frozenset[str] = attrs.field(default=frozenset(), converter=_approvals)
+    #: Cost reimbursement (18 U.S.C. 2706) billed by ``Cases.invoice``; ``None``: none.
+    fees: FeeSchedule | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.name.strip().lower() == RESERVED_NAME and _differs_from_defaults(self):
@@ -183,6 +209,8 @@ _POLICY_KEYS = (
     "free_mail_domains",
     "blocked_senders",
     "authority_scopes",
+    "second_approver",
+    "fees",
 )
 
 
@@ -207,6 +235,8 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
             scope.statute: sorted(area.value for area in scope.areas)
             for scope in policy.authority_scopes
         },
+        "second_approver": sorted(policy.second_approver),
+        "fees": policy.fees.to_dict() if policy.fees is not None else None,
     }
 
 
@@ -236,6 +266,24 @@ def load_policy(document: Mapping[str, Any], base: Policy = DEFAULT_POLICY) -> P
             scopes = _load_scopes(value, problems)
             if scopes is not None:
                 changes[key] = scopes
+        elif key == "fees":
+            if value is not None:
+                try:
+                    changes[key] = load_fees(value)
+                except PolicyError as error:
+                    problems.append(
+                        str(error).replace("invalid fees:\n  ", "").replace("\n  ", "; ")
+                    )
+            else:
+                changes[key] = None
+        elif key == "second_approver":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                problems.append(f"$.{key}: expected an array of strings")
+            elif unknown := sorted(set(value) - SECOND_APPROVER_ACTIONS.keys()):
+                known = ", ".join(SECOND_APPROVER_ACTIONS)
+                problems.append(f"$.{key}: unknown action {', '.join(unknown)} (known: {known})")
+            else:
+                changes[key] = frozenset(value)
         elif key in ("emergency_categories", "government_domains", "free_mail_domains",
                      "blocked_senders"):  # fmt: skip
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -20,6 +20,7 @@ __all__ = [
     "PolicyError",
     "Problem",
     "ProductionRefused",
+    "RenewalRefused",
     "ReportError",
     "StoreError",
 ]
@@ -112,6 +113,17 @@ class ConflictError(DueProcessError):
 
 class InvalidTransition(DueProcessError):
     """A case was asked to move to a state its lifecycle does not allow from where it is."""
+
+
+class RenewalRefused(InvalidTransition):
+    """A preservation renewal was refused; the case and its hold stand as they were.
+
+    The refusal is recorded as an event; :attr:`case` is the case with that event.
+    """
+
+    def __init__(self, message: str, *, case: object = None) -> None:
+        super().__init__(message)
+        self.case = case
 
 
 class CaseNotFound(StoreError):

@@ -5,10 +5,12 @@ Nothing here touches a file, a database or a clock.
 
 from __future__ import annotations
 
+from ._cases._actor import FixedIdentity
 from ._cases._memory import ManualClock, MemoryAuditLog, MemoryCaseStore, RecordingNotifier
 from ._memory_store import MemorySink, MemoryStore, RecordingSource, SourceCall
 
 __all__: list[str] = [
+    "FixedIdentity",
     "ManualClock",
     "MemoryAuditLog",
     "MemoryCaseStore",

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
+from ._cases._actor import Actor
 from ._cases._audit import AuditEntry, ChainHead
 from ._cases._case import Case, CaseEvent, Hold
 from ._cases._codec import CaseRow, DisclosureRow, HoldRow
@@ -29,6 +30,7 @@ __all__ = [
     "Clock",
     "DisclosureRow",
     "HoldRow",
+    "IdentityProvider",
     "Notifier",
     "RecordSource",
     "ReportCase",
@@ -166,6 +168,9 @@ class CaseStore(Protocol):
       ``root`` is that of the hold named *hold_id* (or is *hold_id* itself, for a chain
       whose first hold was never stored), ordered by ``extensions``; empty if unknown.
     * :attr:`audit` is the log this store appends to.
+    * Optionally, ``note(case_id, events)`` appends audit entries about a stored case
+      without writing the case (a refused production is audited this way, since the
+      stored row is suspect); the shipped stores all have it.
     * Failures raise :class:`dueprocess.exceptions.StoreError`.
     """
 
@@ -204,3 +209,17 @@ class Notifier(Protocol):
     """
 
     def deliver(self, notice: UserNotice) -> None: ...
+
+
+@runtime_checkable
+class IdentityProvider(Protocol):
+    """Says who is acting: the authenticated user behind every case event.
+
+    Contract: :meth:`current` returns the :class:`~dueprocess.Actor` authenticated for
+    the operation under way (a web service's signed-in user, the operating-system login
+    of a command-line session); it never takes the identity from text the actor typed.
+    Raise :class:`dueprocess.exceptions.DueProcessError` when no one is authenticated.
+    :class:`dueprocess.testing.FixedIdentity` always returns the same actor.
+    """
+
+    def current(self) -> Actor: ...

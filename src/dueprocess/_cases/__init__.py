@@ -8,10 +8,12 @@ operations, ``_audit`` the hash-chained log, ``_codec`` the rows every store kee
 
 from __future__ import annotations
 
+from ._actor import Actor
 from ._audit import GENESIS, AuditEntry, ChainBreak, ChainHead, parse_head, verify_chain
 from ._case import Case, CaseEvent, CaseNotFound, Hold, ProductionRecord
 from ._deadlines import Deadline, DeadlineKind
 from ._integrity import AuditFailure, checked_case, verify_store
+from ._invoice import Invoice, InvoiceLine
 from ._ledger import LedgerEntry
 from ._lifecycle import TRANSITIONS, CaseAction, CaseState
 from ._notice import UserNotice
@@ -20,6 +22,7 @@ from ._service import Cases
 __all__ = [
     "GENESIS",
     "TRANSITIONS",
+    "Actor",
     "AuditEntry",
     "AuditFailure",
     "Case",
@@ -33,6 +36,8 @@ __all__ = [
     "Deadline",
     "DeadlineKind",
     "Hold",
+    "Invoice",
+    "InvoiceLine",
     "LedgerEntry",
     "ProductionRecord",
     "UserNotice",

@@ -214,6 +214,8 @@ class Case:
     notice_delivered_at: dt.datetime | None = None
     #: The policy of the latest review, so a re-review can apply the same standards.
     policy: Policy | None = None
+    #: The day a gag order ended early (lifted, or an NSL certification withdrawn).
+    gag_lifted_on: dt.date | None = None
 
     @property
     def request_id(self) -> str:
@@ -245,6 +247,9 @@ class Case:
             "opened_at": format_timestamp(self.opened_at),
             "closed_at": _ts(self.closed_at),
             "notice_delivered_at": _ts(self.notice_delivered_at),
+            "gag_lifted_on": (
+                format_date(self.gag_lifted_on) if self.gag_lifted_on is not None else None
+            ),
             "request": self.request.to_dict(),
             "review": self.review.to_dict(),
             "policy": policy_to_dict(self.policy) if self.policy is not None else None,
@@ -276,6 +281,11 @@ class Case:
                 holds=tuple(Hold.from_dict(item) for item in document["holds"]),
                 notice_delivered_at=_parse_ts(document.get("notice_delivered_at")),
                 policy=load_policy(document["policy"]) if document.get("policy") else None,
+                gag_lifted_on=(
+                    parse_date(document["gag_lifted_on"])
+                    if document.get("gag_lifted_on") is not None
+                    else None
+                ),
             )
         except InvalidRequest:
             raise

@@ -202,6 +202,32 @@ def audit_rows(
     return rows, entries[-1].head
 
 
+def note_rows(
+    head: ChainHead | None,
+    case_id: str,
+    latest: AuditEntry | None,
+    events: Sequence[CaseEvent],
+    *,
+    where: str = "the case store",
+) -> tuple[list[AuditRow], ChainHead]:
+    """The rows recording *events* about a case that is not written (a refused
+    production), and the new head. The last entry binds what the case's *latest* entry
+    bound: the stored case is unchanged, so the chain keeps vouching for the document it
+    vouched for, never for a row that was edited since."""
+    if head is None and latest is not None:
+        raise IntegrityError(
+            f"{where}: the audit log has entries but no head; it was removed, so appending"
+            " could fork the chain"
+        )
+    binding = latest.case if latest is not None else None
+    entries = chain_events(head, case_id, events, case=binding)
+    rows = [
+        AuditRow(entry.seq, case_id, entry.canonical_bytes().decode("utf-8"), entry.digest)
+        for entry in entries
+    ]
+    return rows, entries[-1].head
+
+
 def decode_case(document: object, case_id: str | None = None) -> Case:
     """The case a stored document holds; :class:`StoreError` if it holds none, or
     (with *case_id*) another case than the row's."""

@@ -12,7 +12,13 @@ Rules of the road for this module:
 * ``rejected`` can only be closed: a rejected request "will not be honoured in any form"
   (docs/rules.md, Outcome), so neither a callback nor a corrected document revives it.
 * ``closed`` accepts only the delivery of a notice whose time came after the case ended
-  (a gag order that outlives the case).
+  (a gag order that outlives the case), the lifting of that gag, and an invoice.
+* Some actions change no state and are recorded all the same: ``approve`` (a second
+  person's approval), ``claim`` (a production's claim on the decision, taken before
+  anything is written), ``refuse`` (a production that failed; one refused because the
+  stored case does not match the chain or a fresh review is audited without writing the
+  case), ``lift_gag`` and ``invoice``. A refused renewal is a ``renew`` event from
+  ``preserved`` back to ``preserved``.
 """
 
 from __future__ import annotations
@@ -60,6 +66,11 @@ class CaseAction(_Str):
     ADVANCE = "advance"
     PRODUCE = "produce"
     CLOSE = "close"
+    APPROVE = "approve"
+    CLAIM = "claim"
+    REFUSE = "refuse"
+    LIFT_GAG = "lift_gag"
+    INVOICE = "invoice"
 
 
 S = CaseState
@@ -93,12 +104,19 @@ TRANSITIONS: Mapping[tuple[CaseState | None, CaseAction], frozenset[CaseState]] 
     (S.PRESERVED, A.CALLBACK): frozenset({S.IN_REVIEW}),
     (S.NOTICE_PENDING, A.CALLBACK): frozenset({S.IN_REVIEW}),
     (S.READY, A.CALLBACK): frozenset({S.IN_REVIEW}),
+    # Counsel can review any open, not yet produced decision again (case review).
+    (S.AWAITING_VERIFICATION, A.REVIEW): frozenset({S.IN_REVIEW}),
+    (S.PUSHED_BACK, A.REVIEW): frozenset({S.IN_REVIEW}),
+    (S.ESCALATED, A.REVIEW): frozenset({S.IN_REVIEW}),
+    (S.PRESERVED, A.REVIEW): frozenset({S.IN_REVIEW}),
+    (S.NOTICE_PENDING, A.REVIEW): frozenset({S.IN_REVIEW}),
+    (S.READY, A.REVIEW): frozenset({S.IN_REVIEW}),
     # A corrected document cures a deficiency: only where there is one to cure.
     (S.AWAITING_VERIFICATION, A.CURE): frozenset({S.IN_REVIEW}),
     (S.PUSHED_BACK, A.CURE): frozenset({S.IN_REVIEW}),
     (S.ESCALATED, A.CURE): frozenset({S.IN_REVIEW}),
-    # Only a standing preservation can be renewed.
-    (S.PRESERVED, A.RENEW): frozenset({S.IN_REVIEW}),
+    # Only a standing preservation can be renewed; a refused renewal leaves it standing.
+    (S.PRESERVED, A.RENEW): frozenset({S.IN_REVIEW, S.PRESERVED}),
     # The objection window closed: the case may now be produced.
     (S.NOTICE_PENDING, A.ADVANCE): frozenset({S.READY}),
     (S.READY, A.PRODUCE): frozenset({S.PRODUCED}),
@@ -107,6 +125,23 @@ TRANSITIONS: Mapping[tuple[CaseState | None, CaseAction], frozenset[CaseState]] 
     (S.READY, A.NOTIFY): frozenset({S.READY}),
     (S.PRODUCED, A.NOTIFY): frozenset({S.PRODUCED}),
     (S.CLOSED, A.NOTIFY): frozenset({S.CLOSED}),
+    # A second person approves what the first will do; a production claims the decision
+    # before it writes anything; a refused production is recorded where it was refused.
+    (S.NOTICE_PENDING, A.APPROVE): frozenset({S.NOTICE_PENDING}),
+    (S.READY, A.APPROVE): frozenset({S.READY}),
+    (S.NOTICE_PENDING, A.CLAIM): frozenset({S.NOTICE_PENDING}),
+    (S.READY, A.CLAIM): frozenset({S.READY}),
+    (S.NOTICE_PENDING, A.REFUSE): frozenset({S.NOTICE_PENDING}),
+    (S.READY, A.REFUSE): frozenset({S.READY}),
+    (S.PRODUCED, A.REFUSE): frozenset({S.PRODUCED}),
+    # A gag order lifted (or an NSL certification withdrawn): the notice becomes due.
+    (S.NOTICE_PENDING, A.LIFT_GAG): frozenset({S.NOTICE_PENDING}),
+    (S.READY, A.LIFT_GAG): frozenset({S.READY}),
+    (S.PRODUCED, A.LIFT_GAG): frozenset({S.PRODUCED}),
+    (S.CLOSED, A.LIFT_GAG): frozenset({S.CLOSED}),
+    # Cost reimbursement (18 U.S.C. 2706) is billed for what was produced.
+    (S.PRODUCED, A.INVOICE): frozenset({S.PRODUCED}),
+    (S.CLOSED, A.INVOICE): frozenset({S.CLOSED}),
     # Any decided case can be closed: answered, withdrawn, released or abandoned.
     (S.AWAITING_VERIFICATION, A.CLOSE): frozenset({S.CLOSED}),
     (S.PUSHED_BACK, A.CLOSE): frozenset({S.CLOSED}),

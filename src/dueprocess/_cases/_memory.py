@@ -94,6 +94,22 @@ class MemoryCaseStore:
         self._disclosures.update(written.disclosures)
         self._cases[case.id] = written.case
 
+    def note(self, case_id: str, events: Sequence[CaseEvent]) -> None:
+        """Audit *events* about a stored case without changing it (a refused production:
+        the stored case is suspect, so it is not written again)."""
+        if case_id not in self._cases:
+            raise CaseNotFound(case_id)
+        log = self.audit
+        mine = [row for row in log._rows if row.case_id == case_id]
+        latest = (
+            codec.decode_entry(mine[-1].seq, case_id, mine[-1].body, mine[-1].digest)
+            if mine
+            else None
+        )
+        rows, head = codec.note_rows(log.head(), case_id, latest, events)
+        log._rows.extend(rows)
+        log._head = head
+
     def get(self, case_id: str) -> Case:
         """The stored case; :class:`~dueprocess.CaseNotFound` if there is none."""
         row = self._cases.get(case_id)

@@ -1,88 +1,78 @@
 """The case service: every operation that moves a case (docs/concepts.md, "Case").
 
-:class:`Cases` is handed its store, clock, notifier and policy; it reads no clock and
-touches no file itself. Each operation reads the case, derives the new snapshot through
-the transition table (``_lifecycle``) and writes it back with its events in one store
-call, under the version it read: a concurrent writer gets :class:`ConflictError`, never
-a lost update, and a store that fails leaves the case and the audit log as they were.
+:class:`Cases` is handed its store, clock, notifier, identity provider and policy; it reads
+no clock and touches no file itself. Each operation reads the case, derives the new
+snapshot through the transition table (``_lifecycle``) and writes it back with its events
+in one store call, under the version it read: a concurrent writer gets
+:class:`ConflictError`, never a lost update, and a store that fails leaves the case and
+the audit log as they were.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import hashlib
-import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import attrs
 
-from .._canonical import canonical_bytes
 from .._dates import format_date, format_timestamp
-from .._enums import Callback, Category, NoticeTiming, Outcome
-from .._intake import load_request
+from .._enums import Callback
 from .._policy import DEFAULT_POLICY, Policy
 from .._request import LegalRequest, Preservation
 from .._review import Review
 from .._reviewer import review as review_request
 from ..exceptions import (
+    ConflictError,
     DueProcessError,
     IntegrityError,
     InvalidRequest,
     InvalidTransition,
     Problem,
+    RenewalRefused,
 )
+from ._actor import Actor, resolve_actor
 from ._audit import ChainHead
-from ._case import Case, CaseEvent, Detail, Hold, ProductionRecord, Scalar
-from ._deadlines import Deadline, DeadlineKind, start_of_day
-from ._holds import complete_renewal, next_hold
+from ._case import Case, CaseEvent, Detail, ProductionRecord, Scalar
+from ._cures import cure_problems, lifted_verification
+from ._deadlines import Deadline, DeadlineKind
+from ._holds import RenewalCheck, complete_from_registry, next_hold, refuse_renewal
 from ._integrity import AuditFailure, checked_case, verify_store
+from ._invoice import Invoice, bill_case
 from ._ledger import LedgerEntry, ledger_entries
 from ._lifecycle import CaseAction, CaseState, check_transition
+from ._notice import account_notices, not_due_until, under_gag
+from ._release import (
+    Producer,
+    default_producer,
+    fresh_review,
+    produced_case,
+    run_producer,
+)
+from ._steps import (
+    GuardedSink,
+    callback_result,
+    close_window,
+    move,
+    require_approvals,
+    require_aware,
+    require_in_order,
+    require_loadable,
+    require_received,
+    review_digest,
+    sha256,
+    target_state,
+)
 
 if TYPE_CHECKING:
-    from ..typing import CaseStore, Clock, Notifier, RecordSource, Sink
+    from ..typing import CaseStore, Clock, IdentityProvider, Notifier, RecordSource, Sink
 
 __all__ = ["Cases", "Producer"]
 
-_RECORDS_FILE = "records.jsonl"
-
-
-class ManifestLike(Protocol):
-    """The figures of a production's manifest the case keeps."""
-
-    @property
-    def accounts(self) -> tuple[str, ...]: ...
-
-    @property
-    def counts(self) -> Mapping[Category, int] | Mapping[str, int]: ...
-
-    @property
-    def records(self) -> int: ...
-
-    @property
-    def merkle_root(self) -> str: ...
-
-
-class Producer(Protocol):
-    """The signature of :func:`dueprocess.produce`."""
-
-    def __call__(
-        self, review: Review, source: RecordSource, sink: Sink, *, produced_at: dt.datetime
-    ) -> ManifestLike: ...
-
 
 Reviewer = Callable[[LegalRequest, Policy], Review]
-
-
-def _sha256(document: object) -> str:
-    return hashlib.sha256(canonical_bytes(document)).hexdigest()
-
-
-def _default_producer() -> Producer:
-    from .._production import produce
-
-    return produce
+ActorLike = Actor | str
 
 
 @attrs.define
@@ -97,9 +87,14 @@ class Cases:
         notifier: delivers notices to account holders; needed only by :meth:`notify`.
         reviewer: the review function (default :func:`dueprocess.review`).
         producer: the production function (default :func:`dueprocess.produce`).
+        identity: who is authenticated (:class:`~dueprocess.typing.IdentityProvider`).
+            With one, every event records its actor and an ``actor`` argument that
+            names someone else is refused; without one, each operation's ``actor`` is
+            taken as authenticated by the caller.
 
-    Every operation takes the ``actor`` who performs it and records it, with the clock's
-    time and a reason, on each event.
+    Every operation records the actor who performs it, with the clock's time and a
+    reason, on each event. Events are dated in order: a clock behind the case's last
+    event is refused.
 
     >>> import datetime as dt
     >>> from dueprocess.testing import ManualClock, MemoryCaseStore
@@ -115,6 +110,7 @@ class Cases:
     _notifier: Notifier | None = None
     _reviewer: Reviewer = review_request
     _producer: Producer | None = None
+    _identity: IdentityProvider | None = None
 
     @property
     def store(self) -> CaseStore:
@@ -151,21 +147,32 @@ class Cases:
         A hold's ``preserve_until`` is left out once a later hold of its chain (a
         renewal, possibly in another case) has replaced it.
         """
-        _require_aware(before, "before")
+        require_aware(before, "before")
         found = []
         for case in self._store.due(before):
             for deadline in case.deadlines:
                 if deadline.at >= before:
                     continue
-                if deadline.kind is DeadlineKind.PRESERVE_UNTIL and self._superseded(
-                    case.holds[-1]
-                ):
+                if deadline.kind is DeadlineKind.PRESERVE_UNTIL and self._superseded(case):
                     continue
                 found.append(deadline)
         return tuple(sorted(found))
 
-    def ledger(self, account: str) -> tuple[LedgerEntry, ...]:
-        """Every disclosure of *account*'s data, oldest first."""
+    def ledger(self, account: str, *, now: dt.datetime) -> tuple[LedgerEntry, ...]:
+        """The account holder's view: the disclosures of *account*'s data they may see
+        at *now*, oldest first.
+
+        A disclosure is listed once its case's notice to the account holder was given
+        or is due at *now*; one whose notice is withheld, not given by the platform, or
+        held back by a gag order still in force (one without an end date until it is
+        lifted) is left out. :meth:`ledger_all` is counsel's view.
+        """
+        require_aware(now, "now")
+        entries = ledger_entries(self._store.disclosed(account), account)
+        return tuple(entry for entry in entries if entry.visible_at(now))
+
+    def ledger_all(self, account: str) -> tuple[LedgerEntry, ...]:
+        """Counsel's view: every disclosure of *account*'s data with its notice status."""
         return ledger_entries(self._store.disclosed(account), account)
 
     def verify_audit(self, *, anchor: ChainHead | None = None) -> AuditFailure | None:
@@ -179,17 +186,26 @@ class Cases:
 
     # --- opening and re-reviewing ----------------------------------------------------
 
-    def open(self, request: LegalRequest, *, actor: str, reason: str = "request received") -> Case:
+    def open(
+        self,
+        request: LegalRequest,
+        *,
+        actor: ActorLike | None = None,
+        reason: str = "request received",
+    ) -> Case:
         """Open a case for *request*, review it and move it by the review's outcome.
 
-        A preservation renewal naming a stored hold is first completed from the hold
+        A preservation renewal must name a hold the platform placed (its request id or
+        hold id), of the same agency for the same targets; it is completed from the hold
         registry. The case's id is the request's id; opening a second case for the same
         request id raises :class:`ConflictError`.
         """
+        who = resolve_actor(self._identity, actor)
         check_transition(None, CaseAction.OPEN, CaseState.RECEIVED, case_id=request.id)
-        _require_loadable(request)
+        require_loadable(request)
         now = self._now()
-        completed, note, chain = self._complete(request)
+        require_received(request, now)
+        completed, check = complete_from_registry(self._store, request, None)
         review = self._reviewer(completed, self._policy)
         opened = Case(
             id=request.id,
@@ -201,17 +217,17 @@ class Cases:
             events=(
                 CaseEvent(
                     now,
-                    actor,
+                    who,
                     None,
                     CaseState.RECEIVED,
                     reason,
                     CaseAction.OPEN,
-                    {"request_sha256": _sha256(request.to_dict())},
+                    {"request_sha256": sha256(request.to_dict())},
                 ),
             ),
         )
-        reviewing = _move(opened, CaseAction.REVIEW, CaseState.IN_REVIEW, now, actor, note)
-        case = attrs.evolve(self._decide(reviewing, review, chain, now, actor), policy=self._policy)
+        reviewing = move(opened, CaseAction.REVIEW, CaseState.IN_REVIEW, now, who, check.note)
+        case = attrs.evolve(self._decide(reviewing, review, check, now, who), policy=self._policy)
         self._store.create(case)
         return case
 
@@ -220,11 +236,16 @@ class Cases:
         case_id: str,
         result: Callback | str,
         *,
-        actor: str,
+        actor: ActorLike | None = None,
         reason: str | None = None,
     ) -> Case:
-        """Record the outcome of calling the requester back, and review the case again."""
-        outcome = _callback(result)
+        """Record the outcome of calling the requester back, and review the case again.
+
+        This event is the only way a callback result, and with it a verification
+        finding, changes on a case.
+        """
+        who = resolve_actor(self._identity, actor)
+        outcome = callback_result(result)
         if outcome is None:
             raise InvalidRequest(
                 [Problem("$.requester.callback", f"expected confirmed or failed, got {result!r}")],
@@ -235,28 +256,51 @@ class Cases:
             case.request, requester=attrs.evolve(case.request.requester, callback=outcome)
         )
         return self._rereview(
-            case, CaseAction.CALLBACK, request, actor, reason or f"callback {outcome.value}"
+            case, CaseAction.CALLBACK, request, who, reason or f"callback {outcome.value}"
         )
 
     def cure(
-        self, case_id: str, request: LegalRequest, *, actor: str, reason: str | None = None
+        self,
+        case_id: str,
+        request: LegalRequest,
+        *,
+        actor: ActorLike | None = None,
+        reason: str | None = None,
     ) -> Case:
-        """Replace the case's request with a corrected document (same id) and review again."""
+        """Replace the case's request with a corrected document (same id) and review again.
+
+        A cure corrects the instrument, the investigation, the targets and the period;
+        the new targets are reviewed afresh. It cannot change who sent the request: the
+        requester (sender, supervisor) must be as recorded, a callback result other than
+        the recorded one is refused (only :meth:`record_callback` records one), and a
+        verification finding of the current review cannot be lifted by a cure.
+        """
+        who = resolve_actor(self._identity, actor)
         case = self._store.get(case_id)
-        if request.id != case.request_id:
-            raise InvalidRequest(
-                [Problem("$.id", f"a cure must keep the request id {case.request_id!r}")],
-                what="corrected request document",
-            )
+        problems = cure_problems(case.request, request)
+        if problems:
+            raise InvalidRequest(problems, what="corrected request document")
+        kept = attrs.evolve(request, requester=case.request.requester)
+        check_transition(case.state, CaseAction.CURE, CaseState.IN_REVIEW, case_id=case.id)
+        completed, check = complete_from_registry(self._store, kept, case.id)
+        review = self._reviewer(completed, self._policy)
+        lifted = lifted_verification(case.review, review)
+        if lifted:
+            raise InvalidRequest(lifted, what="corrected request document")
         return self._rereview(
-            case, CaseAction.CURE, request, actor, reason or "corrected request received"
+            case,
+            CaseAction.CURE,
+            kept,
+            who,
+            reason or "corrected request received",
+            reviewed=(completed, check, review),
         )
 
     def renew(
         self,
         case_id: str,
         *,
-        actor: str,
+        actor: ActorLike | None = None,
         reason: str | None = None,
         request: LegalRequest | None = None,
     ) -> Case:
@@ -265,9 +309,13 @@ class Cases:
         Without *request* the case's own request becomes a renewal of its latest hold;
         with one (same id, a preservation kind), that document is used. Either way
         ``prior_extensions`` and ``prior_expires_on`` come from the hold registry, so the
-        rules' extension limit applies: a second renewal is rejected, and the standing
-        hold stays listed under ``preserve_until`` until the case is closed.
+        rules' extension limit applies.
+
+        A renewal the review refuses leaves the case, its review and its hold as they
+        were: the refusal is recorded as an event and :class:`~dueprocess.RenewalRefused`
+        (carrying the updated case) is raised.
         """
+        who = resolve_actor(self._identity, actor)
         case = self._store.get(case_id)
         check_transition(case.state, CaseAction.RENEW, CaseState.IN_REVIEW, case_id=case.id)
         renewal = request if request is not None else case.request
@@ -289,22 +337,38 @@ class Cases:
                 renewal,
                 preservation=Preservation(latest.id, latest.extensions, latest.expires_on),
             )
+        require_loadable(renewal)
+        completed, check = complete_from_registry(self._store, renewal, case.id, renewing=True)
+        review = self._reviewer(completed, self._policy)
+        why = reason or "preservation renewal requested"
+        if review.preserve_until is None:
+            refused, message = refuse_renewal(case, review, self._now(case), who, why)
+            raise RenewalRefused(message, case=self._commit(case, refused))
         return self._rereview(
-            case, CaseAction.RENEW, renewal, actor, reason or "preservation renewal requested"
+            case, CaseAction.RENEW, renewal, who, why, reviewed=(completed, check, review)
         )
 
-    # --- telling the user, producing, closing ----------------------------------------
+    # --- telling the user, approving, producing, closing ----------------------------
 
-    def notify(self, case_id: str, *, actor: str, reason: str | None = None) -> Case:
-        """Deliver the case's notice to the account holder through the notifier.
+    def notify(
+        self,
+        case_id: str,
+        *,
+        actor: ActorLike | None = None,
+        reason: str | None = None,
+        source: RecordSource | None = None,
+    ) -> Case:
+        """Deliver the case's notice, one per account holder, through the notifier.
 
-        Refused (:class:`InvalidTransition`) where the review schedules no notice, where
-        it was already delivered, and before it is due (a gag order still in force, an
-        emergency not yet disclosed). If the store fails after delivery the notice is
-        not recorded and will be offered again: delivery is at least once.
+        Each notice names only its account's identifiers (with *source*, targets are
+        resolved to accounts; without, each target gets its own). Refused
+        (:class:`InvalidTransition`) where no notice is scheduled, it was delivered, or it
+        is not due (a gag in force, an emergency not yet disclosed). Delivery is at least
+        once: if the store fails after delivery, the notice is offered again.
         """
+        who = resolve_actor(self._identity, actor)
         case = self._store.get(case_id)
-        now = self._now()
+        now = self._now(case)
         notice = case.notice
         if notice is None:
             raise InvalidTransition(
@@ -317,38 +381,92 @@ class Cases:
                 f" {format_timestamp(case.notice_delivered_at)}"
             )
         if notice.due_at is None or now < notice.due_at:
-            when = (
-                f"until {format_timestamp(notice.due_at)}"
-                if notice.due_at is not None
-                else "until a court lifts the nondisclosure order"
-                if notice.timing is NoticeTiming.AFTER_NONDISCLOSURE
-                else "until the emergency disclosure is made"
-            )
+            when = not_due_until(notice.timing, notice.due_at)
             raise InvalidTransition(
                 f"the notice of case {case.id!r} ({notice.timing.value}) is not due {when}"
             )
         check_transition(case.state, CaseAction.NOTIFY, case.state, case_id=case.id)
         if self._notifier is None:
             raise DueProcessError("no notifier was given to this Cases service")
-        self._notifier.deliver(notice)
-        moved = _move(
+        notices = account_notices(notice, source)
+        for each in notices:
+            self._notifier.deliver(each)
+        moved = move(
             case,
             CaseAction.NOTIFY,
             case.state,
             now,
-            actor,
-            reason or f"notice to the account holder delivered ({notice.timing.value})",
-            {"timing": notice.timing.value},
+            who,
+            reason
+            or f"notice to the account holder delivered ({notice.timing.value},"
+            f" {len(notices)} notice{'' if len(notices) == 1 else 's'})",
+            {"timing": notice.timing.value, "notices": len(notices)},
         )
         return self._commit(case, attrs.evolve(moved, notice_delivered_at=now))
 
-    def advance(self, case_id: str, *, actor: str, reason: str | None = None) -> Case:
-        """Move a ``notice_pending`` case to ``ready`` once ``disclose_after`` has come."""
+    def lift_gag(
+        self,
+        case_id: str,
+        *,
+        on: dt.date,
+        actor: ActorLike | None = None,
+        reason: str | None = None,
+    ) -> Case:
+        """Record that the case's gag ended on *on* (an order lifted, an NSL's
+        certification withdrawn): from that day the notice to the account holder is due
+        (:meth:`due` lists it, :meth:`notify` sends it) and the account holder's ledger
+        shows the disclosure."""
+        who = resolve_actor(self._identity, actor)
         case = self._store.get(case_id)
-        now = self._now()
+        if not under_gag(case):
+            timing = case.review.notice.timing.value
+            raise InvalidTransition(f"case {case.id!r} is under no gag order ({timing})")
+        if case.gag_lifted_on is not None:
+            raise InvalidTransition(
+                f"the gag of case {case.id!r} was lifted on {format_date(case.gag_lifted_on)}"
+            )
+        why = reason or f"gag lifted on {format_date(on)}"
+        detail = {"lifted_on": format_date(on)}
+        moved = self._event(case, CaseAction.LIFT_GAG, who, why, detail)
+        return self._commit(case, attrs.evolve(moved, gag_lifted_on=on))
+
+    def advance(
+        self, case_id: str, *, actor: ActorLike | None = None, reason: str | None = None
+    ) -> Case:
+        """Move a ``notice_pending`` case to ``ready`` once the notice due before
+        disclosure was given and ``disclose_after`` has come."""
+        who = resolve_actor(self._identity, actor)
+        case = self._store.get(case_id)
+        now = self._now(case)
         check_transition(case.state, CaseAction.ADVANCE, CaseState.READY, case_id=case.id)
-        ready, _ = _close_window(case, now, actor, reason=reason)
+        ready, _ = close_window(case, now, who, reason=reason)
         return self._commit(case, ready)
+
+    def approve(
+        self, case_id: str, *, actor: ActorLike | None = None, reason: str | None = None
+    ) -> Case:
+        """Record a second person's approval of producing the case's current decision.
+
+        Needed where the policy's ``second_approver`` names something the production
+        involves (an override of the objection window, an emergency release, content);
+        the approval is bound to the current review, and whoever produces must be a
+        different person.
+        """
+        who = resolve_actor(self._identity, actor)
+        case = self._store.get(case_id)
+        detail = {"review_sha256": review_digest(case.review)}
+        why = reason or "production approved"
+        return self._commit(case, self._event(case, CaseAction.APPROVE, who, why, detail))
+
+    def review(
+        self, case_id: str, *, actor: ActorLike | None = None, reason: str | None = None
+    ) -> Case:
+        """Review the case's request again, explicitly, under this service's policy
+        (``case review``; :meth:`reviewing_with` picks another policy)."""
+        who = resolve_actor(self._identity, actor)
+        case = self._store.get(case_id)
+        why = reason or f"reviewed again under policy {self._policy.name!r}"
+        return self._rereview(case, CaseAction.REVIEW, case.request, who, why)
 
     def produce(
         self,
@@ -356,147 +474,127 @@ class Cases:
         source: RecordSource,
         sink: Sink,
         *,
-        actor: str,
+        actor: ActorLike | None = None,
         override: str | None = None,
     ) -> Case:
-        """Produce what the case's review releases into *sink*, and record it.
+        """Produce what a fresh review of the case allows into *sink*, and record it.
 
-        A ``notice_pending`` case is produced only from ``disclose_after`` on, unless
-        *override* gives a reason; the override is recorded on the events and the
-        production. Refusals (the window still open, a state that cannot be produced)
-        raise :class:`InvalidTransition` before the source or the sink is touched.
+        In order, before the source or the sink is touched:
 
-        The sink's files cannot be part of the store's transaction: if the store fails
-        after the sink committed, the case stays unproduced, and producing again writes
-        the same records.
+        1. a ``notice_pending`` case passes only once its notice before disclosure was
+           given and ``disclose_after`` has come, unless *override* gives a reason (the
+           override is recorded on the events and the production);
+        2. the stored case is checked against the audit chain, and the stored request is
+           reviewed again under the recorded policy: a disagreement raises
+           :class:`IntegrityError`, is recorded as a ``refuse`` event, and writes nothing;
+        3. approvals the policy requires (``second_approver``) must be recorded, by
+           someone other than *actor*;
+        4. the production's claim on the decision is written (a version check and a
+           ``claim`` event in one store write), so of two concurrent productions only one
+           starts.
+
+        The production's files stay unpublished until the case has recorded it, under the
+        version its claim left: a case that changed meanwhile (another production, a
+        rejection) makes that write fail, and the production is aborted
+        (:class:`ConflictError`); nothing complete-looking is left outside the case's
+        records. Only what the fresh review allows is released.
         """
+        who = resolve_actor(self._identity, actor)
         if override is not None and not override.strip():
             raise InvalidRequest(
                 [Problem("$.override", "an override needs a reason")], what="production override"
             )
-        # Released only as the audit chain recorded it: a case row edited in the
-        # database (a wider review, another target) raises IntegrityError here.
-        case = checked_case(self._store, case_id)
-        now = self._now()
+        case = self._store.get(case_id)
+        now = self._now(case)
         moved, used = case, None
         if case.state is CaseState.NOTICE_PENDING:
-            moved, used = _close_window(case, now, actor, override=override)
+            moved, used = close_window(case, now, who, override=override)
         check_transition(moved.state, CaseAction.PRODUCE, CaseState.PRODUCED, case_id=case.id)
-        production = self._production(moved, source, sink, now, override=used)
-        detail: dict[str, Scalar] = {
-            "records": production.records,
-            "merkle_root": production.merkle_root,
-            "notice_delivered": moved.notice_delivered_at is not None,
-        }
-        if production.override is not None:
-            detail["override"] = production.override
-        produced = _move(
-            moved,
-            CaseAction.PRODUCE,
-            CaseState.PRODUCED,
-            now,
-            actor,
-            f"produced {production.records} record{'' if production.records == 1 else 's'}",
-            detail,
+        policy = case.policy if case.policy is not None else self._policy
+        try:
+            # Released only as the audit chain recorded it: a case row edited in the
+            # database (a wider review, another target) raises IntegrityError here.
+            checked_case(self._store, case_id)
+            fresh = fresh_review(case, self._reviewer, policy)
+        except IntegrityError as error:
+            self._refuse(case, now, who, f"production refused: {error}")
+            raise
+        require_approvals(moved, fresh, policy, who, used)
+        # The claim changes no state: a production that fails leaves the case where it
+        # was, with the attempt on record.
+        claimed = self._commit(
+            case,
+            move(
+                case,
+                CaseAction.CLAIM,
+                case.state,
+                now,
+                who,
+                "production claimed",
+                {"review_sha256": review_digest(fresh), "sink": repr(sink)},
+            ),
         )
-        return self._commit(
-            case, attrs.evolve(produced, productions=(*case.productions, production))
-        )
+        guarded = GuardedSink(sink)
+        try:
+            production = self._production(claimed, fresh, source, guarded, now, override=used)
+            if not guarded.complete:
+                raise IntegrityError(f"case {case.id!r}: the producer did not finish its work")
+            stored = self._record_production(claimed, production, now, who, override)
+        except BaseException as error:
+            guarded.discard()
+            with contextlib.suppress(Exception):
+                why = f"production failed, nothing released: {error}"
+                self._commit(claimed, self._event(claimed, CaseAction.REFUSE, who, why, {}))
+            raise
+        self._release(stored, guarded, now, who)
+        return stored
 
-    def _production(
-        self,
-        case: Case,
-        source: RecordSource,
-        sink: Sink,
-        now: dt.datetime,
-        *,
-        override: str | None,
-    ) -> ProductionRecord:
-        """Run the producer, counting what each account's records were."""
-        producer = self._producer if self._producer is not None else _default_producer()
-        counting = _CountingSink(sink)
-        manifest = producer(case.review, source, counting, produced_at=now)
-        by_account = {
-            account: counting.by_account.get(account, {}) for account in manifest.accounts
-        }
-        if sum(sum(counts.values()) for counts in by_account.values()) != manifest.records:
-            raise IntegrityError(
-                f"case {case.id!r}: the records written do not add up to the manifest's"
-                f" {manifest.records}"
-            )
-        return ProductionRecord(
-            produced_at=now,
-            accounts=tuple(manifest.accounts),
-            counts={str(category): count for category, count in manifest.counts.items()},
-            records=manifest.records,
-            merkle_root=manifest.merkle_root,
-            review_sha256=hashlib.sha256(case.review.canonical_bytes()).hexdigest(),
-            by_account=by_account,
-            override=override,
-        )
-
-    def close(self, case_id: str, *, actor: str, reason: str = "closed") -> Case:
-        """Close the case (answered, withdrawn, released or abandoned)."""
+    def invoice(self, case_id: str, *, actor: ActorLike | None = None) -> tuple[Case, Invoice]:
+        """Bill the agency for what the case produced (18 U.S.C. 2706), under the fee
+        schedule of the case's policy; the invoice is recorded as an ``invoice`` event."""
+        who = resolve_actor(self._identity, actor)
         case = self._store.get(case_id)
-        now = self._now()
-        moved = _move(case, CaseAction.CLOSE, CaseState.CLOSED, now, actor, reason)
+        policy = case.policy if case.policy is not None else self._policy
+        moved, bill = bill_case(case, policy, self._now(case), who)
+        return self._commit(case, moved), bill
+
+    def close(
+        self, case_id: str, *, actor: ActorLike | None = None, reason: str = "closed"
+    ) -> Case:
+        """Close the case (answered, withdrawn, released or abandoned)."""
+        who = resolve_actor(self._identity, actor)
+        case = self._store.get(case_id)
+        now = self._now(case)
+        moved = move(case, CaseAction.CLOSE, CaseState.CLOSED, now, who, reason)
         return self._commit(case, attrs.evolve(moved, closed_at=now))
 
     # --- internals -------------------------------------------------------------------
 
-    def _now(self) -> dt.datetime:
+    def _now(self, case: Case | None = None) -> dt.datetime:
         now = self._clock.now()
-        _require_aware(now, "the clock's time")
+        require_aware(now, "the clock's time")
+        if case is not None:
+            require_in_order(case, now)
         return now
 
-    def _complete(self, request: LegalRequest) -> tuple[LegalRequest, str, tuple[Hold, ...]]:
-        """The request with its renewal completed from the registry, a note saying so,
-        and the registry's chain of the hold it renews."""
-        if request.preservation is None:
-            return request, "review started", ()
-        chain = tuple(self._store.hold_chain(request.preservation.extends))
-        completed = complete_renewal(request, chain)
-        if not chain:
-            return (
-                completed,
-                (
-                    f"review started; hold {request.preservation.extends!r} is not in the"
-                    " registry, the renewal is taken as stated"
-                ),
-                chain,
-            )
-        latest = chain[-1]
-        return (
-            completed,
-            (
-                f"review started; renewal completed from hold {latest.id!r}"
-                f" ({latest.extensions} prior extensions, expires {format_date(latest.expires_on)})"
-            ),
-            chain,
-        )
-
-    def _superseded(self, hold: Hold) -> bool:
+    def _superseded(self, case: Case) -> bool:
+        hold = case.holds[-1]
         chain = self._store.hold_chain(hold.id)
         return bool(chain) and chain[-1].id != hold.id
 
     def _decide(
-        self,
-        case: Case,
-        review: Review,
-        chain: tuple[Hold, ...],
-        now: dt.datetime,
-        actor: str,
+        self, case: Case, review: Review, check: RenewalCheck, now: dt.datetime, actor: str
     ) -> Case:
         """Move an ``in_review`` case by *review*'s outcome, adding the hold it places."""
-        target = _target_state(review, now)
+        target = target_state(case, review, now)
         detail: dict[str, Scalar] = {
             "outcome": review.outcome.value,
-            "review_sha256": hashlib.sha256(review.canonical_bytes()).hexdigest(),
-            "request_sha256": _sha256(review.request.to_dict()),
+            "review_sha256": review_digest(review),
+            "request_sha256": sha256(review.request.to_dict()),
         }
         codes = ", ".join(review.codes) or "no findings"
         reviewed = attrs.evolve(case, request=review.request, review=review)
-        moved = _move(
+        moved = move(
             reviewed,
             CaseAction.DECIDE,
             target,
@@ -505,168 +603,98 @@ class Cases:
             f"{review.outcome.value}: {codes}",
             detail,
         )
-        hold = next_hold(moved, review, chain, placed_at=now)
+        hold = next_hold(moved, review, check.chain, placed_at=now)
         if hold is not None:
             moved = attrs.evolve(moved, holds=(*moved.holds, hold))
         return moved
 
     def _rereview(
-        self, case: Case, action: CaseAction, request: LegalRequest, actor: str, reason: str
+        self,
+        case: Case,
+        action: CaseAction,
+        request: LegalRequest,
+        actor: str,
+        reason: str,
+        *,
+        reviewed: tuple[LegalRequest, RenewalCheck, Review] | None = None,
     ) -> Case:
-        now = self._now()
+        now = self._now(case)
         check_transition(case.state, action, CaseState.IN_REVIEW, case_id=case.id)
-        _require_loadable(request)
-        completed, note, chain = self._complete(request)
-        reviewing = _move(
+        require_loadable(request)
+        if reviewed is None:
+            completed, check = complete_from_registry(self._store, request, case.id)
+            review = self._reviewer(completed, self._policy)
+        else:
+            _, check, review = reviewed
+        reviewing = move(
             case,
             action,
             CaseState.IN_REVIEW,
             now,
             actor,
             reason,
-            {"request_sha256": _sha256(request.to_dict()), "note": note},
+            {"request_sha256": sha256(request.to_dict()), "note": check.note},
         )
-        review = self._reviewer(completed, self._policy)
-        decided = self._decide(reviewing, review, chain, now, actor)
+        decided = self._decide(reviewing, review, check, now, actor)
         return self._commit(case, attrs.evolve(decided, policy=self._policy))
+
+    def _refuse(self, case: Case, now: dt.datetime, actor: str, why: str) -> None:
+        """Audit a production refused for integrity without writing the case: its row is
+        suspect, and writing it again would record it as legitimate."""
+        event = CaseEvent(now, actor, case.state, case.state, why, CaseAction.REFUSE, {})
+        note = getattr(self._store, "note", None)
+        if callable(note):
+            note(case.id, (event,))
+
+    def _record_production(
+        self,
+        claimed: Case,
+        production: ProductionRecord,
+        now: dt.datetime,
+        actor: str,
+        override: str | None,
+    ) -> Case:
+        """Store the production under the claimed version, or say why it was aborted."""
+        produced = produced_case(claimed, production, now, actor, override)
+        try:
+            return self._commit(claimed, produced)
+        except ConflictError:
+            current = self._store.get(claimed.id)
+            raise ConflictError(
+                f"production aborted, nothing was released: case {claimed.id!r} changed while"
+                f" it was produced (now version {current.version}, {current.state.value};"
+                f" claimed at version {claimed.version})"
+            ) from None
+
+    def _release(self, stored: Case, sink: GuardedSink, now: dt.datetime, actor: str) -> None:
+        """Publish a recorded production; a sink that fails is audited and re-raised."""
+        try:
+            sink.release()
+        except Exception as error:
+            why = f"the production was recorded but its files could not be published: {error}"
+            with contextlib.suppress(Exception):
+                self._commit(stored, self._event(stored, CaseAction.REFUSE, actor, why, {}))
+            raise
+
+    def _production(
+        self,
+        case: Case,
+        review: Review,
+        source: RecordSource,
+        sink: GuardedSink,
+        now: dt.datetime,
+        *,
+        override: str | None,
+    ) -> ProductionRecord:
+        producer = self._producer if self._producer is not None else default_producer()
+        return run_producer(producer, case, review, source, sink, now, override=override)
+
+    def _event(self, case: Case, action: CaseAction, who: str, why: str, detail: Detail) -> Case:
+        """*case* with an event that leaves it in its state."""
+        return move(case, action, case.state, self._now(case), who, why, detail)
 
     def _commit(self, before: Case, after: Case) -> Case:
         new_events = after.events[len(before.events) :]
         stored = attrs.evolve(after, version=before.version + 1)
         self._store.update(stored, new_events)
         return stored
-
-
-def _require_loadable(request: LegalRequest) -> None:
-    """Refuse a request that intake would refuse (one built in code, past intake).
-
-    A case is stored as its request document and read back through intake, so such a
-    request could be written but never read again: every later listing of the store
-    would fail. Raises :class:`InvalidRequest` naming each problem, before anything is
-    stored.
-    """
-    load_request(request.to_dict())
-
-
-def _require_aware(moment: dt.datetime, what: str) -> None:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{what} must be timezone-aware, got {moment!r}")
-
-
-def _callback(result: Callback | str) -> Callback | None:
-    try:
-        outcome = Callback(result)
-    except ValueError:
-        return None
-    return outcome if outcome is not Callback.NOT_ATTEMPTED else None
-
-
-def _target_state(review: Review, now: dt.datetime) -> CaseState:
-    outcome = review.outcome
-    if outcome.releases_data:
-        window = review.notice.disclose_after
-        if window is not None and now < start_of_day(window):
-            return CaseState.NOTICE_PENDING
-        return CaseState.READY
-    return {
-        Outcome.VERIFY: CaseState.AWAITING_VERIFICATION,
-        Outcome.PUSH_BACK: CaseState.PUSHED_BACK,
-        Outcome.REJECT: CaseState.REJECTED,
-        Outcome.ESCALATE: CaseState.ESCALATED,
-        Outcome.PRESERVE: CaseState.PRESERVED,
-    }[outcome]
-
-
-def _window_end(case: Case) -> dt.datetime:
-    after = case.review.notice.disclose_after
-    # notice_pending is entered only with a disclose_after; a store could hold a case
-    # written otherwise, and then the window is taken as closed.
-    return start_of_day(after) if after is not None else case.opened_at
-
-
-def _close_window(
-    case: Case,
-    now: dt.datetime,
-    actor: str,
-    *,
-    override: str | None = None,
-    reason: str | None = None,
-) -> tuple[Case, str | None]:
-    """``notice_pending`` to ``ready``: from ``disclose_after`` on, or earlier by override.
-
-    Returns the moved case and the override, if one was needed (an override given for
-    a window already closed is not recorded).
-    """
-    opens = _window_end(case)
-    if now >= opens:
-        why = reason or f"objection window closed ({format_timestamp(opens)})"
-        return _move(case, CaseAction.ADVANCE, CaseState.READY, now, actor, why), None
-    if override is None:
-        raise InvalidTransition(
-            f"case {case.id!r}: the account holder may object until {format_timestamp(opens)};"
-            " production before disclose_after needs an override with a reason"
-        )
-    why = f"objection window overridden: {override}"
-    moved = _move(
-        case, CaseAction.ADVANCE, CaseState.READY, now, actor, why, {"override": override}
-    )
-    return moved, override
-
-
-def _move(
-    case: Case,
-    action: CaseAction,
-    target: CaseState,
-    at: dt.datetime,
-    actor: str,
-    reason: str,
-    detail: Detail | None = None,
-) -> Case:
-    check_transition(case.state, action, target, case_id=case.id)
-    event = CaseEvent(at, actor, case.state, target, reason, action, dict(detail or {}))
-    return attrs.evolve(case, state=target, events=(*case.events, event))
-
-
-class _CountingSink:
-    """Passes a production through to a sink, counting ``records.jsonl`` per account
-    and category, so the ledger can say what one account's disclosure held."""
-
-    def __init__(self, sink: Sink) -> None:
-        self._sink = sink
-        self.by_account: dict[str, dict[str, int]] = {}
-
-    def write(self, name: str, chunks: Iterable[bytes]) -> None:
-        if name == _RECORDS_FILE:
-            chunks = self._count(chunks)
-        self._sink.write(name, chunks)
-
-    def commit(self) -> None:
-        self._sink.commit()
-
-    def abort(self) -> None:
-        self._sink.abort()
-
-    def _count(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
-        # Split only when a chunk ends a line, so a producer that cuts chunks mid-line
-        # costs linear time, not a copy of the growing partial line per chunk.
-        pending = bytearray()
-        for chunk in chunks:
-            yield chunk
-            pending += chunk
-            if b"\n" not in chunk:
-                continue
-            *lines, rest = bytes(pending).split(b"\n")
-            for line in lines:
-                self._tally(line)
-            pending = bytearray(rest)
-        if pending:
-            self._tally(bytes(pending))
-
-    def _tally(self, line: bytes) -> None:
-        try:
-            record = json.loads(line)
-            account, category = str(record["account"]), str(record["category"])
-        except (ValueError, KeyError, TypeError):
-            raise IntegrityError("records.jsonl holds a line that is not a record") from None
-        counts = self.by_account.setdefault(account, {})
-        counts[category] = counts.get(category, 0) + 1

@@ -1,35 +1,36 @@
 """``dueprocess case …``, ``dueprocess audit head|verify`` and ``dueprocess ledger``.
 
-A thin shell over :class:`dueprocess.Cases` with a SQLite case database. The command
-line is the one place that reads the system clock: ``--now`` defaults to it. Every
-``case`` command and ``ledger`` print JSON with ``--json`` so other programs can drive
-them. Exit codes: 0 done, 2 invalid input (a bad document or timestamp, an unknown case
-or database), 1 an illegal transition or a conflicting writer, 4 a broken audit log.
+A thin shell over :class:`dueprocess.Cases` with a SQLite case database. Who acts and
+when come from ``_who_when``: the operating-system login, and the system clock or a
+``--now`` no more than five minutes ahead of it. Every ``case`` command and ``ledger``
+print JSON with ``--json`` so other programs can drive them. Exit codes: 0 done, 2
+invalid input (a bad document or timestamp, an unknown case or database), 1 an illegal
+transition or a conflicting writer, 4 a broken audit log or a case that does not match it.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import functools
-import getpass
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import attrs
 
-from .._cases import Case, CaseNotFound, Cases, CaseState, ChainHead, parse_head
+from .._cases import Case, CaseNotFound, Cases, CaseState, ChainHead, UserNotice, parse_head
 from .._certificate import DEFAULT_CUSTODIAN
-from .._dates import format_timestamp, parse_timestamp
+from .._dates import format_timestamp, parse_date
 from .._intake import load_request
 from .._production import produce
-from ..adapters import DirectorySink, OutboxNotifier, open_case_store
+from ..adapters import DirectorySink, OutboxNotifier, open_case_store, open_record_store
 from ..exceptions import StoreError
 from ..typing import Notifier
 from ._certificate_option import add_certificate_option, certificate_template
 from ._common import (
+    EXIT_ERROR,
     EXIT_INVALID,
     EXIT_OK,
     EXIT_VERIFY_FAILED,
@@ -44,37 +45,9 @@ from ._common import (
 from ._mapping_option import add_mapping_option, open_source
 from ._progress import add_progress_options, progress_for
 from ._review_cmds import add_policy_option, policy_from
+from ._who_when import OsLogin, clock_from, reject_actor_option, timestamp
 
 __all__ = ["register"]
-
-
-class _SystemClock:
-    def now(self) -> dt.datetime:
-        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-
-class _FixedClock:
-    def __init__(self, moment: dt.datetime) -> None:
-        self._moment = moment
-
-    def now(self) -> dt.datetime:
-        return self._moment
-
-
-def _timestamp(text: str, option: str) -> dt.datetime:
-    try:
-        return parse_timestamp(text)
-    except ValueError as error:
-        raise CommandError(f"{option}: {error}", EXIT_INVALID) from None
-
-
-def _actor(args: argparse.Namespace) -> str:
-    if args.actor:
-        return str(args.actor)
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name in some containers
-        return "dueprocess-cli"
 
 
 @contextmanager
@@ -87,10 +60,14 @@ def _service(
         store = open_case_store(durable_store(args.db, "--db"), create=create)
     except StoreError as error:
         raise CommandError(str(error), EXIT_INVALID) from None
-    now = getattr(args, "now", None)
-    clock = _FixedClock(_timestamp(now, "--now")) if now is not None else _SystemClock()
     try:
-        yield Cases(store, clock, policy=policy_from(args), notifier=notifier)
+        clock = clock_from(args)
+        reject_actor_option(args)
+    except CommandError:
+        store.close()
+        raise
+    try:
+        yield Cases(store, clock, policy=policy_from(args), notifier=notifier, identity=OsLogin())
     except CaseNotFound as error:
         raise CommandError(f"{args.db}: {error}", EXIT_INVALID) from None
     finally:
@@ -150,7 +127,7 @@ def _summary(case: Case) -> str:
 def _open(args: argparse.Namespace) -> int:
     request = load_request(read_json(args.file))
     with _service(args, create=True) as cases:
-        _print_case(cases.open(request, actor=_actor(args)), args)
+        _print_case(cases.open(request), args)
     return EXIT_OK
 
 
@@ -174,7 +151,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _due(args: argparse.Namespace) -> int:
-    before = _timestamp(args.before, "--before")
+    before = timestamp(args.before, "--before")
     with _service(args) as cases:
         deadlines = cases.due(before=before)
     if args.json:
@@ -196,22 +173,28 @@ def _same_policy(cases: Cases, args: argparse.Namespace) -> Cases:
 
 def _callback(args: argparse.Namespace) -> int:
     with _service(args) as cases:
-        case = _same_policy(cases, args).record_callback(args.id, args.result, actor=_actor(args))
+        case = _same_policy(cases, args).record_callback(args.id, args.result)
         _print_case(case, args)
+    return EXIT_OK
+
+
+def _review(args: argparse.Namespace) -> int:
+    with _service(args) as cases:
+        _print_case(_same_policy(cases, args).review(args.id, reason=args.reason), args)
     return EXIT_OK
 
 
 def _cure(args: argparse.Namespace) -> int:
     request = load_request(read_json(args.file))
     with _service(args) as cases:
-        _print_case(_same_policy(cases, args).cure(args.id, request, actor=_actor(args)), args)
+        _print_case(_same_policy(cases, args).cure(args.id, request), args)
     return EXIT_OK
 
 
 def _renew(args: argparse.Namespace) -> int:
     request = load_request(read_json(args.file)) if args.file else None
     with _service(args) as cases:
-        case = _same_policy(cases, args).renew(args.id, actor=_actor(args), request=request)
+        case = _same_policy(cases, args).renew(args.id, request=request)
         _print_case(case, args)
     return EXIT_OK
 
@@ -236,9 +219,7 @@ def _produce(args: argparse.Namespace) -> int:
             raise CommandError(str(error), EXIT_INVALID) from None
         try:
             with source:
-                case = cases.produce(
-                    case.id, source, sink, actor=_actor(args), override=args.override
-                )
+                case = cases.produce(case.id, source, sink, override=args.override)
         finally:
             if display is not None:
                 display.close()
@@ -255,29 +236,100 @@ def _produce(args: argparse.Namespace) -> int:
 
 
 def _notify(args: argparse.Namespace) -> int:
-    outbox = OutboxNotifier(args.outbox, replace=args.force)
+    outbox = _CountingOutbox(args.outbox, replace=args.force)
     with _service(args, notifier=outbox) as cases:
-        case = cases.notify(args.id, actor=_actor(args))
+        if args.store is None:
+            case = cases.notify(args.id)
+        else:
+            try:
+                source = open_record_store(
+                    durable_store(args.store, "--store"), create=False, readonly=True
+                )
+            except StoreError as error:
+                raise CommandError(str(error), EXIT_INVALID) from None
+            with source:
+                case = cases.notify(args.id, source=source)
     if args.json:
         _print_json(case.to_dict())
     else:
-        path = outbox.path_for(case.id)
         print(
             f"{terminal_safe(case.id)} {case.state.value}:"
-            f" notice written to {terminal_safe(str(path))}"
+            f" {plural(outbox.count, 'notice')} (one per account holder) written to"
+            f" {terminal_safe(str(outbox.directory))}"
         )
+    return EXIT_OK
+
+
+class _CountingOutbox(OutboxNotifier):
+    count = 0
+
+    def deliver(self, notice: UserNotice) -> None:
+        super().deliver(notice)
+        self.count += 1
+
+
+def _invoice(args: argparse.Namespace) -> int:
+    prefix = Path(args.out)
+    targets = [prefix.with_name(prefix.name + suffix) for suffix in (".md", ".csv")]
+    # Both files are created (exclusively: never replacing a file or following a link)
+    # before the invoice is recorded, and removed again if it is not.
+    handles = []
+    try:
+        for target in targets:
+            handles.append(open(target, "x", encoding="utf-8", newline=""))  # noqa: SIM115
+    except OSError as error:
+        for handle in handles:
+            handle.close()
+            Path(handle.name).unlink(missing_ok=True)
+        code = EXIT_INVALID if isinstance(error, FileExistsError) else EXIT_ERROR
+        raise CommandError(f"cannot write {error.filename}: {error.strerror}", code) from None
+    try:
+        with _service(args) as cases:
+            case, bill = cases.invoice(args.id)
+        for handle, text in zip(handles, (bill.to_markdown(), bill.to_csv()), strict=True):
+            handle.write(text)
+    except BaseException:
+        for handle in handles:
+            handle.close()
+            Path(handle.name).unlink(missing_ok=True)
+        raise
+    for handle in handles:
+        handle.close()
+    if args.json:
+        _print_json(case.to_dict())
+    else:
+        print(
+            f"{terminal_safe(case.id)}: invoice {terminal_safe(bill.number)},"
+            f" {bill.total} {bill.currency}, written to {targets[0]} and {targets[1]}"
+        )
+    return EXIT_OK
+
+
+def _approve(args: argparse.Namespace) -> int:
+    with _service(args) as cases:
+        _print_case(cases.approve(args.id, reason=args.reason), args)
+    return EXIT_OK
+
+
+def _lift_gag(args: argparse.Namespace) -> int:
+    try:
+        on = parse_date(args.on)
+    except ValueError as error:
+        raise CommandError(f"--on: {error}", EXIT_INVALID) from None
+    with _service(args) as cases:
+        _print_case(cases.lift_gag(args.id, on=on, reason=args.reason), args)
     return EXIT_OK
 
 
 def _advance(args: argparse.Namespace) -> int:
     with _service(args) as cases:
-        _print_case(cases.advance(args.id, actor=_actor(args)), args)
+        _print_case(cases.advance(args.id), args)
     return EXIT_OK
 
 
 def _close(args: argparse.Namespace) -> int:
     with _service(args) as cases:
-        _print_case(cases.close(args.id, actor=_actor(args), reason=args.reason), args)
+        _print_case(cases.close(args.id, reason=args.reason), args)
     return EXIT_OK
 
 
@@ -341,9 +393,18 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
 def _ledger(args: argparse.Namespace) -> int:
     with _service(args) as cases:
-        entries = cases.ledger(args.account)
+        now = clock_from(args).now()
+        entries = (
+            cases.ledger_all(args.account) if args.all else cases.ledger(args.account, now=now)
+        )
     if args.json:
-        _print_json([entry.to_dict() for entry in entries])
+        documents = []
+        for entry in entries:
+            document = entry.to_dict()
+            if not args.all:
+                del document["notice"]  # counsel's view only
+            documents.append(document)
+        _print_json(documents)
         return EXIT_OK
     if not entries:
         print(f"no disclosures of account {terminal_safe(args.account)}")
@@ -354,6 +415,7 @@ def _ledger(args: argparse.Namespace) -> int:
             f" ({terminal_safe(entry.jurisdiction)}), {entry.process.value},"
             f" case {terminal_safe(entry.case_id)}: {plural(entry.records, 'record')}"
             f" ({categories or 'none'}), merkle root {entry.merkle_root}"
+            + (f"; {entry.notice_status(now)}" if args.all else "")
         )
     return EXIT_OK
 
@@ -370,9 +432,28 @@ def _common(parser: argparse.ArgumentParser, *, moves: bool = False) -> None:
         parser.add_argument(
             "--now",
             metavar="TIMESTAMP",
-            help="the time of this event (default: now, from the system clock)",
+            help="the time of this event (default: now, from the system clock; at most five"
+            " minutes ahead of it, and not before the case's last event)",
         )
-        parser.add_argument("--actor", metavar="NAME", help="who acts (default: the login name)")
+        # Refused with a clear message: who acts is the operating-system login.
+        parser.add_argument("--actor", help=argparse.SUPPRESS)
+
+
+def _action(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    description: str,
+) -> argparse.ArgumentParser:
+    return actions.add_parser(
+        name,
+        help=summary,
+        description=f"{description} Who acts is the operating-system login.",
+    )
+
+
+def _id(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", metavar="ID", help="the case id (the request's id)")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -380,49 +461,102 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     case = subparsers.add_parser(
         "case",
         help="follow requests as cases, from receipt to close",
-        description="Open, move and inspect cases in a SQLite case database.",
+        description="Open, move and inspect cases in a case database. Every change is an"
+        " event in the hash-chained audit log, recorded with the operating-system login.",
     )
     actions = case.add_subparsers(dest="case_command", metavar="ACTION", required=True)
 
-    parser = actions.add_parser("open", help="open a case for a request and review it")
+    parser = _action(
+        actions,
+        "open",
+        "open a case for a request and review it",
+        "Open a case for a request received and review it; the review's outcome decides the"
+        " state (ready, notice_pending, awaiting_verification, pushed_back, rejected,"
+        " escalated or preserved). A preservation renewal must name a hold this platform"
+        " placed for the same agency and targets.",
+    )
     parser.add_argument("file", metavar="REQUEST.json", help="the request document, or - for stdin")
     _common(parser, moves=True)
     add_policy_option(parser)
     parser.set_defaults(handler=_open)
 
-    parser = actions.add_parser("show", help="show one case")
-    parser.add_argument("id", metavar="ID", help="the case id (the request's id)")
+    parser = actions.add_parser(
+        "show",
+        help="show one case",
+        description="Show one case: its state, review, deadlines, holds, productions and events.",
+    )
+    _id(parser)
     _common(parser)
     parser.set_defaults(handler=_show)
 
-    parser = actions.add_parser("list", help="list cases")
+    parser = actions.add_parser(
+        "list", help="list cases", description="List every case, or those in one state, by id."
+    )
     parser.add_argument(
         "--state", choices=[state.value for state in CaseState], help="only cases in this state"
     )
     _common(parser)
     parser.set_defaults(handler=_list)
 
-    parser = actions.add_parser("due", help="list deadlines falling due before an instant")
+    parser = actions.add_parser(
+        "due",
+        help="list deadlines falling due before an instant",
+        description="List every open deadline falling due before an instant (respond_by,"
+        " disclose_after, notices due, preservations ending): run it from a scheduler.",
+    )
     parser.add_argument("--before", required=True, metavar="TIMESTAMP", help="the instant")
     _common(parser)
     parser.set_defaults(handler=_due)
 
-    parser = actions.add_parser("callback", help="record a callback result and review again")
-    parser.add_argument("id", metavar="ID", help="the case id")
+    parser = _action(
+        actions,
+        "callback",
+        "record a callback result and review again",
+        "Record the result of calling the requester back on a number found independently;"
+        " the only way a verification finding is lifted. The case is reviewed again.",
+    )
+    _id(parser)
     parser.add_argument("result", choices=["confirmed", "failed"], help="the callback's result")
     _common(parser, moves=True)
     add_policy_option(parser)
     parser.set_defaults(handler=_callback)
 
-    parser = actions.add_parser("cure", help="replace the request with a corrected document")
-    parser.add_argument("id", metavar="ID", help="the case id")
+    parser = _action(
+        actions,
+        "review",
+        "review a case's request again",
+        "Review an open, not yet produced case's request again, under the policy it was"
+        " reviewed with or the one --policy names (after the policy changed, or to correct"
+        " a decision); the new review decides the state.",
+    )
+    _id(parser)
+    parser.add_argument("--reason", help="why it is reviewed again")
+    _common(parser, moves=True)
+    add_policy_option(parser)
+    parser.set_defaults(handler=_review)
+
+    parser = _action(
+        actions,
+        "cure",
+        "replace the request with a corrected document",
+        "Replace a pushed-back, escalated or unverified case's request with a corrected"
+        " document and review it again. A cure may correct the instrument, investigation,"
+        " targets and period; it cannot change the requester or record a callback.",
+    )
+    _id(parser)
     parser.add_argument("file", metavar="REQUEST.json", help="the corrected request (same id)")
     _common(parser, moves=True)
     add_policy_option(parser)
     parser.set_defaults(handler=_cure)
 
-    parser = actions.add_parser("renew", help="renew the preservation a case holds")
-    parser.add_argument("id", metavar="ID", help="the case id")
+    parser = _action(
+        actions,
+        "renew",
+        "renew the preservation a case holds",
+        "Renew the preservation a case holds (18 U.S.C. 2703(f)(2): once). A refused"
+        " renewal leaves the case and its hold as they were and is recorded (exit 1).",
+    )
+    _id(parser)
     parser.add_argument(
         "file", nargs="?", metavar="REQUEST.json", help="the renewal document (same id), if any"
     )
@@ -430,8 +564,28 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_policy_option(parser)
     parser.set_defaults(handler=_renew)
 
-    parser = actions.add_parser("produce", help="produce what a case's review releases")
-    parser.add_argument("id", metavar="ID", help="the case id")
+    parser = _action(
+        actions,
+        "approve",
+        "approve a production as the second person the policy requires",
+        "Record your approval of producing the case's current decision, where the policy's"
+        " second_approver requires one (an objection-window override, an emergency release,"
+        " content). Someone else must then produce.",
+    )
+    _id(parser)
+    parser.add_argument("--reason", help="why it is approved")
+    _common(parser, moves=True)
+    parser.set_defaults(handler=_approve)
+
+    parser = _action(
+        actions,
+        "produce",
+        "produce what a case's review releases",
+        "Produce what a fresh review of the case's request allows, after checking the stored"
+        " case against the audit log (exit 4 on a mismatch). A case waiting for its notice"
+        " before disclosure or its objection window needs --override.",
+    )
+    _id(parser)
     add_production_options(parser)
     add_mapping_option(parser)
     parser.add_argument(
@@ -445,20 +599,29 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--override",
         metavar="REASON",
-        help="produce before disclose_after, for this reason (audited)",
+        help="produce before the notice was given or before disclose_after, for this reason"
+        " (audited)",
     )
     _common(parser, moves=True)
     parser.set_defaults(handler=_produce)
 
-    parser = actions.add_parser(
-        "notify", help="give the account holder the notice the review schedules, once due"
+    parser = _action(
+        actions,
+        "notify",
+        "give the account holders the notice the review schedules, once due",
+        "Give each account holder the notice the review schedules, once due: one notice per"
+        " account, naming only its own identifiers. With --store, targets are resolved to"
+        " accounts; without, each identifier gets its own notice.",
     )
-    parser.add_argument("id", metavar="ID", help="the case id")
+    _id(parser)
     parser.add_argument(
         "--outbox",
         required=True,
         metavar="DIR",
-        help="where the notice is written as JSON for the service's mailer to send",
+        help="where the notices are written as JSON for the service's mailer to send",
+    )
+    parser.add_argument(
+        "--store", metavar="STORE", help="the record store that resolves targets to accounts"
     )
     parser.add_argument(
         "--force",
@@ -468,15 +631,53 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _common(parser, moves=True)
     parser.set_defaults(handler=_notify)
 
-    parser = actions.add_parser(
-        "advance", help="move a notice_pending case to ready once the objection window closes"
+    parser = _action(
+        actions,
+        "invoice",
+        "bill the agency for a produced case (18 U.S.C. 2706)",
+        "Bill the requesting agency for what a produced case released, under the fee"
+        " schedule (fees) of the case's policy: writes OUT.md and OUT.csv (never replacing"
+        " a file) and records the invoice in the audit log.",
     )
-    parser.add_argument("id", metavar="ID", help="the case id")
+    _id(parser)
+    parser.add_argument(
+        "--out", required=True, metavar="OUT", help="where to write OUT.md and OUT.csv"
+    )
+    _common(parser, moves=True)
+    parser.set_defaults(handler=_invoice)
+
+    parser = _action(
+        actions,
+        "lift-gag",
+        "record that a gag order ended, so the user's notice becomes due",
+        "Record that a nondisclosure order was lifted, or an NSL's certification withdrawn,"
+        " on a day: from then the notice is due (case due lists it, case notify sends it) and"
+        " the account holder's ledger shows the disclosure.",
+    )
+    _id(parser)
+    parser.add_argument("--on", required=True, metavar="DATE", help="the day the gag ended")
+    parser.add_argument("--reason", help="the order or letter that lifted it")
+    _common(parser, moves=True)
+    parser.set_defaults(handler=_lift_gag)
+
+    parser = _action(
+        actions,
+        "advance",
+        "move a notice_pending case to ready once the objection window closes",
+        "Move a notice_pending case to ready once the notice due before disclosure was given"
+        " and disclose_after has come.",
+    )
+    _id(parser)
     _common(parser, moves=True)
     parser.set_defaults(handler=_advance)
 
-    parser = actions.add_parser("close", help="close a case")
-    parser.add_argument("id", metavar="ID", help="the case id")
+    parser = _action(
+        actions,
+        "close",
+        "close a case",
+        "Close a case: answered, withdrawn, released or abandoned.",
+    )
+    _id(parser)
     parser.add_argument("--reason", default="closed", help="why (default: closed)")
     _common(parser, moves=True)
     parser.set_defaults(handler=_close)
@@ -518,8 +719,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "ledger",
         help="every disclosure of one account's data",
-        description="List every disclosure of one account's data recorded in a case database.",
+        description="List the disclosures of one account's data recorded in a case database."
+        " By default the account holder's view: disclosures whose notice is withheld or not"
+        " yet due (a gag order in force) are left out. --all is counsel's view: every"
+        " disclosure with its notice status.",
     )
     parser.add_argument("account", metavar="ACCOUNT", help="the account id")
+    parser.add_argument(
+        "--all", action="store_true", help="counsel's view: every disclosure, with notice status"
+    )
+    parser.add_argument("--now", metavar="TIMESTAMP", help="the instant of the view (default: now)")
     _common(parser)
     parser.set_defaults(handler=_ledger)

@@ -149,6 +149,38 @@ class SqlCaseTables(SqlConnection):
                 )
             self._write_rest(connection, written, events)
 
+    def note(self, case_id: str, events: Sequence[CaseEvent]) -> None:
+        """Audit *events* about a stored case without writing the case (a refused
+        production: the stored row is suspect, so it is not written again)."""
+        tables = self._tables
+        cases, audit, head_table = tables.cases, tables.audit, tables.audit_head
+        with self._transaction(f"audit case {case_id!r}", write=True) as connection:
+            if (
+                connection.execute(sa.select(cases.c.id).where(cases.c.id == case_id)).first()
+                is None
+            ):
+                raise CaseNotFound(case_id)
+            row = connection.execute(
+                sa.select(head_table.c.length, head_table.c.digest)
+                .where(head_table.c.id == _HEAD)
+                .with_for_update()
+            ).first()
+            head = ChainHead(int(row.length), str(row.digest)) if row and row.length else None
+            latest = connection.execute(
+                sa.select(audit.c.seq, audit.c.case_id, audit.c.body, audit.c.digest)
+                .where(audit.c.case_id == case_id)
+                .order_by(audit.c.seq.desc())
+                .limit(1)
+            ).first()
+            entry = codec.decode_entry(*latest) if latest is not None else None
+            rows, last = codec.note_rows(head, case_id, entry, events, where=self.where)
+            connection.execute(sa.insert(audit), [_columns(item) for item in rows])
+            connection.execute(
+                sa.update(head_table)
+                .where(head_table.c.id == _HEAD)
+                .values(length=last.length, digest=last.digest)
+            )
+
     def _write_rest(
         self, connection: sa.Connection, written: codec.CaseWrite, events: Sequence[CaseEvent]
     ) -> None:

@@ -289,6 +289,38 @@ class SqliteCaseStore(Closing):
             )
             self._write_rest(connection, written, events)
 
+    def note(self, case_id: str, events: Sequence[CaseEvent]) -> None:
+        """Audit *events* about a stored case without writing the case (a refused
+        production: the stored row is suspect, so it is not written again)."""
+        with _immediate(self._database.connection, self.path) as connection:
+            row = connection.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone()
+            if row is None:
+                raise CaseNotFound(case_id)
+            latest = connection.execute(
+                "SELECT seq, case_id, body, digest FROM audit WHERE case_id = ?"
+                " ORDER BY seq DESC LIMIT 1",
+                (case_id,),
+            ).fetchone()
+            found = connection.execute(
+                "SELECT length, digest FROM audit_head WHERE singleton = 1"
+            ).fetchone()
+            head = ChainHead(found[0], found[1]) if found is not None and found[0] else None
+            rows, last = codec.note_rows(
+                head,
+                case_id,
+                codec.decode_entry(*latest) if latest is not None else None,
+                events,
+                where=self.path,
+            )
+            connection.executemany(
+                "INSERT INTO audit (seq, case_id, body, digest) VALUES (?, ?, ?, ?)",
+                [(row.seq, row.case_id, row.body, row.digest) for row in rows],
+            )
+            connection.execute(
+                "INSERT OR REPLACE INTO audit_head (singleton, length, digest) VALUES (1, ?, ?)",
+                (last.length, last.digest),
+            )
+
     def _write_rest(
         self, connection: sqlite3.Connection, written: codec.CaseWrite, events: Sequence[CaseEvent]
     ) -> None:

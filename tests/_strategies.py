@@ -60,7 +60,9 @@ def request_documents(draw: st.DrawFn, kinds: list[str] | None = None) -> dict[s
         "id": draw(st.from_regex(r"[A-Z]{2,4}-[0-9]{1,6}", fullmatch=True)),
         "received_at": received,
         "channel": draw(st.sampled_from(["portal", "email", "fax", "mail", "in_person"])),
-        "jurisdiction": draw(st.sampled_from(["US", "US-CA", "DE", "FR", "GR", "DK", "GB"])),
+        "jurisdiction": draw(
+            st.sampled_from(["US", "US-CA", "PR", "DE", "FR", "GR", "DK", "GB", "AU", "BR"])
+        ),
         "process": {
             "kind": kind,
             "issued_on": issued.isoformat(),
@@ -75,7 +77,8 @@ def request_documents(draw: st.DrawFn, kinds: list[str] | None = None) -> dict[s
             },
             "authority": draw(
                 st.sampled_from(
-                    ["18 U.S.C. 2703(d)", "19 U.S.C. 1509", "", "8 CFR 287.4", "Art. 4"]
+                    ["18 U.S.C. 2703(d)", "19 U.S.C. 1509", "", "8 CFR 287.4", "Art. 4",
+                     "Title 26, United States Code, Section 7602", "8 U.S.C. 1357(b)"]
                 )
             ),
             "signed": draw(st.booleans()),
@@ -100,7 +103,9 @@ def request_documents(draw: st.DrawFn, kinds: list[str] | None = None) -> dict[s
             "area": draw(
                 st.sampled_from(
                     ["child_exploitation", "controlled_substances", "customs", "immigration",
-                     "terrorism", "fraud", "cybercrime", "violent_crime", "threat_to_life", "other"]
+                     "terrorism", "fraud", "payment_fraud", "health_care_fraud", "tax",
+                     "cybercrime", "violent_crime", "threat_to_life", "protectee_threat",
+                     "sex_offender_registration", "other"]
                 )
             ),
             "facts": draw(st.one_of(words, st.just(" ".join(["fact"] * 20)))),
@@ -115,7 +120,12 @@ def request_documents(draw: st.DrawFn, kinds: list[str] | None = None) -> dict[s
         start = draw(dates)
         end = start + dt.timedelta(days=draw(st.integers(0, 800)))
         document["period"] = {"start": start.isoformat(), "end": end.isoformat()}
-    if kind in ("emergency_request", "eu_production_order") and draw(st.booleans()):
+    if draw(st.booleans()):
+        document["investigation"]["us_person"] = draw(st.booleans())
+    if draw(st.booleans()):
+        document["investigation"]["person_residence"] = draw(st.sampled_from(["GB", "US", "DE"]))
+    emergency_kinds = ("emergency_request", "eu_production_order", "eu_preservation_order")
+    if kind in emergency_kinds and draw(st.booleans()):
         document["emergency"] = {
             "danger": draw(st.sampled_from(["death", "serious_physical_injury", "other"])),
             "imminent": draw(st.booleans()),
@@ -130,6 +140,13 @@ def request_documents(draw: st.DrawFn, kinds: list[str] | None = None) -> dict[s
             "statute": "18 U.S.C. 2705(b)",
             "until": until,
         }
+        if kind == "national_security_letter" and draw(st.booleans()):
+            document["nondisclosure"] = {
+                "kind": "certification",
+                "statute": "18 U.S.C. 2709(c)(1)",
+                "until": None,
+                "review_notice": draw(st.booleans()),
+            }
     if kind in PRESERVATION and draw(st.booleans()):
         document["preservation"] = {
             "extends": "P-1",

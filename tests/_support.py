@@ -12,7 +12,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-CASES = SHARED / "cases"
+#: The public example cases, vendored from ../shared/cases so the tests stand alone;
+#: tests/test_vendored_cases.py checks the copy still equals ../shared/cases when it exists.
+CASES = ROOT / "tests" / "cases"
+SHARED_CASES = SHARED / "cases"
+#: Google's published report, vendored from ../shared/data the same way.
+DATA = ROOT / "tests" / "data"
+SHARED_DATA = SHARED / "data"
 EXAMPLES = ROOT / "examples"
 
 BASE_REQUEST: dict[str, Any] = {

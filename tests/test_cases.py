@@ -1,4 +1,5 @@
-"""The public example cases in ../shared/cases: each request gets the review it must get.
+"""The public example cases (tests/cases, vendored from ../shared/cases): each request gets
+the review it must get.
 
 Matching is partial, as ../shared/README.md says: only the keys under ``expect`` are
 checked; ``codes`` must be present and ``absent`` must not.
@@ -6,19 +7,17 @@ checked; ``codes`` must be present and ``absent`` must not.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from _support import CASES, load_case, public_cases
+from _support import load_case, public_cases
 from dueprocess import InvalidRequest, load_request, review
+from dueprocess._cli import main
 
 CASE_FILES = public_cases()
-pytestmark = pytest.mark.skipif(
-    not CASE_FILES,
-    reason=f"the public cases are not here ({CASES}): run from a checkout beside shared/",
-)
 
 
 def mismatches(expect: dict[str, Any], document: dict[str, Any]) -> list[str]:
@@ -55,6 +54,24 @@ def test_public_case(path: Path) -> None:
         return
     document = review(load_request(case["request"])).to_dict()
     assert mismatches(expect, document) == []
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=[path.stem for path in CASE_FILES])
+def test_public_case_through_the_command_line(
+    path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = load_case(path)
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps(case["request"]), encoding="utf-8")
+    code = main(["review", "--json", str(request)])
+    captured = capsys.readouterr()
+    if case["expect"].get("invalid"):
+        assert code != 0
+        for wanted in case["expect"]["paths"]:
+            assert wanted in captured.err
+        return
+    assert code == 0
+    assert mismatches(case["expect"], json.loads(captured.out)) == []
 
 
 def test_the_matcher_reports_what_differs() -> None:

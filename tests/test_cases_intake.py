@@ -1,4 +1,4 @@
-"""The public example cases (../shared/cases) go through intake as their ``expect`` says."""
+"""The public example cases (tests/cases) go through intake as their ``expect`` says."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from _support import CASES
 from dueprocess import InvalidRequest, load_request
 
-CASES = Path(__file__).parents[1].parent / "shared" / "cases"
 FILES = sorted(CASES.glob("*.json")) if CASES.is_dir() else []
 needs_cases = pytest.mark.skipif(
     not FILES, reason=f"the public cases are not beside the project (looked in {CASES})"

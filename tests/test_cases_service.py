@@ -460,7 +460,8 @@ def test_a_before_disclosure_notice_is_delivered_through_the_notifier() -> None:
 
 
 def test_a_gag_orders_expiry_makes_the_delayed_notice_due() -> None:
-    req = shared_request("18")
+    gag = {"kind": "court_order", "statute": "18 U.S.C. 2705(b)", "until": "2022-04-09"}
+    req = shared_request("18", nondisclosure=gag)
     rig = harness(now=req.received_at, producer=FakeProducer())
     case = rig.cases.open(req, actor="intake")
     assert case.notice is not None
@@ -477,6 +478,20 @@ def test_a_gag_orders_expiry_makes_the_delayed_notice_due() -> None:
     assert closed.state is CaseState.CLOSED
     assert rig.notifier.delivered[0].timing is NoticeTiming.AFTER_NONDISCLOSURE
     assert rig.cases.due(before=utc(2030, 1, 1)) == ()
+
+
+def test_a_gag_order_without_end_keeps_the_notice_until_a_court_lifts_it() -> None:
+    req = shared_request("18")  # a 2705(b) order with no end date (rules v2)
+    rig = harness(now=req.received_at, producer=FakeProducer())
+    case = rig.cases.open(req, actor="intake")
+    assert case.notice is not None
+    assert case.notice.due_at is None
+    rig.clock.set(utc(2040, 1, 1))
+    with pytest.raises(InvalidTransition, match="until a court lifts the nondisclosure order"):
+        rig.cases.notify(case.id, actor="scheduler")
+    due = rig.cases.due(before=utc(2040, 1, 1))
+    assert DeadlineKind.NOTICE_NOT_BEFORE not in {deadline.kind for deadline in due}
+    assert rig.notifier.delivered == []
 
 
 def test_an_emergency_notice_falls_due_once_the_disclosure_is_made() -> None:

@@ -508,10 +508,11 @@ def test_a_failed_outbox_write_leaves_no_partial_file(
     from dueprocess import NoticeTiming, ProcessKind, StoreError, UserNotice
     from dueprocess.adapters import OutboxNotifier
 
-    def full(*_: object) -> None:
+    def full(*_: object, **__: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "replace", full)
+    monkeypatch.setattr(os, "link", full)
     notice = UserNotice(
         "C", "C", NoticeTiming.AFTER_EMERGENCY,
         dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), (), "A", "US",

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from _support import make_request
-from dueprocess import __version__
+from dueprocess import DEFAULT_POLICY, __version__
 from dueprocess._cli import main
 
 
@@ -186,3 +186,23 @@ sys.stderr.write(f"exit={{main(['review', {write(tmp_path, make_request())!r}])}
         [sys.executable, "-c", script], capture_output=True, text=True, check=False
     )
     assert completed.stderr == "exit=1"
+
+
+def test_a_policy_file_that_borrows_the_default_name_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = write(tmp_path, {"name": "default", "free_mail_domains": []}, "policy.json")
+    code = main(["review", "--policy", policy, write(tmp_path, make_request())])
+    assert code == 2
+    assert "reserved for DEFAULT_POLICY" in capsys.readouterr().err
+
+
+def test_review_json_names_the_policy_and_its_hash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = write(tmp_path, {"name": "lenient", "free_mail_domains": []}, "policy.json")
+    assert main(["review", "--json", "--policy", policy, write(tmp_path, make_request())]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["policy"] == "lenient"
+    assert len(document["policy_sha256"]) == 64
+    assert document["policy_sha256"] != DEFAULT_POLICY.sha256

@@ -59,7 +59,7 @@ def test_the_demo_is_deterministic_and_can_run_again_in_the_same_place(tmp_path:
     second: list[str] = []
     run_demo(tmp_path, echo=first.append)
     records = (tmp_path / "hsi-2017-0042" / "records.jsonl").read_bytes()
-    run_demo(tmp_path, echo=second.append)
+    run_demo(tmp_path, echo=second.append, force=True)
     assert first == second
     assert (tmp_path / "hsi-2017-0042" / "records.jsonl").read_bytes() == records
 

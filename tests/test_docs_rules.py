@@ -48,7 +48,18 @@ def _every_citation() -> set[str]:
     citations |= {term.citation for term in T.PRESERVATION_TERMS.values()}
     citations |= set(T.EU_COMPETENT_CITATION.values())
     citations.add(T.EMERGENCY_CITATION)
-    citations |= {statute for statute, _ in T.AUTHORITY_SCOPES}
+    citations |= {row.statute for row in T.AUTHORITY_SCOPES}
+    citations |= {
+        cell.citation for column in T.NO_PRODUCTION_CELLS.values() for cell in column.values()
+    }
+    citations |= {territory.citation for territory in T.US_TERRITORIES}
+    for state in T.STATE_RULES.values():
+        citations |= {cell.citation for cell in state.cells.values()}
+        citations |= {state.warrant_citation} - {None}  # type: ignore[arg-type]
+    citations |= {agreement.citation for agreement in T.CLOUD_ACT_AGREEMENTS.values()}
+    citations |= {judicial.citation for judicial in T.JUDICIAL_KINDS.values()}
+    citations |= {offence.citation for offence in T.EU_LISTED_OFFENCES}
+    citations.add(T.COURT_CHALLENGE_CITATION)
     return citations
 
 
@@ -65,6 +76,12 @@ def _every_value() -> set[str]:
         None
     }
     values |= {field.name for field in attrs.fields(type(DEFAULT_POLICY))}
+    values |= {territory.code for territory in T.US_TERRITORIES}
+    values |= set(T.STATE_RULES) | {state.name for state in T.STATE_RULES.values()}
+    values |= {a.name for a in T.CLOUD_ACT_AGREEMENTS.values()}
+    values |= {a.in_force.isoformat() for a in T.CLOUD_ACT_AGREEMENTS.values()}
+    values |= {offence.area.value for offence in T.EU_LISTED_OFFENCES}
+    values |= {row.instrument for row in T.AUTHORITY_SCOPES}
     return values
 
 
@@ -183,7 +200,34 @@ def test_substitutions_quote_the_default_policy() -> None:
     assert numbers["notice_hold_days"] == str(DEFAULT_POLICY.notice_hold_days)
     assert numbers["max_period_days"] == str(DEFAULT_POLICY.max_period_days)
     assert numbers["finding_count"] == str(len(T.FINDINGS))
-    assert numbers["indefinite_gag_days"] == str(T.INDEFINITE_GAG_DAYS)
+    assert "indefinite_gag_days" not in numbers  # v2: a gag without end binds until lifted
+
+
+def test_every_state_rule_and_agreement_row_is_shown_with_its_source() -> None:
+    reference = _plain(rule_reference.render("jurisdictions"))
+    for state in T.STATE_RULES.values():
+        for category, cell in state.cells.items():
+            assert f"| `{state.jurisdiction}` |" in reference
+            assert f"| `{category.value}` |" in reference
+            assert cell.citation in reference
+    for agreement in T.CLOUD_ACT_AGREEMENTS.values():
+        row = f"| `{agreement.country}` | {agreement.name} | {agreement.in_force.isoformat()} |"
+        assert row in reference, agreement
+
+
+def test_the_never_table_names_exactly_the_invariant_tests() -> None:
+    page = (DOCS / "rules.md").read_text("utf-8")
+    section = page.split("## What this engine never does", 1)[1]
+    named = set(re.findall(r"\| `(test_[a-z_]+)` \|", section))
+    source = (DOCS.parent / "tests" / "test_invariants.py").read_text("utf-8")
+    defined = set(re.findall(r"^def (test_[a-z_]+)\(", source, re.MULTILINE))
+    assert named
+    assert named <= defined
+    # Every invariant test is in the table, except the ones about the enumeration itself.
+    assert defined - named == {
+        "test_the_space_is_the_whole_product",
+        "test_future_periods_release_nothing",
+    }
 
 
 # Sphinx's and MyST's own deprecations are not the rule reference's concern.

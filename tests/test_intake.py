@@ -816,8 +816,10 @@ def test_the_period_order_rule_is_skipped_when_an_end_does_not_parse() -> None:
 EMERGENCY = FULL["emergency"]
 
 
-@pytest.mark.parametrize("kind", ["emergency_request", "eu_production_order"])
-def test_an_emergency_is_allowed_on_an_emergency_request_and_an_eu_production_order(
+@pytest.mark.parametrize(
+    "kind", ["emergency_request", "eu_production_order", "eu_preservation_order"]
+)
+def test_an_emergency_is_allowed_on_an_emergency_request_and_the_eu_orders(
     kind: str,
 ) -> None:
     assert load_request(document(process__kind=kind, emergency=EMERGENCY)).emergency
@@ -828,7 +830,8 @@ def test_an_emergency_on_another_kind_is_a_problem_at_emergency(kind: str) -> No
     doc = document(process__kind=kind, emergency=EMERGENCY, categories=["subscriber"])
     message = problems(doc)["$.emergency"]
     assert message == (
-        f"is not allowed on a {kind}; only on emergency_request and eu_production_order"
+        f"is not allowed on a {kind}; only on emergency_request, eu_production_order and "
+        "eu_preservation_order"
     )
 
 
@@ -1050,3 +1053,87 @@ def test_deep_nesting_in_an_unexpected_place_is_one_problem_and_no_recursion() -
 def test_a_value_that_is_not_json_is_described_by_its_python_type() -> None:
     message = problems(document(id=b"HSI-2017"))["$.id"]
     assert message.endswith("got a value of Python type 'bytes', which is not JSON")
+
+
+# --- rules v2 values --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "area",
+    ["payment_fraud", "health_care_fraud", "tax", "protectee_threat", "sex_offender_registration"],
+)
+def test_the_v2_areas_load(area: str) -> None:
+    assert load_request(document(investigation__area=area)).investigation.area.value == area
+
+
+def test_a_cloud_act_order_loads() -> None:
+    request = load_request(document(process__kind="cloud_act_order", jurisdiction="GB"))
+    assert request.process.kind.value == "cloud_act_order"
+
+
+@pytest.mark.parametrize("value", [True, False, None])
+def test_us_person_is_true_false_or_unknown(value: bool | None) -> None:
+    doc = document(investigation__us_person=value)
+    if value is None:
+        doc["investigation"]["us_person"] = None
+    request = load_request(doc)
+    assert request.investigation.us_person is value
+    assert load_request(request.to_dict()) == request
+    assert ("us_person" in request.to_dict()["investigation"]) is (value is not None)
+
+
+@pytest.mark.parametrize("value", ["yes", 1, [], {}])
+def test_us_person_must_be_a_boolean(value: object) -> None:
+    message = problems(document(investigation__us_person=value))["$.investigation.us_person"]
+    assert message.startswith("expected true or false")
+
+
+CERTIFICATION = {
+    "kind": "certification",
+    "statute": "18 U.S.C. 2709(c)(1)",
+    "until": None,
+    "review_notice": True,
+}
+
+
+def test_a_certification_loads_on_a_national_security_letter_and_round_trips() -> None:
+    doc = document(
+        process__kind="national_security_letter",
+        investigation__nature="national_security",
+        nondisclosure=CERTIFICATION,
+    )
+    request = load_request(doc)
+    assert request.nondisclosure is not None
+    assert request.nondisclosure.review_notice is True
+    assert request.to_dict()["nondisclosure"] == CERTIFICATION
+    assert load_request(request.to_dict()) == request
+
+
+def test_review_notice_defaults_to_false_and_is_left_out_of_the_document() -> None:
+    gag = {"kind": "court_order", "statute": "18 U.S.C. 2705(b)", "until": None}
+    request = load_request(document(nondisclosure=gag))
+    assert request.nondisclosure is not None
+    assert request.nondisclosure.review_notice is False
+    assert request.to_dict()["nondisclosure"] == gag
+
+
+@pytest.mark.parametrize("kind", ["subpoena", "search_warrant", "court_order_2703d"])
+def test_a_certification_on_another_kind_is_a_problem_at_nondisclosure(kind: str) -> None:
+    message = problems(document(process__kind=kind, nondisclosure=CERTIFICATION))["$.nondisclosure"]
+    assert "certification" in message
+    assert "national_security_letter" in message
+
+
+def test_review_notice_must_be_a_boolean() -> None:
+    gag = dict(CERTIFICATION, review_notice="yes")
+    doc = document(
+        process__kind="national_security_letter",
+        investigation__nature="national_security",
+        nondisclosure=gag,
+    )
+    assert problems(doc)["$.nondisclosure.review_notice"].startswith("expected true or false")
+
+
+@pytest.mark.parametrize("jurisdiction", ["PR", "GU", "VI", "AS", "MP", "UM", "US-CA", "US-PR"])
+def test_us_territories_and_states_are_jurisdictions(jurisdiction: str) -> None:
+    assert load_request(document(jurisdiction=jurisdiction)).jurisdiction == jurisdiction

@@ -133,6 +133,7 @@ def valid_documents(draw: st.DrawFn) -> dict[str, Any]:
     optional(investigation, "committed_online", draw, st.booleans())
     optional(investigation, "offence_location", draw, COUNTRIES)
     optional(investigation, "person_residence", draw, COUNTRIES)
+    optional(investigation, "us_person", draw, st.booleans())
     jurisdiction = draw(COUNTRIES) + draw(st.sampled_from(["", "-CA", "-1", "-ENG"]))
     categories = draw(st.lists(values(Category), unique=True, min_size=0 if preserving else 1))
     document: dict[str, Any] = {
@@ -151,17 +152,22 @@ def valid_documents(draw: st.DrawFn) -> dict[str, Any]:
     optional(
         document, "period", draw, st.just({"start": start.isoformat(), "end": end.isoformat()})
     )
-    if kind in ("emergency_request", "eu_production_order"):
+    if kind in ("emergency_request", "eu_production_order", "eu_preservation_order"):
         emergency = st.fixed_dictionaries(
             {"danger": values(Danger), "imminent": st.booleans(), "description": FREE_TEXT}
         )
         optional(document, "emergency", draw, emergency)
+    # Only a national security letter may carry a certification (docs/formats.md).
+    gags = [k for k in NondisclosureKind if k is not NondisclosureKind.CERTIFICATION]
+    if kind == "national_security_letter":
+        gags = list(NondisclosureKind)
     nondisclosure = st.fixed_dictionaries(
         {
-            "kind": values(NondisclosureKind),
+            "kind": st.sampled_from([k.value for k in gags]),
             "statute": ONE_LINE,
             "until": st.none() | DATES.map(dt.date.isoformat),
-        }
+        },
+        optional={"review_notice": st.booleans()},
     )
     optional(document, "nondisclosure", draw, nondisclosure)
     if preserving:
@@ -212,7 +218,7 @@ KNOWN_KEYS = sorted(
         "callback", "nature", "area", "offense", "max_sentence_years", "committed_online",
         "facts", "offence_location", "person_residence", "value", "start", "end", "danger",
         "imminent", "description", "statute", "until", "extends", "prior_extensions",
-        "prior_expires_on",
+        "prior_expires_on", "us_person", "review_notice",
     }
 )  # fmt: skip
 PLAUSIBLE_STRINGS = st.sampled_from(
@@ -221,6 +227,7 @@ PLAUSIBLE_STRINGS = st.sampled_from(
         "2017-03-02T15:04:05Z", "2017-03-02T15:04:05", "a@b.co", "+1 202 555 0100",
         "subscriber", "content", "emergency_request", "preservation_request", "judge",
         "criminal", "fraud", "email", "phone", "death", "court_order", "confirmed", "\ud800",
+        "cloud_act_order", "certification", "national_security_letter", "PR", "payment_fraud",
         "a\nb", "x" * 5000,
     ]
 )  # fmt: skip

@@ -60,6 +60,12 @@ def test_a_limited_category_lists_its_fields() -> None:
         process__kind="national_security_letter",
         investigation__nature="national_security",
         categories=["subscriber"],
+        nondisclosure={
+            "kind": "certification",
+            "statute": "18 U.S.C. 2709(c)(1)",
+            "until": None,
+            "review_notice": True,
+        },
     )
     assert "- subscriber data: only name, service_start" in text
     assert "will not be notified" in text
@@ -154,3 +160,73 @@ def test_request_text_cannot_become_a_link_or_reorder_itself(hostile: str, absen
     )
     text = render_letter(review(request))
     assert absent not in text
+
+
+# --- rules v2: each new finding says what is wrong and what would cure it ---------------------
+
+
+def test_an_agency_warrant_letter_says_a_judges_warrant_would_reach_the_data() -> None:
+    text = letter(
+        process__kind="search_warrant",
+        process__issuer={"name": "ERO", "role": "agency"},
+        categories=["content"],
+    )
+    assert "not a warrant of a court" in text
+    assert "issued by a judge would" in text
+
+
+def test_a_prospective_period_letter_names_the_process_for_records_after_receipt() -> None:
+    text = letter(period={"start": "2023-04-01", "end": "2023-06-30"})
+    assert "pen register or wiretap order" in text
+    assert "Period: 2023-04-01 to 2023-05-10" in text
+
+
+def test_a_future_period_letter_says_nothing_is_stored_yet() -> None:
+    text = letter(period={"start": "2023-06-01", "end": "2023-06-30"})
+    assert "## What is missing" in text
+    assert "nothing asked for is stored yet" in text
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"jurisdiction": "DE"}, "no agreement with the United States under 18 U.S.C. 2523"),
+        ({"investigation__us_person": True}, "may not target a US person"),
+        ({"investigation__max_sentence_years": 1}, "serious crime only"),
+        ({"investigation__us_person": None}, "whether the person is a US person"),
+    ],
+)
+def test_an_agreement_order_letter_names_the_missing_condition_of_2523(
+    changes: dict[str, Any], words: str
+) -> None:
+    base: dict[str, Any] = {
+        "jurisdiction": "GB",
+        "process__kind": "cloud_act_order",
+        "requester__email": "h.patel@met.police.uk",
+        "investigation__max_sentence_years": 10,
+        "investigation__person_residence": "GB",
+        "investigation__us_person": False,
+    }
+    text = letter(**(base | changes))
+    assert words in text
+
+
+def test_a_foreign_emergency_letter_explains_why_content_is_withheld() -> None:
+    text = letter(
+        jurisdiction="GB",
+        process__kind="emergency_request",
+        process__issuer={"name": "Watch", "role": "police"},
+        requester__email="h.patel@met.police.uk",
+        requester__callback="confirmed",
+        requester__supervisor={"name": "DI", "phone": "+44 20 7946 0000"},
+        emergency={"danger": "death", "imminent": True, "description": "Threat today."},
+        categories=["subscriber", "content"],
+    )
+    assert "- content: In an emergency content is disclosed only to a US governmental" in text
+
+
+def test_a_civil_subpoena_letter_asks_for_the_account_holders_consent() -> None:
+    text = letter(
+        process__kind="civil_subpoena", investigation__nature="civil", categories=["content"]
+    )
+    assert "- content: would need the account holder's own consent" in text

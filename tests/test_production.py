@@ -284,7 +284,6 @@ def test_a_releasing_outcome_with_nothing_released_is_refused() -> None:
 def test_each_account_is_produced_once_in_the_order_of_its_first_target() -> None:
     store = motivating_store()
     store.add_identity(Identity("100002", TargetKind.EMAIL, "shared@example.com"))
-    store.add_identity(Identity("100001", TargetKind.EMAIL, "shared@example.com"))
     review = make_review(
         targets=[
             ("account_id", "100002"),
@@ -368,9 +367,9 @@ def test_records_sharing_an_instant_are_ordered_by_their_bytes() -> None:
     [
         (
             [login("100002", "2017-01-05T00:00:00")],
-            "returned one of session_logs for account '100002'",
+            "returned a record of account '100002'",
         ),
-        ([record("100001", "content", "2017-01-05T00:00:00")], "returned one of content"),
+        ([record("100001", "content", "2017-01-05T00:00:00")], "returned a record of 'content'"),
         ([login("100001", "2017-03-01T00:00:00")], "returned one at 2017-03-01T00:00:00Z"),
         ([login("100001", "2016-12-31T23:59:59")], "returned one at 2016-12-31T23:59:59Z"),
         (

@@ -14,7 +14,8 @@ from _production_support import PRODUCED_AT, canonical, lines, records, reviews
 from dueprocess import Category, Identity, Record, Review, StoreError, TargetKind, produce, verify
 from dueprocess.testing import MemorySink, MemoryStore, RecordingSource
 
-EMAILS = {"a@example.com": ["100002"], "b@example.com": ["100001", "200001"]}
+# One identifier belongs to one account (stores refuse a second holder).
+EMAILS = {"a@example.com": ["100002"], "b@example.com": ["100001"]}
 
 
 def identities() -> list[Identity]:

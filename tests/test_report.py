@@ -76,6 +76,7 @@ def test_us_process_kinds_get_the_spec_labels(kind: ProcessKind, label: str) -> 
         (K.EU_PRESERVATION_ORDER, "Preservation Requests"),
         (K.FOREIGN_DIRECT_REQUEST, "Other Legal Requests"),
         (K.EU_PRODUCTION_ORDER, "Other Legal Requests"),
+        (K.CLOUD_ACT_ORDER, "Other Legal Requests"),
         (K.SEARCH_WARRANT, "Other Legal Requests"),
         (K.PEN_REGISTER_ORDER, "Other Legal Requests"),
         (K.WIRETAP_ORDER, "Other Legal Requests"),

@@ -97,7 +97,8 @@ def test_out_writes_the_exact_bytes_to_a_file(store: str, tmp_path: Path) -> Non
 def test_an_unwritable_out_file_is_an_error(
     store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "missing" / "report.csv"
+    (tmp_path / "a-file").write_text("not a folder")
+    out = tmp_path / "a-file" / "report.csv"
     assert main(["report", "--db", store, "--period", "2026-H2", "--out", str(out)]) == 1
     assert "cannot write" in capsys.readouterr().err
 

@@ -88,7 +88,8 @@ def test_a_clean_subpoena_for_subscriber_data_and_logs_is_complied_with() -> Non
 def test_the_review_document_has_exactly_the_specified_keys() -> None:
     document = run(categories=["content"])
     assert list(document) == [
-        "format", "request_id", "policy", "outcome", "findings", "categories", "targets",
+        "format", "request_id", "policy", "policy_sha256", "outcome", "findings", "categories",
+        "targets",
         "period", "preserve_until", "respond_by", "notify_authorities", "notice",
     ]  # fmt: skip
     assert set(document["findings"][0]) == {
@@ -152,8 +153,10 @@ def test_a_failed_callback_rejects() -> None:
 
 
 def test_blocked_senders_by_address_or_domain_are_rejected() -> None:
-    by_address = attrs.evolve(DEFAULT_POLICY, blocked_senders=["A.Example@usdoj.gov"])
-    by_domain = attrs.evolve(DEFAULT_POLICY, blocked_senders=["usdoj.gov"])
+    by_address = attrs.evolve(
+        DEFAULT_POLICY, name="custom", blocked_senders=["A.Example@usdoj.gov"]
+    )
+    by_domain = attrs.evolve(DEFAULT_POLICY, name="custom", blocked_senders=["usdoj.gov"])
     assert "requester.blocked" in codes(run(by_address))
     assert "requester.blocked" in codes(run(by_domain))
     assert run(by_domain)["outcome"] == "reject"
@@ -161,12 +164,12 @@ def test_blocked_senders_by_address_or_domain_are_rejected() -> None:
 
 
 def test_policy_domain_lists_change_behaviour() -> None:
-    policy = attrs.evolve(DEFAULT_POLICY, government_domains=["example.org"])
+    policy = attrs.evolve(DEFAULT_POLICY, name="custom", government_domains=["example.org"])
     assert "requester.unrecognized_domain" in codes(run(policy))
     assert "requester.unrecognized_domain" not in codes(
         run(policy, requester__email="a@police.example.org")
     )
-    free = attrs.evolve(DEFAULT_POLICY, free_mail_domains=["usdoj.gov"])
+    free = attrs.evolve(DEFAULT_POLICY, name="custom", free_mail_domains=["usdoj.gov"])
     assert "requester.free_email" in codes(run(free))
 
 
@@ -233,7 +236,7 @@ def test_a_search_warrant_is_stale_after_fourteen_days(age: int, stale: bool) ->
 
 
 def test_warrant_service_days_is_a_policy() -> None:
-    policy = attrs.evolve(DEFAULT_POLICY, warrant_service_days=3)
+    policy = attrs.evolve(DEFAULT_POLICY, name="custom", warrant_service_days=3)
     document = run(policy, process__kind="search_warrant")  # issued 5 days before receipt
     assert "process.stale_warrant" in codes(document)
 
@@ -258,11 +261,12 @@ def test_fisa_orders_are_escalated() -> None:
     assert all(v["required"] is None for v in document["categories"].values())
 
 
-def test_civil_subpoenas_are_rejected() -> None:
+def test_civil_subpoenas_go_to_counsel_and_release_nothing() -> None:
     document = run(process__kind="civil_subpoena", investigation__nature="civil")
-    assert "process.civil_litigant" in codes(document)
-    assert document["outcome"] == "reject"
+    assert codes(document) == ["process.civil_litigant"]
+    assert document["outcome"] == "escalate"
     assert set(decisions(document).values()) == {"withhold"}
+    assert all(v["required"] is None for v in document["categories"].values())
 
 
 @pytest.mark.parametrize("authority", ["", "   "])
@@ -285,7 +289,7 @@ def test_facts_are_not_required_for_preservation() -> None:
 
 
 def test_min_fact_words_is_a_policy() -> None:
-    policy = attrs.evolve(DEFAULT_POLICY, min_fact_words=16)
+    policy = attrs.evolve(DEFAULT_POLICY, name="custom", min_fact_words=16)
     assert "basis.insufficient_facts" in codes(run(policy, investigation__facts=FACTS_15))
     assert "basis.insufficient_facts" not in codes(run(investigation__facts=FACTS_15))
 
@@ -343,9 +347,15 @@ def test_a_national_security_letter_needs_a_national_security_investigation() ->
         ("18 U.S.C. 1225(d)", "customs", False),
         ("21 U.S.C. 876", "controlled_substances", False),
         ("21 U.S.C. 876", "terrorism", True),
-        ("18 U.S.C. 3486", "threat_to_life", False),
+        ("18 U.S.C. 3486", "threat_to_life", True),
+        ("18 U.S.C. 3486", "fraud", True),
+        ("18 U.S.C. 3486", "health_care_fraud", False),
+        ("18 U.S.C. 3486", "child_exploitation", False),
+        ("18 U.S.C. 3486", "sex_offender_registration", False),
+        ("18 U.S.C. 3486", "protectee_threat", False),
         ("18 U.S.C. 3486", "customs", True),
-        ("26 U.S.C. 7602", "fraud", False),
+        ("26 U.S.C. 7602", "tax", False),
+        ("26 U.S.C. 7602", "fraud", True),
         ("26 U.S.C. 7602", "cybercrime", True),
         ("Fed. R. Crim. P. 17", "other", False),
     ],
@@ -371,6 +381,7 @@ def test_authority_mismatch_cites_the_statute() -> None:
 def test_authority_scopes_are_a_policy() -> None:
     policy = attrs.evolve(
         DEFAULT_POLICY,
+        name="custom",
         authority_scopes=[
             AuthorityScope("Fed. R. Crim. P. 17", frozenset({dueprocess.Area.CUSTOMS}))
         ],
@@ -412,7 +423,7 @@ def test_at_most_twenty_five_targets(count: int, too_many: bool) -> None:
 
 
 def test_max_targets_is_a_policy() -> None:
-    policy = attrs.evolve(DEFAULT_POLICY, max_targets=1)
+    policy = attrs.evolve(DEFAULT_POLICY, name="custom", max_targets=1)
     two = [{"kind": "account_id", "value": "1"}, {"kind": "username", "value": "u"}]
     assert "target.too_many" in codes(run(policy, targets=two))
 
@@ -444,7 +455,8 @@ def test_a_missing_period_is_pushed_back_unless_only_subscriber_data_is_asked() 
 def test_a_period_longer_than_a_year_is_narrowed_to_its_last_365_days(
     start: str, end: str, narrowed_start: str | None
 ) -> None:
-    document = run(period={"start": start, "end": end})
+    # Received after every end, so no period reaches past receipt.
+    document = run(period={"start": start, "end": end}, received_at="2024-06-01T12:00:00Z")
     import datetime as dt
 
     days = (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days + 1
@@ -531,6 +543,7 @@ def test_a_national_security_letter_releases_name_and_length_of_service_only() -
         process__kind="national_security_letter",
         investigation__nature="national_security",
         categories=["subscriber"],
+        nondisclosure=CERTIFIED,
     )
     assert document["categories"]["subscriber"] == {
         "decision": "limited", "fields": ["name", "service_start"], "required": None
@@ -541,6 +554,40 @@ def test_a_national_security_letter_releases_name_and_length_of_service_only() -
     )  # fmt: skip
     assert document["outcome"] == "partial"
     assert document["notice"]["timing"] == "withheld"
+
+
+CERTIFIED = {
+    "kind": "certification",
+    "statute": "18 U.S.C. 2709(c)(1)",
+    "until": None,
+    "review_notice": True,
+}
+
+
+def test_a_national_security_letter_without_a_certification_does_not_gag() -> None:
+    document = run(
+        process__kind="national_security_letter",
+        investigation__nature="national_security",
+        categories=["subscriber"],
+    )
+    assert document["outcome"] == "partial"
+    assert document["notice"]["timing"] == "before_disclosure"
+    assert document["notice"]["notify_user"] is True
+
+
+def test_a_certification_without_notice_of_judicial_review_goes_to_counsel() -> None:
+    document = run(
+        process__kind="national_security_letter",
+        investigation__nature="national_security",
+        categories=["subscriber"],
+        nondisclosure=dict(CERTIFIED, review_notice=False),
+    )
+    assert codes(document)[0] == "nondisclosure.incomplete_certification"
+    assert document["outcome"] == "escalate"
+    assert document["notice"]["timing"] == "none"
+    finding = document["findings"][0]
+    assert finding["effect"] == "escalate"
+    assert "2709(c)(1)(A)" in finding["citation"]
 
 
 def test_nothing_releasable_is_pushed_back() -> None:
@@ -573,7 +620,7 @@ def test_a_verified_emergency_releases_the_emergency_minimum() -> None:
 
 
 def test_emergency_categories_are_a_policy() -> None:
-    policy = attrs.evolve(DEFAULT_POLICY, emergency_categories=["subscriber"])
+    policy = attrs.evolve(DEFAULT_POLICY, name="custom", emergency_categories=["subscriber"])
     document = emergency_request(policy=policy)
     assert decisions(document)["location"] == "withhold"
 
@@ -815,7 +862,11 @@ def test_a_non_imminent_emergency_gives_police_no_power() -> None:
         ({"investigation__max_sentence_years": 2.99}, True),
         ({"investigation__max_sentence_years": None}, True),
         ({"investigation__max_sentence_years": 1, "investigation__area": "terrorism"}, False),
-        ({"investigation__max_sentence_years": 1, "investigation__committed_online": True}, False),
+        ({"investigation__max_sentence_years": 1, "investigation__committed_online": True}, True),
+        ({"investigation__max_sentence_years": 1, "investigation__area": "payment_fraud",
+          "investigation__committed_online": True}, False),
+        ({"investigation__max_sentence_years": 1, "investigation__area": "payment_fraud",
+          "investigation__committed_online": False}, True),
         ({"investigation__max_sentence_years": 1, "investigation__area": "cybercrime",
           "investigation__committed_online": True}, False),
         ({"investigation__max_sentence_years": 1, "investigation__area": "child_exploitation",
@@ -883,7 +934,7 @@ def test_notice_before_disclosure_opens_a_ten_day_window() -> None:
 
 
 def test_notice_hold_days_is_a_policy() -> None:
-    document = run(attrs.evolve(DEFAULT_POLICY, notice_hold_days=0))
+    document = run(attrs.evolve(DEFAULT_POLICY, name="custom", notice_hold_days=0))
     assert document["notice"]["disclose_after"] == document["notice"]["not_before"]
 
 
@@ -910,11 +961,16 @@ def test_a_court_gag_order_defers_notice_until_it_ends() -> None:
     assert "nondisclosure.indefinite" not in codes(document)
 
 
-def test_a_court_gag_order_without_end_is_revisited_a_year_after_issue() -> None:
+def test_a_court_gag_order_without_end_binds_until_a_court_lifts_it() -> None:
     gag = {"kind": "court_order", "statute": "18 U.S.C. 2705(b)", "until": None}
     document = run(nondisclosure=gag, process__issued_on="2023-05-05")
-    assert document["notice"]["not_before"] == "2024-05-04"  # 365 days over a leap day
-    assert "nondisclosure.indefinite" in codes(document)
+    assert document["notice"] == {
+        "notify_user": True, "timing": "after_nondisclosure", "not_before": None,
+        "disclose_after": None,
+    }  # fmt: skip
+    [note] = [f for f in document["findings"] if f["code"] == "nondisclosure.indefinite"]
+    assert note["effect"] == "note"
+    assert "each year" in note["message"]
     assert document["outcome"] == "comply"
 
 
@@ -938,7 +994,8 @@ def test_a_gag_order_does_not_outrank_eu_or_nsl_rules() -> None:
     nsl = run(
         process__kind="national_security_letter",
         investigation__nature="national_security",
-        nondisclosure=gag,
+        nondisclosure=CERTIFIED,
+        investigation__area="other",
     )
     assert nsl["notice"]["timing"] == "withheld"
     assert "nondisclosure.indefinite" not in codes(nsl)

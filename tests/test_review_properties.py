@@ -9,6 +9,7 @@ from hypothesis import given, settings
 
 from _strategies import request_documents
 from dueprocess import Decision, Effect, Outcome, load_request, review
+from dueprocess._rules import tables as T
 
 
 @settings(max_examples=300)
@@ -77,7 +78,16 @@ def test_every_withheld_category_is_explained(document: dict[str, Any]) -> None:
 @given(request_documents())
 def test_the_effective_period_never_exceeds_the_policy(document: dict[str, Any]) -> None:
     result = review(load_request(document))
-    if result.period is not None and not result.request.process.kind.is_preservation:
+    request = result.request
+    kind = request.process.kind
+    judicial = T.JUDICIAL_KINDS.get(kind)
+    if judicial is not None and request.process.issuer.role in judicial.roles:
+        # Rule 15: a court's period stays as written; counsel decides.
+        assert result.period == request.period
+    elif result.period is not None and not kind.is_preservation:
         assert result.period.days <= 365
-        assert result.request.period is not None
-        assert result.period.end == result.request.period.end
+        assert request.period is not None
+        end = request.period.end
+        if kind not in T.PERIOD_EXEMPT_KINDS:
+            end = min(end, request.received_date)  # the received-date cut
+        assert result.period.end == end

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -459,3 +460,55 @@ def test_any_single_change_to_a_production_is_caught(change: tuple[str, dict[str
     kind, files = change
     result = check(files)
     assert not result.ok, kind
+
+
+class _CountingAccounts(tuple[str, ...]):
+    """A manifest's accounts that count how often a line scans them."""
+
+    scans = 0
+
+    def __contains__(self, item: object) -> bool:
+        type(self).scans += 1
+        return super().__contains__(item)
+
+    def index(self, *args: object) -> int:  # type: ignore[override]
+        type(self).scans += 1
+        return super().index(*args)  # type: ignore[arg-type]
+
+
+def test_verify_never_scans_the_account_list_per_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Issue 11.7: a list lookup per line made verify cost accounts x lines, and a
+    # large hostile manifest hang it. Each account's place is looked up once.
+    from dueprocess import _verify
+
+    files, manifest = _counting_production()
+    real = _verify.parse_manifest
+
+    def parse(document: object) -> tuple[object, object]:
+        parsed, problems = real(document)
+        assert parsed is not None
+        accounts = _CountingAccounts(parsed.accounts)
+        return attrs.evolve(parsed, accounts=accounts), problems
+
+    monkeypatch.setattr(_verify, "parse_manifest", parse)
+    _CountingAccounts.scans = 0
+    result = verify(manifest, files)
+    assert result.ok, result.mismatches
+    assert _CountingAccounts.scans == 0
+
+
+def _counting_production() -> tuple[dict[str, bytes], bytes]:
+    accounts = [str(100001 + number) for number in range(30)]
+    store = MemoryStore.of(
+        [login(account, f"2017-01-{day:02d}T08:00:00") for account in accounts for day in (3, 9)]
+    )
+    review = make_review(
+        targets=[("account_id", account) for account in accounts],
+        decisions={"session_logs": "disclose"},
+    )
+    sink = MemorySink()
+    produce(review, store, sink, produced_at=PRODUCED_AT)
+    manifest = sink.files.pop("manifest.json")
+    return sink.files, manifest

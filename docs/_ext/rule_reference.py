@@ -382,10 +382,78 @@ def required() -> str:
 def authority_scopes() -> str:
     """Statutes and the investigation areas each may serve."""
     rows = [
-        [text(statute), _codes(area.value for area in areas)]
-        for statute, areas in T.AUTHORITY_SCOPES
+        [text(row.statute), text(row.instrument), _codes(area.value for area in row.areas)]
+        for row in T.AUTHORITY_SCOPES
     ]
-    return table(["statute cited in `authority`", "allowed `area`s"], rows)
+    return table(["statute cited in `authority`", "instrument", "allowed `area`s"], rows)
+
+
+def jurisdictions() -> str:
+    """US territories, state rules and CLOUD Act agreements: one row each, with its source."""
+    territories = table(
+        ["`jurisdiction`", "territory", "treated as the US because"],
+        [[code(t.code), text(t.name), text(t.citation)] for t in T.US_TERRITORIES],
+    )
+    states = []
+    for state in T.STATE_RULES.values():
+        kinds = _codes(kind.value for kind in _kinds(state.kinds))
+        for category in _categories(state.cells):
+            cell = state.cells[category]
+            effect = (
+                f"limited: {', '.join(cell.fields)}"
+                if cell.fields is not None
+                else f"withhold (needs `{cell.required}`)"
+            )
+            states.append(
+                [code(state.jurisdiction), text(state.name), kinds, code(category.value), effect,
+                 text(cell.citation)]
+            )  # fmt: skip
+        if state.warrant_service_days is not None:
+            states.append(
+                [code(state.jurisdiction), text(state.name), code("search_warrant"), "—",
+                 f"served within {state.warrant_service_days} days of issue",
+                 text(state.warrant_citation or "")]
+            )  # fmt: skip
+    state_table = table(["`jurisdiction`", "law", "process", "category", "rule", "source"], states)
+    agreements = table(
+        ["country", "agreement", "in force from", "source"],
+        [
+            [code(a.country), text(a.name), a.in_force.isoformat(), text(a.citation)]
+            for a in T.CLOUD_ACT_AGREEMENTS.values()
+        ],
+    )
+    return (
+        f"US territories (`US_TERRITORIES`):\n\n{territories}\n\n"
+        f"State rules (`STATE_RULES`), for process from exactly that jurisdiction:\n\n"
+        f"{state_table}\n\n"
+        f"CLOUD Act agreements (`CLOUD_ACT_AGREEMENTS`; serious crime: at least "
+        f"{T.CLOUD_ACT_MIN_YEARS} years):\n\n{agreements}"
+    )
+
+
+def judicial_kinds() -> str:
+    """Kinds only a court may issue, and the findings a court's process escalates."""
+    kinds_table = table(
+        ["kind", "issuer must be", "source"],
+        [
+            [code(j.kind.value), _codes(role.value for role in _ordered(j.roles)), text(j.citation)]
+            for j in T.JUDICIAL_KINDS.values()
+        ],
+    )
+    challenged = table(
+        ["finding", "effect when a court issued the process", "source"],
+        [
+            [code(name), code("escalate"), text(T.COURT_CHALLENGE_CITATION)]
+            for name in T.FINDINGS
+            if name in T.COURT_CHALLENGE_CODES
+        ],
+    )
+    exempt = _codes(kind.value for kind in _kinds(T.PERIOD_EXEMPT_KINDS))
+    return (
+        f"Judicial kinds (`JUDICIAL_KINDS`):\n\n{kinds_table}\n\n"
+        f"Rule 15 (`COURT_CHALLENGE_CODES`):\n\n{challenged}\n\n"
+        f"Kinds that may reach records made after receipt (`PERIOD_EXEMPT_KINDS`): {exempt}."
+    )
 
 
 def domains() -> str:
@@ -451,14 +519,9 @@ def eu() -> str:
                 _source("eu.offence_threshold"),
             ],
             [
-                "areas exempt from it (`EU_ALWAYS_AREAS`)",
-                _codes(area.value for area in _ordered(T.EU_ALWAYS_AREAS)),
-                _source("eu.offence_threshold"),
-            ],
-            [
-                "areas exempt when committed online (`EU_ONLINE_AREAS`)",
-                _codes(area.value for area in _ordered(T.EU_ONLINE_AREAS)),
-                _source("eu.offence_threshold"),
+                "preservation orders may be issued or validated by (`EU_PRESERVATION_COMPETENT`)",
+                _codes(role.value for role in _ordered(T.EU_PRESERVATION_COMPETENT)),
+                _source("eu.preservation_issuer_not_competent"),
             ],
             [
                 "respond by (`EU_RESPOND`)",
@@ -472,7 +535,17 @@ def eu() -> str:
             ],
         ],
     )
-    return f"{facts}\n\nCompetent issuers (`EU_COMPETENT`):\n\n{competent}"
+    listed = table(
+        ["listed offence (`EU_LISTED_OFFENCES`)", "only when committed online", "source"],
+        [
+            [code(o.area.value), "yes" if o.online_only else "no", text(o.citation)]
+            for o in T.EU_LISTED_OFFENCES
+        ],
+    )
+    return (
+        f"{facts}\n\nCompetent issuers (`EU_COMPETENT`):\n\n{competent}\n\n"
+        f"Offences exempt from the threshold whatever the sentence:\n\n{listed}"
+    )
 
 
 def _source(finding: str) -> str:
@@ -518,11 +591,21 @@ def _policy_value(value: object) -> str:
 
 def policy() -> str:
     """Every field of ``DEFAULT_POLICY``."""
+    from dueprocess._policy import POLICY_RANGES
+
     rows = [
-        [code(field.name), _policy_value(getattr(DEFAULT_POLICY, field.name))]
+        [
+            code(field.name),
+            _policy_value(getattr(DEFAULT_POLICY, field.name)),
+            (
+                f"{POLICY_RANGES[field.name][0]:,} to {POLICY_RANGES[field.name][1]:,}"
+                if field.name in POLICY_RANGES
+                else ""
+            ),
+        ]
         for field in attrs.fields(type(DEFAULT_POLICY))
     ]
-    return table(["`Policy` field", "`DEFAULT_POLICY`"], rows)
+    return table(["`Policy` field", "`DEFAULT_POLICY`", "allowed"], rows)
 
 
 def case_transitions() -> str:
@@ -613,6 +696,8 @@ SECTIONS: Mapping[str, Callable[[], str]] = {
     "categories": categories,
     "required": required,
     "authority-scopes": authority_scopes,
+    "jurisdictions": jurisdictions,
+    "judicial-kinds": judicial_kinds,
     "domains": domains,
     "eu": eu,
     "preservation": preservation,
@@ -654,7 +739,6 @@ def substitutions() -> dict[str, str]:
         "min_fact_words": str(policy.min_fact_words),
         "warrant_service_days": str(policy.warrant_service_days),
         "notice_hold_days": str(policy.notice_hold_days),
-        "indefinite_gag_days": str(T.INDEFINITE_GAG_DAYS),
         "eu_applicable_from": T.EU_APPLICABLE_FROM.isoformat(),
         "eu_validation_hours": str(T.EU_VALIDATION_HOURS),
         "finding_count": str(len(T.FINDINGS)),

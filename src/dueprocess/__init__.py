@@ -47,13 +47,20 @@ from ._enums import (
     TargetKind,
 )
 from ._fees import FeeSchedule, load_fees
+from ._identity_key import identity_key
 from ._intake import load_request
 from ._letter import render_letter
 from ._manifest import FileDigest, Manifest
 from ._merkle import InclusionProof, merkle_root, verify_inclusion
 from ._policy import DEFAULT_POLICY, AuthorityScope, Policy, load_policy, policy_to_dict
 from ._production import produce
-from ._records import Identity, InvalidRecords, Record, read_identities, read_records
+from ._records import (
+    Identity,
+    InvalidRecords,
+    Record,
+    read_identities,
+    read_records,
+)
 from ._reports import (
     Band,
     BandCategory,
@@ -181,6 +188,7 @@ __all__ = [
     "UserNotice",
     "VerificationResult",
     "__version__",
+    "identity_key",
     "load_fees",
     "load_policy",
     "load_request",

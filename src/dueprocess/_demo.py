@@ -34,12 +34,15 @@ from ._records import Identity, Record
 from ._review import Review
 from ._reviewer import review
 from .adapters import DirectorySink, SqliteStore, read_manifest, read_record_lines, verify_directory
+from .exceptions import StoreError
 
 __all__ = [
     "DEMO_CASE",
+    "DEMO_FILES",
     "DEMO_PRODUCED_AT",
     "DEMO_SEED",
     "build_demo_store",
+    "demo_folder",
     "demo_identities",
     "demo_records",
     "demo_requests",
@@ -166,8 +169,50 @@ def _question(call: SourceCall) -> str:
     )
 
 
-def run_demo(out: Path | None, *, echo: Callable[[str], None]) -> int:
-    """Run the demo in *out* (a new temporary directory if ``None``); return an exit code."""
+def demo_folder(out: Path, *, force: bool = False) -> None:
+    """Check that the demo may write into *out*, as ``produce`` checks its ``--out``.
+
+    *out* must be missing, or an empty folder; with *force*, a folder holding files is
+    accepted and the demo's own files in it (``demo.sqlite``, ``hsi-2017-0042``,
+    ``hsi-2017-0042-tampered``) are replaced. Never a symbolic link, at *out* or at any
+    of the demo's names.
+
+    Raises:
+        StoreError: naming what is in the way.
+    """
+    if out.is_symlink():
+        raise StoreError(f"{out} is a symbolic link: dueprocess never writes through one")
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise StoreError(f"{out} already exists and is not a folder: choose another --out")
+    if not force and any(out.iterdir()):
+        raise StoreError(
+            f"{out} already holds files: choose an empty or new folder, or --force to"
+            " replace the demo's files in it"
+        )
+    for name in DEMO_FILES:
+        path = out / name
+        if path.is_symlink():
+            raise StoreError(f"{path} is a symbolic link: dueprocess never writes through one")
+        expected = path.is_file if name == "demo.sqlite" else path.is_dir
+        if path.exists() and not expected():
+            kind = "file" if name == "demo.sqlite" else "folder"
+            raise StoreError(f"{path} is in the way: the demo writes a {kind} there")
+
+
+#: What the demo writes into its folder.
+DEMO_FILES = ("demo.sqlite", DEMO_CASE.lower(), f"{DEMO_CASE.lower()}-tampered")
+
+
+def run_demo(out: Path | None, *, echo: Callable[[str], None], force: bool = False) -> int:
+    """Run the demo in *out* (a new temporary directory if ``None``); return an exit code.
+
+    Raises:
+        StoreError: *out* is refused (see :func:`demo_folder`); nothing was written.
+    """
+    if out is not None:
+        demo_folder(out, force=force)
     folder = Path(tempfile.mkdtemp(prefix="dueprocess-demo-")) if out is None else out
     folder.mkdir(parents=True, exist_ok=True)
     echo(f"dueprocess demo: working in {folder}")

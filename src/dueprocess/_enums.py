@@ -62,6 +62,7 @@ class ProcessKind(_Str):
     EU_PRODUCTION_ORDER = "eu_production_order"
     EU_PRESERVATION_ORDER = "eu_preservation_order"
     CIVIL_SUBPOENA = "civil_subpoena"
+    CLOUD_ACT_ORDER = "cloud_act_order"
 
     @property
     def is_preservation(self) -> bool:
@@ -115,9 +116,14 @@ class Area(_Str):
     IMMIGRATION = "immigration"
     TERRORISM = "terrorism"
     FRAUD = "fraud"
+    PAYMENT_FRAUD = "payment_fraud"
+    HEALTH_CARE_FRAUD = "health_care_fraud"
+    TAX = "tax"
     CYBERCRIME = "cybercrime"
     VIOLENT_CRIME = "violent_crime"
     THREAT_TO_LIFE = "threat_to_life"
+    PROTECTEE_THREAT = "protectee_threat"
+    SEX_OFFENDER_REGISTRATION = "sex_offender_registration"
     OTHER = "other"
 
 
@@ -152,9 +158,10 @@ class Danger(_Str):
 
 
 class NondisclosureKind(_Str):
-    """A court's gag order, or only the requester asking."""
+    """A court's gag order, a national security letter's certification, or only a request."""
 
     COURT_ORDER = "court_order"
+    CERTIFICATION = "certification"
     REQUEST_LETTER = "request_letter"
 
 

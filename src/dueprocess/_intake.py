@@ -29,6 +29,7 @@ from ._dates import parse_date, parse_timestamp
 from ._enums import (
     Callback,
     Category,
+    NondisclosureKind,
     ProcessKind,
 )
 from ._intake_schema import (  # the format's tables and checks
@@ -487,6 +488,7 @@ class _Intake:
         residence = self.code(
             section, "person_residence", here, _COUNTRY, _A_COUNTRY, required=False
         )
+        us_person = self.flag(section, "us_person", here, required=False)
         if nature is None or area is None or facts is None:
             return None
         return Investigation(
@@ -498,6 +500,7 @@ class _Intake:
             committed_online=bool(online),
             offence_location=location,
             person_residence=residence,
+            us_person=us_person,
         )
 
     def targets(self, doc: Mapping[Any, Any]) -> tuple[Target, ...] | None:
@@ -600,9 +603,10 @@ class _Intake:
         statute = self.string(section, "statute", here)
         # ``until: null`` (or no ``until``) means no end date was given.
         until = self.date(section, "until", here, required=False)
+        review_notice = self.flag(section, "review_notice", here, required=False)
         if kind is None or statute is None:
             return None
-        return Nondisclosure(kind, statute, until)
+        return Nondisclosure(kind, statute, until, review_notice=bool(review_notice))
 
     def preservation(self, doc: Mapping[Any, Any]) -> Preservation | None:
         section = self.member(doc, "preservation", "$", _PRESERVATION_KEYS, required=False)
@@ -623,10 +627,20 @@ class _Intake:
             return
         for key, kinds in _KINDS_ALLOWING.items():
             if isinstance(doc.get(key), Mapping) and kind not in kinds:
-                self.add(
-                    f"$.{key}",
-                    f"is not allowed on a {kind.value}; only on {' and '.join(kinds)}",
-                )
+                names = [allowed.value for allowed in kinds]
+                only = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+                self.add(f"$.{key}", f"is not allowed on a {kind.value}; only on {only}")
+        gag = doc.get("nondisclosure")
+        if (
+            isinstance(gag, Mapping)
+            and gag.get("kind") == NondisclosureKind.CERTIFICATION.value
+            and kind is not ProcessKind.NATIONAL_SECURITY_LETTER
+        ):
+            self.add(
+                "$.nondisclosure",
+                f"a certification is not allowed on a {kind.value}; only a"
+                " national_security_letter carries one (18 U.S.C. 2709(c)(1))",
+            )
         categories = doc.get("categories")
         if isinstance(categories, (list, tuple)) and not categories and not kind.is_preservation:
             self.add(

@@ -90,12 +90,12 @@ _REQUESTER_KEYS: Final = _keys("agency name email phone supervisor callback")
 _SUPERVISOR_KEYS: Final = _keys("name phone")
 _INVESTIGATION_KEYS: Final = _keys(
     "nature area offense max_sentence_years committed_online facts offence_location"
-    " person_residence"
+    " person_residence us_person"
 )
 _TARGET_KEYS: Final = _keys("kind value")
 _PERIOD_KEYS: Final = _keys("start end")
 _EMERGENCY_KEYS: Final = _keys("danger imminent description")
-_NONDISCLOSURE_KEYS: Final = _keys("kind statute until")
+_NONDISCLOSURE_KEYS: Final = _keys("kind statute until review_notice")
 _PRESERVATION_KEYS: Final = _keys("extends prior_extensions prior_expires_on")
 
 # Problems are listed in the format's own field order (the request format's tables), as the
@@ -107,7 +107,8 @@ _FIELDS_IN_ORDER: Final = (
     " kind issued_on issuer validated_by authority signed reference return_date"
     " agency name role email phone supervisor callback"
     " nature area offense max_sentence_years committed_online facts offence_location"
-    " person_residence value start end danger imminent description statute until"
+    " person_residence us_person value start end danger imminent description statute until"
+    " review_notice"
     " extends prior_extensions prior_expires_on"
 )
 _FIELD_ORDER: Final = {name: rank for rank, name in enumerate(_FIELDS_IN_ORDER.split())}
@@ -125,7 +126,11 @@ def _problem_order(problem: Problem) -> tuple[int, ...]:
 
 # docs/formats.md, "Rules across fields": the process kinds that may carry each optional block.
 _KINDS_ALLOWING: Final = {
-    "emergency": (ProcessKind.EMERGENCY_REQUEST, ProcessKind.EU_PRODUCTION_ORDER),
+    "emergency": (
+        ProcessKind.EMERGENCY_REQUEST,
+        ProcessKind.EU_PRODUCTION_ORDER,
+        ProcessKind.EU_PRESERVATION_ORDER,
+    ),
     "preservation": (ProcessKind.PRESERVATION_REQUEST, ProcessKind.EU_PRESERVATION_ORDER),
 }
 

@@ -152,6 +152,10 @@ def render_letter(review: Review) -> str:
             if item.required:
                 need = T.REQUIRED_NAMES.get(item.required) or md_text(_words(item.required))
                 line += f": would need {need}"
+            elif reason is not None:
+                # No process reaches it (emergency content from abroad, the Regulation's
+                # offence threshold): the finding says why.
+                line += f": {md_text(reason.message)}"
             if reason is not None:
                 line += f" ({md_text(reason.citation)})"
             lines.append(line)
@@ -218,5 +222,8 @@ def render_letter(review: Review) -> str:
             for f in review.findings
         )
         out.append("")
-    out.append(f"Reviewed under the {md_text(review.policy)} policy.")
+    policy = f"Reviewed under the {md_text(review.policy)} policy"
+    if review.policy_sha256 is not None:
+        policy += f" (SHA-256 {md_code(review.policy_sha256)})"
+    out.append(policy + ".")
     return "\n".join(out) + "\n"

@@ -27,6 +27,7 @@ import attrs
 from ._dates import format_timestamp, parse_date, parse_timestamp
 from ._enums import Category
 from ._merkle import InclusionProof, inclusion_proof
+from ._records import is_one_line
 from ._request import Period
 from .exceptions import IntegrityError, Problem
 
@@ -102,9 +103,20 @@ class Manifest:
     records: int
     merkle_root: str
     files: Mapping[str, FileDigest]
+    #: Why the production was made before the review's clock allowed it (before the
+    #: request's receipt, or inside the user's window to object), or ``None``. Written
+    #: as the key ``override`` only when set, so every other manifest is the spec's.
+    override: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``dueprocess.manifest/1`` document, keys in the format's order."""
+        """The ``dueprocess.manifest/1`` document, keys in the format's order (then
+        ``override``, when the production was made by override)."""
+        document = self._spec_dict()
+        if self.override is not None:
+            document["override"] = self.override
+        return document
+
+    def _spec_dict(self) -> dict[str, Any]:
         return {
             "format": MANIFEST_FORMAT,
             "request_id": self.request_id,
@@ -191,8 +203,13 @@ def parse_manifest(document: object) -> tuple[Manifest | None, list[Problem]]:
     if not isinstance(document, dict):
         return None, [Problem("$", "expected a JSON object")]
     for key in document:
-        if key not in _KEYS:
+        if key not in _KEYS and key != "override":
             problems.append(Problem(f"$.{key}", "unknown key"))
+    override = document.get("override")
+    if "override" in document and (
+        not isinstance(override, str) or not override.strip() or not is_one_line(override)
+    ):
+        problems.append(Problem("$.override", "expected the override's reason, one line"))
     for key in _KEYS:
         if key not in document:
             problems.append(Problem(f"$.{key}", "required"))
@@ -231,6 +248,7 @@ def parse_manifest(document: object) -> tuple[Manifest | None, list[Problem]]:
             records=records,
             merkle_root=document["merkle_root"],
             files=files,
+            override=override,
         ),
         problems,
     )

@@ -22,6 +22,7 @@ from ._records import (
     Record,
     fields_too_deep,
     identity_key,
+    identity_taken,
 )
 from ._request import Target
 from .exceptions import StoreError
@@ -94,20 +95,29 @@ class MemoryStore:
             self.add(record)
 
     def add_identity(self, identity: Identity) -> None:
-        """Record that *identity* identifies its account."""
+        """Record that *identity* identifies its account.
+
+        Raises:
+            StoreError: its key (:func:`dueprocess.identity_key`) already identifies
+                another account; both are named.
+        """
+        holders = self._identities.setdefault((identity.kind, identity.key), set())
+        others = sorted(holders - {identity.account})
+        if others:
+            raise identity_taken(identity, others[0])
         self._accounts.add(identity.account)
-        self._identities.setdefault((identity.kind, identity.key), set()).add(identity.account)
+        holders.add(identity.account)
 
     def __len__(self) -> int:
         return len(self._seen)
 
     def resolve(self, target: Target) -> tuple[str, ...]:
         """The accounts *target* identifies, sorted; see :class:`dueprocess.typing.RecordSource`."""
+        key = identity_key(target.kind, target.value)
         if target.kind is TargetKind.ACCOUNT_ID:
-            return (target.value,) if target.value in self._accounts else ()
+            return (key,) if key in self._accounts else ()
         if target.kind not in IDENTITY_KINDS:
             return ()
-        key = identity_key(target.kind, target.value)
         return tuple(sorted(self._identities.get((target.kind, key), ())))
 
     def records(

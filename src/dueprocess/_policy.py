@@ -2,22 +2,31 @@
 
 ``DEFAULT_POLICY`` holds the defaults. A platform with stricter standards derives
 its own with ``attrs.evolve(DEFAULT_POLICY, name="strict", max_period_days=90)``.
+
+A review names its policy honestly: the name ``default`` is reserved for
+``DEFAULT_POLICY`` (any other policy under that name is refused), and every review carries
+:attr:`Policy.sha256`, the SHA-256 of the policy's canonical form, beside the name.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
+from ._canonical import canonical_bytes
 from ._enums import Area, Category
 from ._fees import FeeSchedule, load_fees
+from ._intake_schema import MAX_TARGETS
 from ._rules import tables
 from .exceptions import PolicyError
 
 __all__ = [
     "DEFAULT_POLICY",
+    "POLICY_RANGES",
     "SECOND_APPROVER_ACTIONS",
     "AuthorityScope",
     "Policy",
@@ -75,9 +84,36 @@ def _approvals(values: Iterable[str]) -> frozenset[str]:
     return chosen
 
 
-def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise PolicyError(f"{attribute.name} must be a whole number of at least 0, got {value!r}")
+#: The range, both ends included, of every numeric policy field. Checked by ``Policy``
+#: and :func:`load_policy`; a value outside it is a :class:`PolicyError` naming the field.
+#: Why these bounds: a period of at least one day and at most a century (request dates
+#: lie in 1900-2999, so no date computed from them leaves the calendar); at least one
+#: target and at most the intake's own limit; a statement of facts holds at most 100,000
+#: characters, so no more than 10,000 words can be asked of it; warrant service and the
+#: user's window to object are counted in days from a received date, up to a year and
+#: ten years.
+POLICY_RANGES: Mapping[str, tuple[int, int]] = {
+    "max_period_days": (1, 36_525),
+    "max_targets": (1, MAX_TARGETS),
+    "min_fact_words": (0, 10_000),
+    "warrant_service_days": (0, 366),
+    "notice_hold_days": (0, 3_650),
+}
+
+
+def _range_problem(name: str, value: object) -> str | None:
+    """What is wrong with *value* for the numeric field *name*, or ``None``."""
+    low, high = POLICY_RANGES[name]
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "..."
+        return f"expected a whole number from {low:,} to {high:,}, got {shown}"
+    return None
+
+
+def _in_range(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    problem = _range_problem(attribute.name, value)
+    if problem is not None:
+        raise PolicyError(f"{attribute.name}: {problem}")
 
 
 @attrs.frozen(repr=False)
@@ -91,11 +127,11 @@ class Policy:
     """
 
     name: str = "default"
-    max_period_days: int = attrs.field(default=365, validator=_positive)
-    max_targets: int = attrs.field(default=25, validator=_positive)
-    min_fact_words: int = attrs.field(default=15, validator=_positive)
-    warrant_service_days: int = attrs.field(default=14, validator=_positive)
-    notice_hold_days: int = attrs.field(default=10, validator=_positive)
+    max_period_days: int = attrs.field(default=365, validator=_in_range)
+    max_targets: int = attrs.field(default=25, validator=_in_range)
+    min_fact_words: int = attrs.field(default=15, validator=_in_range)
+    warrant_service_days: int = attrs.field(default=14, validator=_in_range)
+    notice_hold_days: int = attrs.field(default=10, validator=_in_range)
     emergency_categories: frozenset[Category] = attrs.field(
         default=tables.EMERGENCY_CATEGORIES, converter=_categories
     )
@@ -108,7 +144,7 @@ class Policy:
     blocked_senders: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     authority_scopes: tuple[AuthorityScope, ...] = attrs.field(
         default=tuple(
-            AuthorityScope(statute, frozenset(areas)) for statute, areas in tables.AUTHORITY_SCOPES
+            AuthorityScope(row.statute, frozenset(row.areas)) for row in tables.AUTHORITY_SCOPES
         ),
         converter=_scopes,
     )
@@ -118,14 +154,44 @@ class Policy:
     fees: FeeSchedule | None = None
 
     def __attrs_post_init__(self) -> None:
-        if self.max_period_days < 1:
-            raise PolicyError("max_period_days must be at least 1")
+        if self.name.strip().lower() == RESERVED_NAME and _differs_from_defaults(self):
+            raise PolicyError(
+                f"the policy name {self.name!r} is reserved for DEFAULT_POLICY, and this policy "
+                "differs from it; give it its own name (for example "
+                'attrs.evolve(DEFAULT_POLICY, name=\'strict\', ...) or "name": "strict")'
+            )
+
+    # functools.cached_property on a slotted attrs class needs attrs 23.2 (pyproject.toml).
+    @functools.cached_property
+    def sha256(self) -> str:
+        """SHA-256 (hex) of the policy's canonical form: the canonical bytes of
+        :func:`policy_to_dict`. Two policies with the same rules have the same hash.
+
+        >>> len(DEFAULT_POLICY.sha256)
+        64
+        """
+        return hashlib.sha256(canonical_bytes(policy_to_dict(self))).hexdigest()
 
     def __repr__(self) -> str:
         return (
             f"Policy(name={self.name!r}, max_period_days={self.max_period_days}, "
             f"max_targets={self.max_targets}, min_fact_words={self.min_fact_words}, ...)"
         )
+
+
+RESERVED_NAME = "default"
+
+
+def _differs_from_defaults(policy: Policy) -> bool:
+    for field in attrs.fields(Policy):
+        if field.name == "name":
+            continue
+        default = field.default
+        if field.converter is not None:
+            default = field.converter(default)  # type: ignore[operator]
+        if getattr(policy, field.name) != default:
+            return True
+    return False
 
 
 DEFAULT_POLICY = Policy()
@@ -224,8 +290,8 @@ def load_policy(document: Mapping[str, Any], base: Policy = DEFAULT_POLICY) -> P
                 problems.append(f"$.{key}: expected an array of strings")
             else:
                 changes[key] = value
-        elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            problems.append(f"$.{key}: expected a whole number of at least 0")
+        elif (problem := _range_problem(key, value)) is not None:
+            problems.append(f"$.{key}: {problem}")
         else:
             changes[key] = value
     if problems:

@@ -26,7 +26,7 @@ import attrs
 
 from . import _letter
 from ._certificate import DEFAULT_CUSTODIAN, render_certificate
-from ._dates import format_timestamp
+from ._dates import format_date, format_timestamp
 from ._enums import Category, Effect, Outcome, TargetKind
 from ._manifest import (
     FILE_CERTIFICATE,
@@ -36,6 +36,7 @@ from ._manifest import (
     FileDigest,
     Manifest,
 )
+from ._markdown import md_text
 from ._merkle import MerkleBuilder
 from ._records import (
     MAX_FIELD_DEPTH,
@@ -45,13 +46,13 @@ from ._records import (
     is_one_line,
 )
 from ._review import Review, ScopedCategory
-from .exceptions import DueProcessError, ProductionRefused, StoreError
+from .exceptions import DueProcessError, InvalidRequest, Problem, ProductionRefused, StoreError
 from .typing import RecordSource, Sink
 
 if TYPE_CHECKING:
     from hashlib import _Hash
 
-__all__ = ["check_producible", "produce"]
+__all__ = ["check_producible", "produce", "too_early"]
 
 # Targets that never pick out an account: the platform does not search for people.
 _UNRESOLVABLE = frozenset({TargetKind.NAME, TargetKind.QUERY})
@@ -66,6 +67,8 @@ def produce(
     *,
     produced_at: dt.datetime,
     custodian: str = DEFAULT_CUSTODIAN,
+    enforce_window: bool = False,
+    override: str | None = None,
 ) -> Manifest:
     """Write the production a review allows into *sink* and return its manifest.
 
@@ -80,16 +83,39 @@ def produce(
         sink: where the files go.
         produced_at: when the production is made (the caller's clock; timezone-aware).
         custodian: who signs the certificate.
+        enforce_window: keep the case layer's clock (what ``dueprocess produce`` does):
+            refuse a ``produced_at`` before the request was received, or before the
+            review's ``notice.disclose_after`` (the first day of release, after the
+            user's window to object), unless *override* gives a reason. A caller that
+            keeps that clock itself (:class:`~dueprocess.Cases`) leaves it off.
+        override: why the production is made early anyway. When it was needed, the
+            letter says what was overridden and why, and the manifest carries it
+            (``override``); an override that overrides nothing is not recorded.
 
     Raises:
         ProductionRefused: the review releases nothing (with its outcome and reasons),
-            or a category other than subscriber is released without a period.
+            a category other than subscriber is released without a period, or
+            (with *enforce_window*) it is too early and no override was given.
+        InvalidRequest: *override* is blank or not one line.
         StoreError: the source failed or returned a record it was not asked for; the
             sink has been aborted.
     """
     if produced_at.tzinfo is None or produced_at.utcoffset() is None:
         raise ValueError("produced_at must be timezone-aware")
     plan = _plan(review)
+    early = too_early(review, produced_at)
+    if override is not None and (not override.strip() or not is_one_line(override)):
+        raise InvalidRequest(
+            [Problem("$.override", "an override needs a reason, on one line")],
+            what="production override",
+        )
+    if early and enforce_window and override is None:
+        raise ProductionRefused(
+            f"request {review.request_id}: not yet: the production would be made "
+            + "; and ".join(early)
+            + ". Wait, or give an override with its reason (--override REASON)"
+        )
+    used = override.strip() if early and override is not None else None
     accounts = _resolve(review, source)
     tally = _Tally(categories=tuple(item.category for item in plan))
     try:
@@ -105,8 +131,12 @@ def produce(
             records=tally.merkle.size,
             merkle_root=tally.merkle.root().hex(),
             files={FILE_RECORDS: records_digest},
+            override=used,
         )
-        letter = _letter.render_letter(review).encode("utf-8")
+        text = _letter.render_letter(review)
+        if used is not None:
+            text += _override_section(early, used, produced_at)
+        letter = text.encode("utf-8")
         certificate = render_certificate(review, manifest, custodian=custodian).encode("utf-8")
         sink.write(FILE_LETTER, [letter])
         sink.write(FILE_CERTIFICATE, [certificate])
@@ -124,6 +154,46 @@ def produce(
         _abort(sink)
         raise
     return manifest
+
+
+def too_early(review: Review, produced_at: dt.datetime) -> list[str]:
+    """How *produced_at* comes before the review's clock allows a release, in words;
+    empty when it does not.
+
+    The same clock as the case layer: never before the request was received, and not
+    before ``notice.disclose_after`` (from 00:00 UTC of that day), the end of the user's
+    window to object.
+    """
+    reasons = []
+    received = review.request.received_at
+    when = format_timestamp(produced_at)
+    if produced_at < received:
+        reasons.append(f"at {when}, before the request was received ({format_timestamp(received)})")
+    after = review.notice.disclose_after
+    if after is not None:
+        first = dt.datetime.combine(after, dt.time.min, tzinfo=dt.timezone.utc)
+        if produced_at < first:
+            reasons.append(
+                f"at {when}, before {format_date(after)}, the first day the review allows"
+                " release (the account holder's window to object runs until then)"
+            )
+    return reasons
+
+
+def _override_section(early: list[str], reason: str, produced_at: dt.datetime) -> str:
+    """What the letter says when the production was made early, by override."""
+    lines = [
+        "",
+        "## Produced early, by override",
+        "",
+        f"This production was made on {format_timestamp(produced_at)}, earlier than the"
+        " review allowed: " + "; and ".join(md_text(item) for item in early) + ".",
+        "Any date above before which nothing was to be disclosed was overridden.",
+        "",
+        f"Reason given: {md_text(reason)}",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def _abort(sink: Sink) -> None:
@@ -346,10 +416,19 @@ def _reject(
     if not isinstance(record, Record):
         raise StoreError(f"the record source returned {type(record).__name__}, not a Record")
     at = record.at
-    if record.account != account or record.category is not category:
+    if record.account != account:
+        # Compared code point for code point: a source whose account column matches
+        # loosely (a case-insensitive collation) would hand over another account's data.
         raise StoreError(
             f"asked for {category.value} records of account {account!r}, the record source"
-            f" returned one of {record.category} for account {record.account!r}"
+            f" returned a record of account {record.account!r}: a source returns each"
+            " record's account as stored, and only records of exactly the account asked"
+            " for; nothing was produced"
+        )
+    if record.category is not category:
+        raise StoreError(
+            f"asked for {category.value} records of account {account!r}, the record source"
+            f" returned a record of {getattr(record.category, 'value', record.category)!r}"
         )
     if not isinstance(at, dt.datetime) or at.utcoffset() is None:
         raise StoreError(

@@ -16,7 +16,6 @@ import contextlib
 import datetime as dt
 import json
 import re
-import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -25,8 +24,11 @@ import attrs
 from ._canonical import canonical_bytes
 from ._dates import format_timestamp, parse_timestamp
 from ._enums import Category, TargetKind
-from ._intake_schema import _key_path, _quote
-from .exceptions import InvalidRequest, Problem
+from ._identity_key import identity_key
+from ._intake_schema import _key_path
+from ._json import RepeatedKeys
+from ._json import loads as strict_json
+from .exceptions import InvalidRequest, Problem, StoreError
 
 __all__ = [
     "IDENTITY_KINDS",
@@ -41,6 +43,7 @@ __all__ = [
     "Record",
     "fields_too_deep",
     "identity_key",
+    "identity_taken",
     "is_one_line",
     "read_identities",
     "read_records",
@@ -209,35 +212,20 @@ class Identity:
         return identity
 
 
-def identity_key(kind: TargetKind, value: str) -> str:
-    """Normalise an identifier so that a target matches however it was typed.
+def identity_taken(identity: Identity, holder: str) -> StoreError:
+    """The error for importing *identity* when its key already belongs to *holder*.
 
-    E-mail addresses and usernames compare without regard to case (and a username's
-    leading ``@``); phone numbers by their digits alone; profile URLs with the scheme
-    and host in lower case and no trailing ``/``. Other kinds are only stripped.
+    One identifier finds one account: an address or username that two accounts share
+    would release both accounts' records to a demand that names only one person.
 
-    >>> identity_key(TargetKind.EMAIL, " J.Doe@Example.COM ")
-    'j.doe@example.com'
-    >>> identity_key(TargetKind.PHONE, "+1 (202) 555-0100")
-    '12025550100'
-    >>> identity_key(TargetKind.USERNAME, "@Rechnung.Service")
-    'rechnung.service'
-    >>> identity_key(TargetKind.URL, "HTTPS://Example.com/u/Alice/")
-    'https://example.com/u/Alice'
+    >>> str(identity_taken(Identity("2", TargetKind.EMAIL, "A@b.org"), "1"))[:68]
+    "email 'A@b.org' of account '2' is already an identity of account '1'"
     """
-    text = value.strip()
-    if kind is TargetKind.EMAIL:
-        return text.casefold()
-    if kind is TargetKind.USERNAME:
-        return text.removeprefix("@").casefold()
-    if kind is TargetKind.PHONE:
-        return "".join(char for char in text if char.isdigit())
-    if kind is TargetKind.URL:
-        parts = urllib.parse.urlsplit(text.rstrip("/"))
-        return urllib.parse.urlunsplit(
-            (parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, parts.fragment)
-        )
-    return text
+    return StoreError(
+        f"{identity.kind.value} {identity.value!r} of account {identity.account!r} is already"
+        f" an identity of account {holder!r} (key {identity.key!r}); one identifier belongs"
+        " to one account"
+    )
 
 
 def read_records(lines: Iterable[str | bytes], *, what: str = "records") -> Iterator[Record]:
@@ -365,19 +353,17 @@ def _json_lines(
             problems.append(Problem(f"line {number}", "starts with a byte-order mark (U+FEFF)"))
             continue
         try:
-            yield number, _DECODER.decode(text)
+            yield number, strict_json(text)
+        except RepeatedKeys as error:
+            problems.extend(
+                Problem(f"line {number}, {path}", message) for path, message in error.located()
+            )
         except json.JSONDecodeError as error:
             problems.append(
                 Problem(f"line {number}", f"malformed JSON at column {error.colno}: {error.msg}")
             )
         except RecursionError:
             problems.append(Problem(f"line {number}", "JSON nested too deeply"))
-        except _DuplicateKey as error:
-            problems.append(
-                Problem(
-                    f"line {number}", f"the key {_quote(str(error))} appears twice in one object"
-                )
-            )
         except ValueError as error:  # NaN, or an integer too long to convert
             problems.append(Problem(f"line {number}", f"malformed JSON: {error}"))
 

@@ -139,6 +139,7 @@ class Investigation:
     committed_online: bool = False
     offence_location: str | None = None
     person_residence: str | None = None
+    us_person: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         years = self.max_sentence_years
@@ -154,6 +155,7 @@ class Investigation:
                 "facts": self.facts,
                 "offence_location": self.offence_location,
                 "person_residence": self.person_residence,
+                "us_person": self.us_person,
             }
         )
 
@@ -224,18 +226,26 @@ class Emergency:
 
 @attrs.frozen
 class Nondisclosure:
-    """A gag order, or a request not to tell the user."""
+    """A gag order, a certification, or a request not to tell the user.
+
+    ``review_notice`` (with a ``certification``) says the letter gives notice of the right
+    to judicial review under 18 U.S.C. 2709(d); the document carries it only when true.
+    """
 
     kind: NondisclosureKind
     statute: str
     until: dt.date | None = None
+    review_notice: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        document: dict[str, Any] = {
             "kind": self.kind.value,
             "statute": self.statute,
             "until": format_date(self.until) if self.until else None,
         }
+        if self.review_notice:
+            document["review_notice"] = True
+        return document
 
 
 @attrs.frozen

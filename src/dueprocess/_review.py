@@ -146,6 +146,9 @@ class Review:
     preserve_until: dt.date | None = None
     respond_by: dt.datetime | None = None
     notify_authorities: tuple[str, ...] = ()
+    #: SHA-256 (hex) of the policy's canonical form (:attr:`Policy.sha256`); ``None`` only
+    #: for a review document stored before reviews carried it.
+    policy_sha256: str | None = None
 
     @property
     def request_id(self) -> str:
@@ -188,11 +191,19 @@ class Review:
         return Scope(targets=self.targets, categories=released, period=self.period)
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``dueprocess.review/1`` document."""
-        return {
+        """The ``dueprocess.review/1`` document.
+
+        ``policy_sha256`` (an addition to the format) follows ``policy`` when known; a review
+        stored without it reads back and serialises exactly as it was stored.
+        """
+        document: dict[str, Any] = {
             "format": REVIEW_FORMAT,
             "request_id": self.request.id,
             "policy": self.policy,
+        }
+        if self.policy_sha256 is not None:
+            document["policy_sha256"] = self.policy_sha256
+        return document | {
             "outcome": self.outcome.value,
             "findings": [finding.to_dict() for finding in self.findings],
             "categories": {item.category.value: item.to_dict() for item in self.categories},
@@ -247,6 +258,7 @@ class Review:
                 parse_timestamp(document["respond_by"]) if document.get("respond_by") else None
             ),
             notify_authorities=tuple(document.get("notify_authorities", ())),
+            policy_sha256=document.get("policy_sha256"),
         )
 
     def __repr__(self) -> str:
@@ -265,9 +277,12 @@ class Review:
             f"<td>{esc(f.message)}</td><td>{esc(f.citation)}</td></tr>"
             for f in self.findings
         )
+        policy = esc(self.policy)
+        if self.policy_sha256 is not None:
+            policy += f" <small><code>sha256 {esc(self.policy_sha256)}</code></small>"
         return (
             f"<div><strong>Review of {esc(self.request.id)}</strong>: "
-            f"<code>{esc(self.outcome.value)}</code>"
+            f"<code>{esc(self.outcome.value)}</code> under the {policy} policy"
             "<table><thead><tr><th>category</th><th>decision</th><th>fields</th>"
             f"<th>required</th></tr></thead><tbody>{rows}</tbody></table>"
             "<table><thead><tr><th>finding</th><th>effect</th><th>message</th>"

@@ -44,11 +44,14 @@ class RecordSource(Protocol):
 
     * :meth:`resolve` maps one target to account ids: ``account_id`` directly (when the
       account exists); ``username``, ``email``, ``phone`` and ``url`` through the store's
-      identity table; ``name`` and ``query`` resolve to nothing. An unknown identifier
-      resolves to an empty sequence, never an error.
+      identity table, keyed by :func:`dueprocess.identity_key` (which never casefolds:
+      ``straße`` is not ``strasse``); ``name`` and ``query`` resolve to nothing. An
+      unknown identifier resolves to an empty sequence, never an error.
     * :meth:`records` yields one account's records of one category whose ``at`` lies
       between ``start`` and ``end`` inclusive (``None`` means unbounded), in ascending
-      ``at`` order. It must not yield another account's or another category's records.
+      ``at`` order. It must not yield another account's or another category's records,
+      and each record carries its account *as stored*, never the one asked for: a
+      column that compares loosely (a case-insensitive collation) is then caught.
       Records sharing one instant may come in any order. ``start`` and ``end`` are
       timezone-aware; dueprocess passes ``None`` for ``subscriber`` records only (they
       are current state), and for every other category the review's period, from
@@ -58,7 +61,8 @@ class RecordSource(Protocol):
 
     dueprocess asks only for what a review allows, and checks every record it gets
     back against the question (a stray record stops the production with a
-    ``StoreError``); :class:`dueprocess.testing.RecordingSource` shows what was asked.
+    ``StoreError``; the account code point for code point);
+    :class:`dueprocess.testing.RecordingSource` shows what was asked.
     Implementations: :class:`dueprocess.testing.MemoryStore`,
     :class:`dueprocess.adapters.SqliteStore`, :class:`dueprocess.adapters.SqlStore`.
     """

@@ -93,11 +93,11 @@ def _due_at(case: Case) -> dt.datetime | None:
     if notice.not_before is not None:
         return start_of_day(notice.not_before)
     if notice.timing is NoticeTiming.AFTER_NONDISCLOSURE:
-        # A gag order without an end date binds until a court lifts it (review.md,
-        # notice rule 4): never due until its end is recorded.
+        # A gag order without an end date binds until a court lifts it (docs/rules.md, rules
+        # v2, item 10): no known time, so the notice waits.
         return None
-    # before_disclosure always carries not_before; a review without it is told as soon
-    # as possible rather than never.
+    # before_disclosure always carries not_before; a review without it is told as soon as
+    # possible rather than never.
     return start_of_day(case.request.received_date)
 
 
@@ -157,7 +157,7 @@ def not_due_until(timing: NoticeTiming, due_at: dt.datetime | None) -> str:
         return f"until {format_timestamp(due_at)}"
     if timing is NoticeTiming.AFTER_EMERGENCY:
         return "until the emergency disclosure is made"
-    return "while the gag order stands (it has no end date; record its end with lift-gag)"
+    return "until a court lifts the nondisclosure order (record its end with lift-gag)"
 
 
 def under_gag(case: Case) -> bool:

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from .._version import __version__
-from ._common import EXIT_ERROR, CommandError, run_command
+from ._common import EXIT_ERROR, CommandError, run_command, terminal_lines
 
 __all__ = ["main"]
 
@@ -43,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run_command(args)
     except CommandError as error:
-        print(f"dueprocess: {error}", file=sys.stderr)
+        # Messages quote outside text (ids, file names, stored values): escaped here.
+        print(f"dueprocess: {terminal_lines(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         return EXIT_ERROR

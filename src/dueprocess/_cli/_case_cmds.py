@@ -11,8 +11,6 @@ transition or a conflicting writer, 4 a broken audit log or a case that does not
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,10 +29,14 @@ from ._common import (
     EXIT_VERIFY_FAILED,
     CommandError,
     add_production_options,
+    durable_store,
     plural,
+    print_json,
     read_json,
+    terminal_lines,
+    terminal_safe,
 )
-from ._review_cmds import add_policy_option, policy_from, terminal_safe
+from ._review_cmds import add_policy_option, policy_from
 from ._who_when import OsLogin, clock_from, reject_actor_option, timestamp
 
 __all__ = ["register"]
@@ -46,7 +48,8 @@ def _service(
 ) -> Iterator[Cases]:
     """A Cases service over ``--db``; a missing or foreign database is exit 2."""
     try:
-        store = open_case_store(args.db, create=create)  # a SQLite path or a SQLAlchemy URL
+        # A SQLite path or a SQLAlchemy URL, never an in-memory database.
+        store = open_case_store(durable_store(args.db, "--db"), create=create)
     except StoreError as error:
         raise CommandError(str(error), EXIT_INVALID) from None
     try:
@@ -64,8 +67,7 @@ def _service(
 
 
 def _print_json(document: Any) -> None:
-    json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    print_json(document)
 
 
 def _print_case(case: Case, args: argparse.Namespace, *, detail: bool = False) -> None:
@@ -190,6 +192,7 @@ def _renew(args: argparse.Namespace) -> int:
 
 
 def _produce(args: argparse.Namespace) -> int:
+    durable_store(args.store, "--store")
     with _service(args) as cases:
         case = cases.get(args.id)
         try:
@@ -205,14 +208,14 @@ def _produce(args: argparse.Namespace) -> int:
         production = case.productions[-1]
         print(
             f"{terminal_safe(case.id)} {case.state.value}:"
-            f" {plural(production.records, 'record')} into {args.out},"
+            f" {plural(production.records, 'record')} into {terminal_safe(args.out)},"
             f" merkle root {production.merkle_root}"
         )
     return EXIT_OK
 
 
 def _notify(args: argparse.Namespace) -> int:
-    outbox = _CountingOutbox(args.outbox)
+    outbox = _CountingOutbox(args.outbox, replace=args.force)
     with _service(args, notifier=outbox) as cases:
         if args.store is None:
             case = cases.notify(args.id)
@@ -312,12 +315,15 @@ def _audit_verify(args: argparse.Namespace) -> int:
         broken = cases.verify_audit()
         head = cases.store.audit.head()
     if broken is not None:
-        print(f"NOT intact: {args.db}: {broken}")
+        print(f"NOT intact: {terminal_safe(args.db)}: {terminal_lines(str(broken))}")
         return EXIT_VERIFY_FAILED
     if head is None:
-        print(f"intact: {args.db}: the audit log is empty")
+        print(f"intact: {terminal_safe(args.db)}: the audit log is empty")
     else:
-        print(f"intact: {args.db}: {plural(head.length, 'entry', 'entries')}, head {head.digest}")
+        print(
+            f"intact: {terminal_safe(args.db)}: {plural(head.length, 'entry', 'entries')},"
+            f" head {head.digest}"
+        )
     return EXIT_OK
 
 
@@ -543,6 +549,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--store", metavar="STORE", help="the record store that resolves targets to accounts"
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a different notice file already in the outbox for this case",
     )
     _common(parser, moves=True)
     parser.set_defaults(handler=_notify)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
 
+from .._json import RepeatedKeys
+from .._json import loads as strict_json
+from ..adapters._sql_open import is_in_memory
 from ..exceptions import (
     ConflictError,
     DueProcessError,
@@ -27,11 +31,16 @@ __all__ = [
     "MAX_DOCUMENT_BYTES",
     "CommandError",
     "add_production_options",
+    "durable_store",
+    "json_safe",
     "plural",
+    "print_json",
     "read_bytes",
     "read_json",
     "read_text",
     "run_command",
+    "terminal_lines",
+    "terminal_safe",
 ]
 
 EXIT_OK = 0
@@ -94,10 +103,15 @@ def read_text(path: str, limit: int = MAX_DOCUMENT_BYTES) -> str:
 
 
 def read_json(path: str) -> Any:
-    """Read and parse one JSON document; malformed JSON is exit 2 with line and column."""
+    """Read and parse one JSON document (a request, a policy, a renewal) strictly: malformed
+    JSON is exit 2 with line and column, and so is a key repeated in one object, with the
+    JSON path of each (``json.loads`` would silently keep the last)."""
     text = read_text(path)
     try:
-        return json.loads(text)
+        return strict_json(text)
+    except RepeatedKeys as error:
+        problems = "\n".join(f"  {message}" for message in error.messages())
+        raise CommandError(f"{path}: a key is repeated:\n{problems}", EXIT_INVALID) from None
     except json.JSONDecodeError as error:
         raise CommandError(
             f"{path}: malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}",
@@ -118,6 +132,81 @@ def add_production_options(parser: argparse.ArgumentParser) -> None:
         help="the record store: a SQLite file or a SQLAlchemy URL",
     )
     parser.add_argument("--out", required=True, metavar="DIR", help="the new production directory")
+
+
+# Control characters (C0, DEL, C1), line and paragraph separators, the bidirectional
+# marks, embeddings, overrides and isolates (which can make text display in another
+# order than it reads: "Trojan Source"), and unpaired surrogates (a file name that is
+# not UTF-8 arrives holding them; printing one to a UTF-8 terminal would raise).
+_UNSAFE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    r"\ud800-\udfff]"
+)
+
+# In JSON text, C0 controls inside strings are escaped already and the line breaks
+# outside strings are the layout's: everything else of the above is escaped.
+_JSON_UNSAFE = re.compile(
+    r"[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def terminal_safe(text: str) -> str:
+    """Outside text for a terminal, on one line: control and bidirectional characters
+    and unpaired surrogates shown as escapes (``\\x1b``, ``\\u202e``), never obeyed.
+
+    Every command prints text that came from a request, a store or a file name through
+    this function (letters neutralise the same characters, see ``_markdown``).
+
+    >>> print(terminal_safe("a\\x1b[2Jb\\udcff\\u202egnp.exe"))
+    a\\x1b[2Jb\\udcff\\u202egnp.exe
+    """
+    return _UNSAFE.sub(_escape, text)
+
+
+def terminal_lines(text: str) -> str:
+    """Like :func:`terminal_safe`, but keeping line breaks (a multi-line message).
+
+    >>> print(terminal_lines("bad:\\n  \\u202eid"))
+    bad:
+      \\u202eid
+    """
+    return "\n".join(terminal_safe(line) for line in text.split("\n"))
+
+
+def json_safe(text: str) -> str:
+    """JSON text for a terminal: the same characters as :func:`terminal_safe` written as
+    JSON's own ``\\uXXXX`` escapes, so the document means the same and displays as it reads.
+
+    >>> print(json_safe('{"id": "\\u202eA\\x85"}'))
+    {"id": "\\u202eA\\u0085"}
+    """
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def print_json(document: Any) -> None:
+    """Print a JSON document for other programs, with :func:`json_safe` escapes."""
+    sys.stdout.write(json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = ord(match.group())
+    return f"\\x{char:02x}" if char < 0x100 else f"\\u{char:04x}"
+
+
+def durable_store(spec: str, option: str) -> str:
+    """*spec*, unless it names an in-memory database: a command that records cases or
+    records there would report success and keep nothing (exit 2).
+
+    >>> durable_store("cases.sqlite", "--db")
+    'cases.sqlite'
+    """
+    if is_in_memory(spec):
+        raise CommandError(
+            f"{option} {terminal_safe(spec)}: an in-memory database keeps nothing once the"
+            " command ends; give a file or a database server",
+            EXIT_INVALID,
+        )
+    return spec
 
 
 def plural(count: int, noun: str, plural_form: str | None = None) -> str:

@@ -15,21 +15,24 @@ from typing import TYPE_CHECKING
 from .._certificate import DEFAULT_CUSTODIAN
 from .._dates import format_timestamp, parse_timestamp
 from .._intake import load_request
-from .._production import check_producible, produce
+from .._production import check_producible, produce, too_early
 from .._records import MAX_RECORD_BYTES, Identity, InvalidRecords, read_identities, read_records
 from .._reviewer import review
 from ..adapters import DirectorySink, SqliteStore, open_record_store, verify_directory
 from ..exceptions import StoreError
 from ._common import (
     EXIT_INVALID,
+    EXIT_NOTHING_RELEASED,
     EXIT_OK,
     EXIT_VERIFY_FAILED,
     CommandError,
     add_production_options,
+    durable_store,
     plural,
     read_json,
+    terminal_safe,
 )
-from ._review_cmds import add_policy_option, policy_from, terminal_safe
+from ._review_cmds import add_policy_option, policy_from
 
 if TYPE_CHECKING:
     from ..adapters import SqlStore  # imported on use only: SQLAlchemy is an extra
@@ -87,7 +90,7 @@ def _store_import(args: argparse.Namespace) -> int:
         raise
     print(
         f"imported {plural(records, 'new record')} and"
-        f" {plural(added, 'new identity', 'new identities')} into {args.store}"
+        f" {plural(added, 'new identity', 'new identities')} into {terminal_safe(args.store)}"
         f" (it holds {plural(held['accounts'], 'account')},"
         f" {plural(held['identities'], 'identity', 'identities')},"
         f" {plural(held['records'], 'record')})"
@@ -96,6 +99,7 @@ def _store_import(args: argparse.Namespace) -> int:
 
 
 def _open_store(path: str, *, create: bool) -> SqliteStore | SqlStore:
+    durable_store(path, "--store" if not create else "store import")
     # A store that is missing, or is not a dueprocess store, is bad input (exit 2).
     try:
         # A SQLite path, or a SQLAlchemy URL (anything with ://) for a SqlStore.
@@ -116,14 +120,31 @@ def _produced_at(text: str | None) -> dt.datetime:
 def _produce(args: argparse.Namespace) -> int:
     produced_at = _produced_at(args.produced_at)
     result = review(load_request(read_json(args.file)), policy_from(args))
-    # Refuse before the store is opened or the output directory touched.
+    # Refuse before the store is opened or the output directory touched: nothing to
+    # release, or (the case layer's clock) too early without an override.
     check_producible(result)
+    early = too_early(result, produced_at)
+    if early and args.override is None:
+        raise CommandError(
+            f"{terminal_safe(result.request_id)}: not yet: the production would be made "
+            + "; and ".join(early)
+            + ". Wait, or give --override REASON (recorded in the letter and the manifest)",
+            EXIT_NOTHING_RELEASED,
+        )
     try:
         sink = DirectorySink(args.out)
     except StoreError as error:
         raise CommandError(str(error), EXIT_INVALID) from None
     with _open_store(args.store, create=False) as store:
-        manifest = produce(result, store, sink, produced_at=produced_at, custodian=args.custodian)
+        manifest = produce(
+            result,
+            store,
+            sink,
+            produced_at=produced_at,
+            custodian=args.custodian,
+            enforce_window=True,
+            override=args.override,
+        )
     counts = ", ".join(f"{category.value} {count}" for category, count in manifest.counts.items())
     accounts = ", ".join(terminal_safe(account) for account in manifest.accounts) or "none found"
     print(f"produced {terminal_safe(manifest.request_id)} into {terminal_safe(args.out)}")
@@ -132,6 +153,8 @@ def _produce(args: argparse.Namespace) -> int:
     print(f"  records: {manifest.records} ({counts})")
     print(f"  merkle root: {manifest.merkle_root}")
     print(f"  produced at: {format_timestamp(manifest.produced_at)}")
+    if manifest.override is not None:
+        print(f"  override: {terminal_safe(manifest.override)}")
     return EXIT_OK
 
 
@@ -157,7 +180,10 @@ def _verify(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from .._demo import run_demo
 
-    return run_demo(Path(args.out) if args.out else None, echo=print)
+    try:
+        return run_demo(Path(args.out) if args.out else None, echo=print, force=args.force)
+    except StoreError as error:
+        raise CommandError(str(error), EXIT_INVALID) from None
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -210,6 +236,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="NAME",
         help=f"who signs the certificate (default: {DEFAULT_CUSTODIAN})",
     )
+    parser.add_argument(
+        "--override",
+        metavar="REASON",
+        help=(
+            "produce before the review's clock allows (before the request's receipt, or"
+            " inside the account holder's window to object); the letter and the manifest"
+            " record the reason"
+        ),
+    )
     add_policy_option(parser)
     parser.set_defaults(handler=_produce)
 
@@ -231,6 +266,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument(
-        "--out", metavar="DIR", help="where to put the demo's files (default: a new temp dir)"
+        "--out",
+        metavar="DIR",
+        help="a new or empty folder for the demo's files (default: a new temp dir)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="use a --out folder that holds files, replacing the demo's own files in it",
     )
     parser.set_defaults(handler=_demo)

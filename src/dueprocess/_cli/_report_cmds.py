@@ -8,12 +8,14 @@ import sys
 from collections.abc import Sequence
 
 from .._cases._lifecycle import CaseState
+from .._intake_schema import EARLIEST_DATE, LATEST_DATE
 from .._reports import ReportError, ReportPeriod, transparency_report
 from .._reports._protocols import ReportCase
 from ..adapters import open_case_store
+from ..adapters._files import check_writable, write_file
 from ..adapters._sql_open import is_url
 from ..exceptions import StoreError
-from ._common import EXIT_ERROR, EXIT_INVALID, EXIT_OK, CommandError
+from ._common import EXIT_INVALID, EXIT_OK, CommandError, durable_store, terminal_safe
 
 __all__ = ["load_cases", "register"]
 
@@ -26,6 +28,7 @@ def load_cases(path: str) -> Sequence[ReportCase]:
     Raises:
         CommandError: no such file, or not a dueprocess case database (exit 2).
     """
+    durable_store(path, "--db")
     if not is_url(path) and not os.path.isfile(path):
         raise CommandError(f"{path}: no such case store", EXIT_INVALID)
     try:
@@ -36,16 +39,13 @@ def load_cases(path: str) -> Sequence[ReportCase]:
         return store.cases(CaseState.CLOSED)
 
 
-def _write(text: str, out: str | None) -> None:
+def _write(text: str, out: str | None, *, force: bool) -> None:
     if out is None or out == "-":
         sys.stdout.write(text)
         return
-    try:
-        # newline="" keeps the layout's own line endings byte for byte.
-        with open(out, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-    except OSError as error:
-        raise CommandError(f"{out}: cannot write: {error.strerror or error}", EXIT_ERROR) from None
+    # A new file, written whole, never through a link; --force replaces one (produce's
+    # rules, adapters/_files.py). The layout's own line endings are kept byte for byte.
+    write_file(out, text.encode("utf-8"), replace=force, mode=0o644)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -53,6 +53,20 @@ def _report(args: argparse.Namespace) -> int:
         period = ReportPeriod.parse(args.period)
     except ReportError as error:
         raise CommandError(str(error), EXIT_INVALID) from None
+    if not (period.start >= EARLIEST_DATE and period.end <= LATEST_DATE):
+        # No case can be received outside the dates a request may carry, and a range
+        # reaching the calendar's ends cannot be cut into half-years.
+        raise CommandError(
+            f"--period {terminal_safe(args.period)}: a report period lies within"
+            f" {EARLIEST_DATE.isoformat()}..{LATEST_DATE.isoformat()}, the dates a request"
+            " may carry",
+            EXIT_INVALID,
+        )
+    if args.out not in (None, "-"):
+        try:
+            check_writable(args.out, replace=args.force)
+        except StoreError as error:
+            raise CommandError(str(error), EXIT_INVALID) from None
     if args.format == "meta" and len(period.halves()) > 1:
         raise CommandError(
             f"Meta's layout holds one half-year and {period} spans {len(period.halves())}:"
@@ -72,7 +86,7 @@ def _report(args: argparse.Namespace) -> int:
         text = report.to_bands(args.bands_option).to_csv()
     else:
         text = report.to_text()
-    _write(text, args.out)
+    _write(text, args.out, force=args.force)
     return EXIT_OK
 
 
@@ -100,7 +114,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="2026-H1, 2026-H2, 2026 (both halves) or 2026-01-01..2026-03-31",
     )
     parser.add_argument("--format", choices=FORMATS, default="table", help="default: table")
-    parser.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    parser.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write here instead of standard output (a new file; never through a link)",
+    )
+    parser.add_argument("--force", action="store_true", help="replace the --out file if it exists")
     parser.add_argument(
         "--bands-option",
         type=int,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import sys
 
 from .._dates import format_date, format_timestamp
@@ -14,23 +12,17 @@ from .._policy import DEFAULT_POLICY, Policy, load_policy
 from .._review import Review
 from .._reviewer import review
 from ..exceptions import PolicyError
-from ._common import EXIT_INVALID, EXIT_OK, CommandError, read_json
+from ._common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    CommandError,
+    print_json,
+    read_json,
+    terminal_lines,
+    terminal_safe,
+)
 
 __all__ = ["add_policy_option", "policy_from", "register", "summary", "terminal_safe"]
-
-# Unpaired surrogates too: a file name that is not UTF-8 arrives holding them, and
-# printing one to a UTF-8 terminal would raise instead of showing it.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-
-
-def terminal_safe(text: str) -> str:
-    """Outside text for a terminal: control characters and unpaired surrogates shown as
-    escapes, never obeyed.
-
-    >>> print(terminal_safe("a\\x1b[2Jb\\udcff"))
-    a\\x1b[2Jb\\udcff
-    """
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def summary(result: Review) -> str:
@@ -95,15 +87,17 @@ def add_policy_option(parser: argparse.ArgumentParser) -> None:
 def _review(args: argparse.Namespace) -> int:
     result = review(load_request(read_json(args.file)), policy_from(args))
     if args.json:
-        json.dump(result.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(result.to_dict())
     else:
         print(summary(result))
     return EXIT_OK
 
 
 def _letter(args: argparse.Namespace) -> int:
-    sys.stdout.write(render_letter(review(load_request(read_json(args.file)), policy_from(args))))
+    letter = render_letter(review(load_request(read_json(args.file)), policy_from(args)))
+    # The letter neutralises what Markdown could misread; the terminal escapes the rest
+    # (C1 controls, bidirectional marks) like every print of outside text.
+    sys.stdout.write(terminal_lines(letter))
     return EXIT_OK
 
 

@@ -83,6 +83,7 @@ US_LABELS: Final[Mapping[ProcessKind, str | None]] = MappingProxyType({
     K.EU_PRESERVATION_ORDER:    PRESERVATION,
     K.FOREIGN_DIRECT_REQUEST:   OTHER_LEGAL,
     K.EU_PRODUCTION_ORDER:      OTHER_LEGAL,
+    K.CLOUD_ACT_ORDER:          OTHER_LEGAL,  # orders under CLOUD Act agreements (2523)
     K.NATIONAL_SECURITY_LETTER: None,  # bands only (50 U.S.C. 1874)
     K.FISA_ORDER:               None,  # bands only (50 U.S.C. 1874)
     K.CIVIL_SUBPOENA:           None,  # a private party's, not a government request
@@ -101,6 +102,7 @@ ELSEWHERE_LABELS: Final[Mapping[ProcessKind, str | None]] = MappingProxyType({
     K.EU_PRESERVATION_ORDER:    PRESERVATION,
     K.FOREIGN_DIRECT_REQUEST:   OTHER_LEGAL,
     K.EU_PRODUCTION_ORDER:      OTHER_LEGAL,
+    K.CLOUD_ACT_ORDER:          OTHER_LEGAL,  # orders under CLOUD Act agreements (2523)
     K.NATIONAL_SECURITY_LETTER: None,  # bands only (50 U.S.C. 1874)
     K.FISA_ORDER:               None,  # bands only (50 U.S.C. 1874)
     K.CIVIL_SUBPOENA:           None,  # a private party's, not a government request

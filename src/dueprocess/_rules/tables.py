@@ -7,9 +7,11 @@ Rules of the road for this module:
 * A rule that a platform may tune is a default here and a field of ``Policy``; a rule the
   law fixes (the process x category table, the EU member states, deadlines in days) is a
   constant here.
-* Adding a process kind or a jurisdiction is a change to these tables plus tests: add its
-  column to ``PROCESS_CATEGORIES`` (or list it in ``NO_PRODUCTION_KINDS``), its purpose rule
-  in ``CRIMINAL_ONLY_KINDS``, and its report label in the reports module.
+* Adding a process kind is a change to these tables plus tests: add its column to
+  ``PROCESS_CATEGORIES`` (or list it in ``NO_PRODUCTION_KINDS``), its purpose rule in
+  ``CRIMINAL_ONLY_KINDS``, and its report label in the reports module. Law that differs by
+  place (territories, states, agreements, EU listed offences) is a row in
+  ``jurisdictions``; finding codes and the words of letters are rows in ``findings``.
 * Strings are the exact codes and citations of the ``dueprocess.review/1`` document.
 """
 
@@ -20,23 +22,68 @@ from collections.abc import Mapping
 
 import attrs
 
-from .._enums import Area, Category, Decision, Effect, NoticeTiming, ProcessKind, Role
+from .._enums import Area, Category, Decision, NoticeTiming, ProcessKind, Role
+from .findings import (
+    CATEGORY_NAMES,
+    COURT_CHALLENGE_CITATION,
+    EMERGENCY_CITATION,
+    EU,
+    FINDINGS,
+    PROCESS_NAMES,
+    REQUIRED_NAMES,
+    FindingRule,
+)
+from .jurisdictions import (
+    CLOUD_ACT_AGREEMENTS,
+    CLOUD_ACT_MIN_YEARS,
+    EU_LISTED_OFFENCES,
+    EU_MEMBER_STATES,
+    STATE_RULES,
+    US_COUNTRIES,
+    US_TERRITORIES,
+    agreement_in_force,
+    is_us_country,
+)
 
 __all__ = [
     "AUTHORITY_SCOPES",
+    "CATEGORY_NAMES",
+    "CLOUD_ACT_AGREEMENTS",
+    "CLOUD_ACT_MIN_YEARS",
+    "COURT_CHALLENGE_CITATION",
+    "COURT_CHALLENGE_CODES",
     "CRIMINAL_ONLY_KINDS",
     "EMERGENCY_CATEGORIES",
+    "EMERGENCY_CITATION",
+    "EMERGENCY_US_ONLY",
+    "EU",
     "EU_APPLICABLE_FROM",
+    "EU_ENFORCING_DAYS",
+    "EU_LISTED_OFFENCES",
     "EU_MEMBER_STATES",
+    "EU_PRESERVATION_COMPETENT",
     "FINDINGS",
+    "FOREIGN_ONLY_KINDS",
     "FREE_MAIL_DOMAINS",
     "GOVERNMENT_DOMAINS",
+    "JUDICIAL_KINDS",
+    "NO_PRODUCTION_CELLS",
     "NO_PRODUCTION_KINDS",
+    "PERIOD_EXEMPT_KINDS",
     "PRESERVATION_TERMS",
     "PROCESS_CATEGORIES",
+    "PROCESS_NAMES",
+    "REQUIRED_NAMES",
+    "STATE_RULES",
+    "US_COUNTRIES",
     "US_KINDS",
+    "US_TERRITORIES",
+    "AuthorityScopeRow",
     "Cell",
     "FindingRule",
+    "JudicialKind",
+    "agreement_in_force",
+    "is_us_country",
 ]
 
 K = ProcessKind
@@ -66,17 +113,54 @@ FREE_MAIL_DOMAINS: tuple[str, ...] = (
 # --- Which process kinds are which ----------------------------------------------------
 
 # docs/rules.md, process.kind_jurisdiction_mismatch: every kind except these is a US kind.
+# A foreign_direct_request or cloud_act_order from a US country is a mismatch too
+# (FOREIGN_ONLY_KINDS).
 US_KINDS: frozenset[ProcessKind] = frozenset(ProcessKind) - {
     K.EMERGENCY_REQUEST, K.FOREIGN_DIRECT_REQUEST, K.EU_PRODUCTION_ORDER,
-    K.EU_PRESERVATION_ORDER,
+    K.EU_PRESERVATION_ORDER, K.CLOUD_ACT_ORDER,
 }  # fmt: skip
+FOREIGN_ONLY_KINDS: frozenset[ProcessKind] = frozenset(
+    {K.FOREIGN_DIRECT_REQUEST, K.CLOUD_ACT_ORDER}
+)
+
+
+@attrs.frozen
+class JudicialKind:
+    """A kind only a court may issue: any other issuer gives ``process.not_judicial``."""
+
+    kind: ProcessKind
+    roles: frozenset[Role]
+    citation: str
+
+
+_COURT = frozenset({Role.JUDGE, Role.COURT})
+
+# docs/rules.md, process.not_judicial: an agency's own "warrant" (Forms I-200/I-205) is not a
+# court's. Pen register, wiretap and FISA process stay escalated (emergency starts).
+JUDICIAL_KINDS: Mapping[ProcessKind, JudicialKind] = {
+    K.SEARCH_WARRANT: JudicialKind(K.SEARCH_WARRANT, _COURT, "18 U.S.C. 2703(a), 2711(3)"),
+    K.COURT_ORDER_2703D: JudicialKind(K.COURT_ORDER_2703D, _COURT, "18 U.S.C. 2703(d), 2711(3)"),
+}
+
+# docs/rules.md, rule 15: for a court's search warrant or 2703(d) order these breadth
+# findings escalate (counsel moves to quash or modify) and leave the period as written.
+COURT_CHALLENGE_CODES: frozenset[str] = frozenset({
+    "target.not_particular", "target.too_many", "scope.period_narrowed",
+    "scope.prospective_period", "scope.future_period",
+})  # fmt: skip
+
+# docs/rules.md, scope.future_period and scope.prospective_period: process that may lawfully
+# reach records made after receipt (interception orders, FISA, agreement orders).
+PERIOD_EXEMPT_KINDS: frozenset[ProcessKind] = frozenset({
+    K.PEN_REGISTER_ORDER, K.WIRETAP_ORDER, K.FISA_ORDER, K.CLOUD_ACT_ORDER,
+})  # fmt: skip
 
 # docs/rules.md, purpose.not_criminal: compelled process only in an official criminal
 # investigation; Reg. (EU) 2023/1543 Art. 2 covers criminal proceedings only.
 CRIMINAL_ONLY_KINDS: frozenset[ProcessKind] = frozenset({
     K.SUBPOENA, K.GRAND_JURY_SUBPOENA, K.ADMINISTRATIVE_SUBPOENA, K.COURT_ORDER_2703D,
     K.SEARCH_WARRANT, K.PRESERVATION_REQUEST, K.FOREIGN_DIRECT_REQUEST,
-    K.EU_PRODUCTION_ORDER, K.EU_PRESERVATION_ORDER,
+    K.EU_PRODUCTION_ORDER, K.EU_PRESERVATION_ORDER, K.CLOUD_ACT_ORDER,
 })  # fmt: skip
 
 # docs/rules.md, last paragraph of "Category decisions": escalated and rejected kinds withhold
@@ -85,14 +169,35 @@ NO_PRODUCTION_KINDS: frozenset[ProcessKind] = frozenset({
     K.PEN_REGISTER_ORDER, K.WIRETAP_ORDER, K.FISA_ORDER, K.CIVIL_SUBPOENA,
 })  # fmt: skip
 
-# docs/rules.md, authority_scopes: statute -> investigation areas it may serve.
-AUTHORITY_SCOPES: tuple[tuple[str, tuple[Area, ...]], ...] = (
-    ("19 U.S.C. 1509", (Area.CUSTOMS, Area.CHILD_EXPLOITATION)),
-    ("8 U.S.C. 1225(d)", (Area.IMMIGRATION,)),
-    ("8 CFR 287.4", (Area.IMMIGRATION,)),
-    ("21 U.S.C. 876", (Area.CONTROLLED_SUBSTANCES,)),
-    ("18 U.S.C. 3486", (Area.CHILD_EXPLOITATION, Area.FRAUD, Area.THREAT_TO_LIFE)),
-    ("26 U.S.C. 7602", (Area.FRAUD,)),
+
+@attrs.frozen
+class AuthorityScopeRow:
+    """A statute an agency's subpoena may cite, what it is, and the areas it reaches."""
+
+    statute: str
+    instrument: str
+    areas: tuple[Area, ...]
+
+
+# docs/rules.md, authority_scopes (the policy's default): statute -> investigation areas.
+AUTHORITY_SCOPES: tuple[AuthorityScopeRow, ...] = (
+    AuthorityScopeRow("19 U.S.C. 1509", "customs summons", (Area.CUSTOMS, Area.CHILD_EXPLOITATION)),
+    AuthorityScopeRow("8 U.S.C. 1225(d)", "immigration subpoena", (Area.IMMIGRATION,)),
+    AuthorityScopeRow("8 CFR 287.4", "immigration subpoena", (Area.IMMIGRATION,)),
+    AuthorityScopeRow("21 U.S.C. 876", "drug subpoena", (Area.CONTROLLED_SUBSTANCES,)),
+    # 3486(a)(1)(A): federal health care offences, child exploitation, unregistered sex
+    # offenders, threats against Secret Service protectees.
+    AuthorityScopeRow(
+        "18 U.S.C. 3486",
+        "administrative subpoena of 18 U.S.C. 3486(a)(1)(A)",
+        (
+            Area.CHILD_EXPLOITATION,
+            Area.HEALTH_CARE_FRAUD,
+            Area.SEX_OFFENDER_REGISTRATION,
+            Area.PROTECTEE_THREAT,
+        ),
+    ),
+    AuthorityScopeRow("26 U.S.C. 7602", "tax summons", (Area.TAX,)),
 )
 
 # --- Which process reaches which data --------------------------------------------------
@@ -122,6 +227,8 @@ _LOCATION = (
 )
 _CONTENT = "18 U.S.C. 2703(a)"
 _NSL = "18 U.S.C. 2709"
+_AGREEMENT_CONTENT = "18 U.S.C. 2702(b)(9)"
+_AGREEMENT_RECORDS = "18 U.S.C. 2702(c)(7)"
 _FISA = "18 U.S.C. 2709(b); 50 U.S.C. 1801 et seq."
 _MLAT = "18 U.S.C. 2702(a); 18 U.S.C. 3512 (mutual legal assistance)"
 _INSUFFICIENT = "category.insufficient_process"
@@ -180,22 +287,37 @@ PROCESS_CATEGORIES: Mapping[ProcessKind, Mapping[Category, Cell]] = {
         C.LOCATION: _needs("mlat", _MLAT),
         C.CONTENT: _needs("mlat", _MLAT),
     },
+    # 18 U.S.C. 2523: an order under an agreement in force may reach every category.
+    K.CLOUD_ACT_ORDER: {
+        C.SUBSCRIBER: _open(_AGREEMENT_RECORDS),
+        C.SESSION_LOGS: _open(_AGREEMENT_RECORDS),
+        C.NON_CONTENT: _open(_AGREEMENT_RECORDS),
+        C.LOCATION: _open(_AGREEMENT_RECORDS),
+        C.CONTENT: _open(_AGREEMENT_CONTENT),
+    },
+}
+
+# docs/rules.md, last paragraph of "Category decisions": the escalated kinds withhold every
+# category with no finding, except these cells, which say why.
+NO_PRODUCTION_CELLS: Mapping[ProcessKind, Mapping[Category, Cell]] = {
+    # Content never goes to a private party without the user's consent.
+    K.CIVIL_SUBPOENA: {
+        C.CONTENT: Cell(
+            Decision.WITHHOLD,
+            "18 U.S.C. 2702(a)(1), (2)",
+            required="user_consent",
+            code="category.private_party_content",
+        ),
+    },
 }
 
 # docs/rules.md, Policy: emergency_categories default.
 EMERGENCY_CATEGORIES: frozenset[Category] = frozenset({C.SUBSCRIBER, C.SESSION_LOGS, C.LOCATION})
-EMERGENCY_CITATION = "18 U.S.C. 2702(b)(8), (c)(4)"
+# docs/rules.md, note 3: emergency content goes only to a US governmental entity, whatever the
+# policy's emergency_categories (18 U.S.C. 2702(b)(8), 2711(4)).
+EMERGENCY_US_ONLY: frozenset[Category] = frozenset({C.CONTENT})
 
 # --- Regulation (EU) 2023/1543 ----------------------------------------------------------
-
-EU = "Regulation (EU) 2023/1543"
-
-# Every EU member state except Denmark, which is not bound (Protocol No 22). Greece is
-# GR in ISO 3166-1, not the EU's own "EL".
-EU_MEMBER_STATES: frozenset[str] = frozenset({
-    "AT", "BE", "BG", "CY", "CZ", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
-    "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
-})  # fmt: skip
 
 # Art. 34: the Regulation applies from 18 August 2026.
 EU_APPLICABLE_FROM = dt.date(2026, 8, 18)
@@ -221,14 +343,18 @@ EU_EMERGENCY_ISSUERS = frozenset({Role.POLICE, Role.AGENCY})
 EU_VALIDATION_HOURS = 48
 
 # Art. 5(4): traffic and content data only for offences punishable by at least three
-# years, or for these offences whatever the sentence.
+# years, or for the listed offences (EU_LISTED_OFFENCES) whatever the sentence.
 EU_OFFENCE_MIN_YEARS = 3
 EU_THRESHOLD_CATEGORIES = frozenset({C.NON_CONTENT, C.LOCATION, C.CONTENT})
-EU_ALWAYS_AREAS = frozenset({Area.TERRORISM})
-EU_ONLINE_AREAS = frozenset({Area.CHILD_EXPLOITATION, Area.CYBERCRIME, Area.FRAUD})
+# Art. 4(3): who may issue (or validate) a European Preservation Order.
+EU_PRESERVATION_COMPETENT = frozenset(
+    {Role.JUDGE, Role.COURT, Role.INVESTIGATING_JUDGE, Role.PROSECUTOR}
+)
 
-# Art. 10: deadlines to answer a European Production Order.
+# Art. 10: deadlines to answer a European Production Order; Art. 10(2), 12: when the
+# enforcing authority is notified, data goes out at the end of its 10 days.
 EU_RESPOND = dt.timedelta(days=10)
+EU_ENFORCING_DAYS = 10
 EU_RESPOND_EMERGENCY = dt.timedelta(hours=8)
 
 # --- Preservation -----------------------------------------------------------------------
@@ -253,145 +379,4 @@ PRESERVATION_TERMS: Mapping[ProcessKind, PreservationTerm] = {
 
 # --- Notice -----------------------------------------------------------------------------
 
-# docs/rules.md, "Telling the user", rule 4: a gag order without an end date is revisited
-# after this many days from issue.
-INDEFINITE_GAG_DAYS = 365
 NOTICE_TIMINGS = tuple(NoticeTiming)
-
-# --- Findings ---------------------------------------------------------------------------
-
-
-@attrs.frozen
-class FindingRule:
-    """A finding code: its effect and the source of the rule."""
-
-    effect: Effect
-    citation: str
-
-
-_POLICY = "Platform law-enforcement guidelines"
-
-FINDINGS: Mapping[str, FindingRule] = {
-    # Who sent it
-    "requester.blocked": FindingRule(Effect.REJECT, f"{_POLICY}: blocked senders"),
-    "requester.free_email": FindingRule(
-        Effect.REJECT, f"{_POLICY}: requests must come from an official government address"
-    ),
-    "requester.unrecognized_domain": FindingRule(
-        Effect.VERIFY, f"{_POLICY}: verification of the requester's identity"
-    ),
-    "requester.callback_failed": FindingRule(
-        Effect.REJECT, f"{_POLICY}: independent call-back verification"
-    ),
-    # The instrument
-    "process.kind_jurisdiction_mismatch": FindingRule(
-        Effect.PUSH_BACK, "18 U.S.C. 2711(3) (court of competent jurisdiction)"
-    ),
-    "process.unsigned": FindingRule(
-        Effect.PUSH_BACK, f"{_POLICY}: the instrument must bear the issuer's signature"
-    ),
-    "process.issued_after_receipt": FindingRule(
-        Effect.VERIFY, f"{_POLICY}: an instrument dated after receipt is a forgery signal"
-    ),
-    "process.stale_warrant": FindingRule(Effect.PUSH_BACK, "Fed. R. Crim. P. 41(e)(2)(A)"),
-    "process.prospective": FindingRule(
-        Effect.ESCALATE, "18 U.S.C. 3121-3127 (pen registers); 18 U.S.C. 2518 (wiretaps)"
-    ),
-    "process.fisa": FindingRule(Effect.ESCALATE, "50 U.S.C. 1801 et seq."),
-    "process.civil_litigant": FindingRule(Effect.REJECT, "18 U.S.C. 2702(a)"),
-    "basis.missing_authority": FindingRule(
-        Effect.PUSH_BACK, f"{_POLICY}: a request must state its legal basis"
-    ),
-    "basis.insufficient_facts": FindingRule(
-        Effect.PUSH_BACK, f"{_POLICY}: a detailed legal and factual basis is required"
-    ),
-    # What it is for
-    "purpose.not_criminal": FindingRule(
-        Effect.REJECT,
-        f"{_POLICY}: compelled process only in official criminal investigations; {EU}, Art. 2",
-    ),
-    "purpose.not_national_security": FindingRule(Effect.REJECT, "18 U.S.C. 2709(b)"),
-    "purpose.authority_mismatch": FindingRule(Effect.REJECT, "the cited statute"),
-    # Whose data
-    "target.none": FindingRule(Effect.PUSH_BACK, f"{_POLICY}: particularity"),
-    "target.not_particular": FindingRule(
-        Effect.REJECT, f"{_POLICY}: no searches for unknown users; U.S. Const. amend. IV"
-    ),
-    "target.ambiguous": FindingRule(Effect.PUSH_BACK, f"{_POLICY}: particularity"),
-    "target.too_many": FindingRule(Effect.PUSH_BACK, f"{_POLICY}: overbroad requests"),
-    # How much
-    "scope.period_missing": FindingRule(Effect.PUSH_BACK, f"{_POLICY}: overbroad requests"),
-    "scope.period_narrowed": FindingRule(Effect.NARROW, f"{_POLICY}: overbroad requests"),
-    # Category decisions
-    "category.insufficient_process": FindingRule(Effect.WITHHOLD, "the process x category table"),
-    "category.limited": FindingRule(Effect.LIMIT, _NSL),
-    "category.beyond_emergency_minimum": FindingRule(Effect.WITHHOLD, EMERGENCY_CITATION),
-    # Emergencies
-    "emergency.missing_details": FindingRule(Effect.PUSH_BACK, EMERGENCY_CITATION),
-    "emergency.not_qualifying": FindingRule(Effect.PUSH_BACK, "18 U.S.C. 2702(b)(8)"),
-    "emergency.unverified": FindingRule(
-        Effect.VERIFY, f"{_POLICY}: call-back verification of emergency requests"
-    ),
-    "emergency.no_supervisor": FindingRule(
-        Effect.VERIFY, f"{_POLICY}: a supervisor must be reachable to confirm an emergency"
-    ),
-    "emergency.follow_up_process": FindingRule(
-        Effect.NOTE, f"{_POLICY}: emergency disclosure is followed by legal process"
-    ),
-    # Preservation (the citation depends on the kind: PRESERVATION_TERMS)
-    "preservation.extension_limit": FindingRule(Effect.REJECT, "18 U.S.C. 2703(f)(2)"),
-    # European orders
-    "eu.not_member_state": FindingRule(
-        Effect.REJECT, f"{EU}, Art. 1; Protocol No 22 on the position of Denmark"
-    ),
-    "eu.not_yet_applicable": FindingRule(Effect.REJECT, f"{EU}, Art. 34"),
-    "eu.issuer_not_competent": FindingRule(Effect.WITHHOLD, f"{EU}, Art. 4"),
-    "eu.validation_pending": FindingRule(Effect.NOTE, f"{EU}, Art. 4(5)"),
-    "eu.offence_threshold": FindingRule(Effect.WITHHOLD, f"{EU}, Art. 5(4)"),
-    "eu.enforcing_authority_notification": FindingRule(Effect.NOTE, f"{EU}, Art. 8"),
-    # Telling the user
-    "nondisclosure.indefinite": FindingRule(
-        Effect.NOTE, f"18 U.S.C. 2705(b); {_POLICY}: indefinite gag orders are revisited yearly"
-    ),
-    "nondisclosure.not_binding": FindingRule(Effect.NOTE, "18 U.S.C. 2705(b)"),
-}
-
-# --- Words ------------------------------------------------------------------------------
-# How findings and letters name things; a lawyer reads these, not the codes.
-
-PROCESS_NAMES: Mapping[ProcessKind, str] = {
-    K.SUBPOENA: "subpoena",
-    K.GRAND_JURY_SUBPOENA: "grand jury subpoena",
-    K.ADMINISTRATIVE_SUBPOENA: "administrative subpoena",
-    K.COURT_ORDER_2703D: "court order under 18 U.S.C. 2703(d)",
-    K.SEARCH_WARRANT: "search warrant",
-    K.PEN_REGISTER_ORDER: "pen register order",
-    K.WIRETAP_ORDER: "wiretap order",
-    K.NATIONAL_SECURITY_LETTER: "national security letter",
-    K.FISA_ORDER: "order of the Foreign Intelligence Surveillance Court",
-    K.EMERGENCY_REQUEST: "emergency disclosure request",
-    K.PRESERVATION_REQUEST: "preservation request",
-    K.FOREIGN_DIRECT_REQUEST: "direct request from a foreign authority",
-    K.EU_PRODUCTION_ORDER: "European Production Order",
-    K.EU_PRESERVATION_ORDER: "European Preservation Order",
-    K.CIVIL_SUBPOENA: "civil subpoena",
-}
-
-CATEGORY_NAMES: Mapping[Category, str] = {
-    C.SUBSCRIBER: "subscriber data",
-    C.SESSION_LOGS: "session logs",
-    C.NON_CONTENT: "non-content records",
-    C.LOCATION: "location data",
-    C.CONTENT: "content",
-}
-
-# The values of a category's ``required`` and what each means to a requester.
-REQUIRED_NAMES: Mapping[str, str] = {
-    "search_warrant": "a search warrant",
-    "court_order_2703d": "a court order under 18 U.S.C. 2703(d)",
-    "fisa_order": "an order of the Foreign Intelligence Surveillance Court",
-    "mlat": "a request through a mutual legal assistance treaty",
-    "judicial_validation": (
-        "an order issued or validated by a judge, a court or an investigating judge"
-    ),
-}

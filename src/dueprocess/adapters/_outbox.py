@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from .._canonical import canonical_bytes
 from .._cases._notice import UserNotice
 from ..exceptions import StoreError
+from ._files import write_file
 
 __all__ = ["OutboxNotifier"]
 
@@ -23,8 +23,10 @@ __all__ = ["OutboxNotifier"]
 class OutboxNotifier:
     """Delivers a :class:`~dueprocess.UserNotice` as ``notice-<digest>.json`` in a folder.
 
-    Delivering the same case's notice again replaces its file with the same bytes, so
-    repeats are harmless (the Notifier contract asks for that).
+    The file is written like every file dueprocess writes (:func:`write_file`): new,
+    whole, never through a symbolic link. Delivering the same notice again finds the
+    same bytes and changes nothing, so repeats are harmless (the Notifier contract asks
+    for that); a different notice under the same name is refused unless ``replace``.
 
     >>> import tempfile, datetime as dt
     >>> from dueprocess import NoticeTiming, ProcessKind, UserNotice
@@ -35,8 +37,9 @@ class OutboxNotifier:
     '{"account":"100001","a'
     """
 
-    def __init__(self, directory: str | os.PathLike[str]) -> None:
+    def __init__(self, directory: str | os.PathLike[str], *, replace: bool = False) -> None:
         self.directory = Path(directory)
+        self.replace = replace
 
     def path_for(self, case_id: str, recipient: str | None = None) -> Path:
         """Where the notice of *case_id* to *recipient* is written (see :meth:`recipient`)."""
@@ -58,22 +61,14 @@ class OutboxNotifier:
         """Write the notice; raise :class:`~dueprocess.StoreError` if it cannot be written."""
         target = self.path_for(notice.case_id, self.recipient(notice))
         data = canonical_bytes(notice.to_dict()) + b"\n"
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".notice-", dir=self.directory)
-            try:
-                with os.fdopen(handle, "wb") as file:
-                    file.write(data)
-                    file.flush()
-                    os.fsync(file.fileno())
-                os.replace(temporary, target)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
-        except OSError as error:
+        if self.directory.is_symlink():
             raise StoreError(
-                f"cannot write the notice to {self.directory}: {error.strerror or error}"
-            ) from None
+                f"{self.directory} is a symbolic link: dueprocess never writes through one"
+            )
+        try:
+            write_file(target, data, replace=self.replace)
+        except StoreError as error:
+            raise StoreError(f"cannot write the notice to {self.directory}: {error}") from None
 
     def __repr__(self) -> str:
         return f"OutboxNotifier({str(self.directory)!r})"

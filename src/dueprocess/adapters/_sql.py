@@ -38,13 +38,14 @@ from .._records import (  # noqa: E402
     Record,
     decode_fields,
     identity_key,
+    identity_taken,
     read_identities,
     read_records,
 )
 from .._request import Target  # noqa: E402
 from ..exceptions import StoreError  # noqa: E402
 from ._closing import Closing  # noqa: E402
-from ._sql_base import create_engine  # noqa: E402
+from ._sql_base import Unreachable, create_engine  # noqa: E402
 from ._sql_cases import SqlCaseTables  # noqa: E402
 from ._sql_mapped import (  # noqa: E402
     BoundIdentityTable,
@@ -52,7 +53,9 @@ from ._sql_mapped import (  # noqa: E402
     bind_identity_table,
     bind_record_table,
     bound,
+    exact_accounts,
     instant,
+    stored_account,
 )
 from ._sql_mapping import IdentityTableMapping, RecordTableMapping  # noqa: E402
 from ._sql_schema import SCHEMA_VERSION, SqlTables, build_tables  # noqa: E402
@@ -60,6 +63,8 @@ from ._sql_schema import SCHEMA_VERSION, SqlTables, build_tables  # noqa: E402
 __all__ = ["SqlStore"]
 
 _BATCH = 5_000
+# Identity keys looked up per query when an import checks who already holds them.
+_KEY_BATCH = 500
 # pg_advisory_xact_lock key that serialises schema creation among processes.
 _SCHEMA_LOCK = 0x6475_6570_726F_6365  # "dueproce"
 
@@ -194,6 +199,8 @@ class SqlStore(SqlCaseTables, Closing):
                 version = connection.execute(
                     sa.select(meta.c.value).where(meta.c.name == "schema_version")
                 ).scalar()
+        except Unreachable:
+            raise
         except StoreError:
             if not self._has_table(meta):
                 raise StoreError(
@@ -205,7 +212,7 @@ class SqlStore(SqlCaseTables, Closing):
 
     def _has_table(self, table: sa.Table) -> bool:
         try:
-            with self._engine.connect() as connection:
+            with self._connect() as connection:
                 return sa.inspect(connection).has_table(table.name, schema=table.schema)
         except sa.exc.SQLAlchemyError:
             return False
@@ -262,8 +269,29 @@ class SqlStore(SqlCaseTables, Closing):
         self._own("add identities")
         tables = self._tables
         with self._transaction("add identities", write=True) as connection:
+            table = tables.identities
+            # One identifier belongs to one account: within the import, then against
+            # the table, a batch of keys per query (compared exactly in Python).
+            wanted: dict[tuple[str, str], Identity] = {}
+            for identity in identities:
+                kind, key = identity.kind.value, identity.key
+                first = wanted.setdefault((kind, key), identity)
+                if first.account != identity.account:
+                    raise identity_taken(identity, first.account)
+            keys = sorted({key for _, key in wanted})
+            for start in range(0, len(keys), _KEY_BATCH):
+                query = (
+                    sa.select(table.c.kind, table.c.value, table.c.account)
+                    .where(table.c.value.in_(keys[start : start + _KEY_BATCH]))
+                    .order_by(table.c.account)
+                )
+                for kind, value, holder in connection.execute(query):
+                    asked = wanted.get((kind, value))
+                    if asked is not None and holder != asked.account:
+                        raise identity_taken(asked, holder)
             rows = [
-                {"kind": i.kind.value, "value": i.key, "account": i.account} for i in identities
+                {"kind": kind, "value": key, "account": identity.account}
+                for (kind, key), identity in wanted.items()
             ]
             accounts = sorted({row["account"] for row in rows})
             _insert_new(connection, tables.accounts, [{"id": a} for a in accounts])
@@ -307,34 +335,51 @@ class SqlStore(SqlCaseTables, Closing):
             if self.record_tables is not None:
                 return self._resolve_mapped(connection, target)
             tables = self._tables
+            key = identity_key(target.kind, target.value)
             if target.kind is TargetKind.ACCOUNT_ID:
                 column = tables.accounts.c.id
-                query = sa.select(column).where(column == target.value)
+                query = sa.select(column, column).where(column == key)
             else:
                 identities = tables.identities
                 query = (
-                    sa.select(identities.c.account)
+                    sa.select(identities.c.account, identities.c.value)
                     .where(identities.c.kind == target.kind.value)
-                    .where(identities.c.value == identity_key(target.kind, target.value))
+                    .where(identities.c.value == key)
                     .order_by(identities.c.account)
                 )
-            return tuple(str(account) for account in connection.execute(query).scalars())
+            # Compared again here, code point for code point: a column altered to compare
+            # loosely (citext, a case-insensitive collation) must not widen the match.
+            return tuple(
+                str(account) for account, value in connection.execute(query) if value == key
+            )
 
     def _resolve_mapped(self, connection: sa.Connection, target: Target) -> tuple[str, ...]:
         records, identities = self._bind(connection)
+        key = identity_key(target.kind, target.value)
         if target.kind is TargetKind.ACCOUNT_ID:
             tables: list[BoundRecordTable | BoundIdentityTable] = [*records, *identities]
             for table in tables:
-                query = table.exists(target.value)
-                if query is not None and connection.execute(query).first() is not None:
-                    return (target.value,)
+                query = table.exists(key)
+                if query is None:
+                    continue
+                result = connection.execute(query.execution_options(yield_per=self.yield_per))
+                try:
+                    stored = (row[0] for row in result)
+                    if exact_accounts(stored, table.table.fullname, table.mapping.account, key):
+                        return (key,)
+                finally:
+                    result.close()
             return ()
-        key = identity_key(target.kind, target.value)
         found: set[str] = set()
         for identity in identities:
             query = identity.select(target.kind, key)
-            if query is not None:
-                found.update(str(account) for account in connection.execute(query).scalars())
+            if query is None:
+                continue
+            for account, value in connection.execute(query):
+                # A row whose value only compares equal to the key (a case-insensitive
+                # collation) holds another identifier: it never resolves.
+                if value == key:
+                    found.add(stored_account(account))
         return tuple(sorted(found))
 
     def _bind(
@@ -398,7 +443,7 @@ class SqlStore(SqlCaseTables, Closing):
         records = self._tables.records
         naive = connection.dialect.name == "sqlite"
         query = (
-            sa.select(records.c.at, records.c.fields)
+            sa.select(records.c.at, records.c.fields, records.c.account)
             .where(records.c.account == account)
             .where(records.c.category == category.value)
         )
@@ -406,7 +451,7 @@ class SqlStore(SqlCaseTables, Closing):
             query = query.where(records.c.at >= bound(start, naive=naive))
         if end is not None:
             query = query.where(records.c.at <= bound(end, naive=naive))
-        for at, fields in self._stream(connection, query.order_by(records.c.at)):
+        for at, fields, stored in self._stream(connection, query.order_by(records.c.at)):
             try:
                 values = decode_fields(fields)
             except (ValueError, UnicodeDecodeError) as error:
@@ -415,7 +460,8 @@ class SqlStore(SqlCaseTables, Closing):
                     f"cannot read records of account {account!r}: the {category.value}"
                     f" record at {moment} cannot be produced faithfully: {error}"
                 ) from None
-            yield Record(account, category, instant(at), values)
+            # The account as stored: produce() compares it with the one it asked for.
+            yield Record(stored_account(stored), category, instant(at), values)
 
 
 def _record_row(record: Record, *, naive: bool) -> dict[str, Any]:

@@ -19,7 +19,12 @@ import sqlalchemy as sa
 from ..exceptions import StoreError
 from ._sql_schema import SqlTables
 
-__all__ = ["SqlConnection", "create_engine"]
+__all__ = ["SqlConnection", "Unreachable", "create_engine"]
+
+
+class Unreachable(StoreError):
+    """The database cannot be reached at all (as opposed to: it holds no store)."""
+
 
 # The connection option that marks a transaction as one that writes.
 _WRITE = "dueprocess_write"
@@ -43,8 +48,9 @@ class SqlConnection:
         """
         if write and self.readonly:
             raise StoreError(f"{self.where}: cannot {action}: the store is open read-only")
+        opened = self._connect()
         try:
-            with self._engine.connect() as connection:
+            with opened as connection:
                 if write:
                     connection.execution_options(**{_WRITE: True})
                 with connection.begin():
@@ -52,13 +58,15 @@ class SqlConnection:
         except sa.exc.SQLAlchemyError as error:
             raise self._error(action, error) from None
 
+    def _connect(self) -> sa.Connection:
+        """A connection, or :class:`Unreachable`: "cannot connect to …: reason"."""
+        try:
+            return self._engine.connect()
+        except sa.exc.SQLAlchemyError as error:
+            raise Unreachable(f"cannot connect to {self.where}: {_detail(error)}") from None
+
     def _error(self, action: str, error: sa.exc.SQLAlchemyError) -> StoreError:
-        # The driver's own message, first line only: SQLAlchemy's adds the statement
-        # and a link, which help a developer but bury the cause for an operator.
-        cause = getattr(error, "orig", None) or error
-        text = str(cause).strip()
-        detail = text.splitlines()[0] if text else type(cause).__name__
-        return StoreError(f"{self.where}: cannot {action}: {detail}")
+        return StoreError(f"{self.where}: cannot {action}: {_detail(error)}")
 
     def _stream(self, connection: sa.Connection, query: sa.Executable) -> Iterator[Any]:
         """The rows of *query* from a server-side cursor, ``yield_per`` at a time."""
@@ -68,6 +76,14 @@ class SqlConnection:
             yield from result
         finally:
             result.close()
+
+
+def _detail(error: sa.exc.SQLAlchemyError) -> str:
+    # The driver's own message, first line only: SQLAlchemy's adds the statement and a
+    # link, which help a developer but bury the cause for an operator.
+    cause = getattr(error, "orig", None) or error
+    text = str(cause).strip()
+    return text.splitlines()[0] if text else type(cause).__name__
 
 
 def create_engine(url: str, options: Mapping[str, Any]) -> sa.Engine:

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -38,8 +39,11 @@ __all__ = [
     "BoundRecordTable",
     "bind_identity_table",
     "bind_record_table",
+    "exact_accounts",
     "instant",
     "json_value",
+    "loose_match",
+    "stored_account",
 ]
 
 _UTC = dt.timezone.utc
@@ -103,11 +107,44 @@ def account_value(account: str, *, integer: bool) -> str | int | None:
     return number if str(number) == account else None
 
 
+def stored_account(value: object) -> str:
+    """An account column's value as the account id it stores (an integer as its digits)."""
+    return value if isinstance(value, str) else str(value)
+
+
+def loose_match(table: str, column: str, asked: str, stored: str) -> StoreError:
+    """The error for a row whose account matched *asked* without being it."""
+    return StoreError(
+        f"asked for account {asked!r}, column {column!r} of {table!r} also matched rows"
+        f" of account {stored!r}: the column compares more loosely than code point for"
+        " code point (a case-insensitive collation or citext?); map a view whose account"
+        " column compares exactly (docs/warehouses.md); nothing was produced"
+    )
+
+
+def exact_accounts(rows: Iterable[object], table: str, column: str, account: str) -> bool:
+    """Whether *rows* (account column values) hold *account*; any other value is a loose
+    match, raised as :func:`loose_match`."""
+    found = False
+    for value in rows:
+        stored = stored_account(value)
+        if stored != account:
+            raise loose_match(table, column, account, stored)
+        found = True
+    return found
+
+
 def _reflect(
     connection: sa.Connection, name: str, schema: str | None, columns: Sequence[str], what: str
 ) -> sa.Table:
     try:
-        table = sa.Table(name, sa.MetaData(), schema=schema, autoload_with=connection)
+        with warnings.catch_warnings():
+            # A type SQLAlchemy does not know (citext, an extension's type) is read as
+            # text, which is what the store does with it: no warning for that.
+            warnings.filterwarnings(
+                "ignore", message="Did not recognize type", category=sa.exc.SAWarning
+            )
+            table = sa.Table(name, sa.MetaData(), schema=schema, autoload_with=connection)
     except sa.exc.NoSuchTableError:
         where = f"{schema}.{name}" if schema else name
         raise StoreError(f"the {what} names table {where!r}, which does not exist") from None
@@ -147,10 +184,13 @@ class BoundRecordTable:
             return None
         columns = self.table.c
         at = columns[mapping.at]
+        # The account column comes back as stored: the store compares it exactly with
+        # the account asked for, whatever the column's collation matched.
+        wanted = [columns[mapping.account].label("dueprocess_account"), at]
         if isinstance(mapping.fields, str):
-            wanted = [at, columns[mapping.fields]]
+            wanted.append(columns[mapping.fields])
         else:
-            wanted = [at, *(columns[column] for _, column in mapping.fields)]
+            wanted.extend(columns[column] for _, column in mapping.fields)
         query = sa.select(*wanted).where(columns[mapping.account] == value)
         if mapping.fixed_category is None:
             query = query.where(columns[str(mapping.category)] == category.value)
@@ -161,7 +201,16 @@ class BoundRecordTable:
         return query.order_by(at)
 
     def record(self, row: Sequence[Any], account: str, category: Category) -> Record:
-        """The record a row of :meth:`select` holds."""
+        """The record a row of :meth:`select` holds, with its account as stored.
+
+        Raises:
+            StoreError: the row's account is not exactly *account* (the column's
+                comparison is looser than code point for code point).
+        """
+        stored = stored_account(row[0])
+        if stored != account:
+            raise loose_match(self.table.fullname, self.mapping.account, account, stored)
+        row = row[1:]
         fields = self.mapping.fields
         if isinstance(fields, str):
             document = row[1]
@@ -185,15 +234,16 @@ class BoundRecordTable:
             values = {
                 name: json_value(value) for (name, _), value in zip(fields, row[1:], strict=True)
             }
-        return Record(account, category, instant(row[0]), values)
+        return Record(stored, category, instant(row[0]), values)
 
     def exists(self, account: str) -> sa.Select[Any] | None:
-        """A query with a row if the account has any record here."""
+        """A query for the account column of the rows with a record of *account*
+        (check them with :func:`exact_accounts`)."""
         value = account_value(account, integer=self.integer_account)
         if value is None:
             return None
         column = self.table.c[self.mapping.account]
-        return sa.select(sa.literal(1)).where(column == value).limit(1)
+        return sa.select(column).where(column == value)
 
 
 def bind_record_table(mapping: RecordTableMapping, connection: sa.Connection) -> BoundRecordTable:
@@ -228,18 +278,23 @@ class BoundIdentityTable:
         if not mapping.holds(kind):
             return None
         columns = self.table.c
-        query = sa.select(columns[mapping.account]).where(columns[mapping.value] == key)
+        # The value comes back too: the store keeps only rows whose value is the key
+        # exactly, whatever the column's collation matched.
+        query = sa.select(columns[mapping.account], columns[mapping.value]).where(
+            columns[mapping.value] == key
+        )
         if mapping.fixed_kind is None:
             query = query.where(columns[str(mapping.kind)] == kind.value)
-        return query.distinct()
+        return query
 
     def exists(self, account: str) -> sa.Select[Any] | None:
-        """A query with a row if the account has any identifier here."""
+        """A query for the account column of the rows with a identifier of *account*
+        (check them with :func:`exact_accounts`)."""
         value = account_value(account, integer=self.integer_account)
         if value is None:
             return None
         column = self.table.c[self.mapping.account]
-        return sa.select(sa.literal(1)).where(column == value).limit(1)
+        return sa.select(column).where(column == value)
 
 
 def bind_identity_table(

@@ -50,7 +50,10 @@ class RecordTableMapping:
 
     Args:
         table: the table (or view) name.
-        account: the column holding the account id (text or an integer type).
+        account: the column holding the account id (text or an integer type). It must
+            compare exactly (a binary collation, not citext or NOCASE): each row comes
+            back with its account as stored, and a row of another account that the
+            column matched stops the production (docs/warehouses.md).
         at: the column holding the instant, a timestamp type. Values without a time
             zone are taken as UTC.
         category: the column holding the category's name (``session_logs``…), or a
@@ -126,9 +129,11 @@ class IdentityTableMapping:
         table: the table (or view) name.
         account: the column holding the account id.
         value: the column holding the identifier. The store compares it with the
-            target's normalised form (:attr:`dueprocess.Identity.key`: e-mail addresses
-            and usernames in lower case, phone numbers as digits only), so the column
-            must hold that form; map a view that normalises it if the table does not.
+            target's normalised form (:func:`dueprocess.identity_key`: e-mail addresses
+            and usernames lower-cased in ASCII, never casefolded; phone numbers as
+            digits only), so the column must hold that form and compare exactly; map a
+            view that normalises it if the table does not. A row whose value only
+            collates equal to the key is ignored.
         kind: the column holding the kind (``email``, ``username``, ``phone``,
             ``url``), or a :class:`~dueprocess.TargetKind` member when every row is of
             that kind (the ``email`` column of a ``users`` table).

@@ -45,6 +45,31 @@ def is_url(spec: str | os.PathLike[str]) -> bool:
     return isinstance(spec, str) and "://" in spec
 
 
+def is_in_memory(spec: str | os.PathLike[str]) -> bool:
+    """Whether *spec* names a database that lives only in this process's memory
+    (``:memory:``, ``sqlite://``, ``sqlite:///:memory:``, ``file::memory:``,
+    ``mode=memory``): everything written to it is gone when the process ends.
+
+    >>> [is_in_memory(s) for s in (":memory:", "sqlite://", "sqlite:///x.db", "cases.sqlite")]
+    [True, True, False, False]
+    """
+    text = os.fspath(spec).strip()
+    if text in ("", ":memory:") or text.startswith("file::memory:"):
+        return True
+    if not is_url(text):
+        return False
+    scheme, _, rest = text.partition("://")
+    if scheme.split("+", 1)[0].lower() != "sqlite":
+        return False
+    database, _, query = rest.partition("?")
+    database = database.removeprefix("/")
+    return (
+        database in ("", ":memory:")
+        or database.startswith("file::memory:")
+        or "mode=memory" in query.lower()
+    )
+
+
 def require_sqlalchemy() -> Any:
     """Import and return :mod:`sqlalchemy`, or raise :class:`SqlExtraMissing`."""
     try:

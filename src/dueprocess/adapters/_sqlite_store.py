@@ -19,8 +19,8 @@ Choices, and why:
   the index on ``(account, category, at)`` the record format asks for, answers a production's
   query in order without a sort, and makes the table a set: importing a file twice adds
   nothing the second time.
-* ``identities.value`` holds :func:`dueprocess._records.identity_key` of the value, so
-  ``J.Doe@Example.com`` finds ``j.doe@example.com``.
+* ``identities.value`` holds :func:`dueprocess.identity_key` of the value, so
+  ``J.Doe@Example.com`` finds ``j.doe@example.com``; a key belongs to one account only.
 
 Every value reaches SQL as a bound parameter. Errors from SQLite become
 :class:`~dueprocess.exceptions.StoreError`.
@@ -39,7 +39,15 @@ from types import TracebackType
 from .._dates import format_timestamp
 from .._enums import Category, TargetKind
 from .._intake_schema import _quote
-from .._records import IDENTITY_KINDS, Identity, Record, identity_key, read_identities, read_records
+from .._records import (
+    IDENTITY_KINDS,
+    Identity,
+    Record,
+    identity_key,
+    identity_taken,
+    read_identities,
+    read_records,
+)
 from .._request import Target
 from ..exceptions import StoreError
 from ._closing import Closing
@@ -71,7 +79,7 @@ _FIELDS_ENCODER = json.JSONEncoder(
 
 
 _SELECT_RECORDS = (
-    "SELECT at, fields FROM records"
+    "SELECT at, fields, account FROM records"
     " WHERE account = ? AND category = ? AND at BETWEEN ? AND ?"
     " ORDER BY at, fields"
 )
@@ -252,6 +260,13 @@ class SqliteStore(Closing):
         try:
             with self._transaction():
                 for identity in identities:
+                    held = self._connection.execute(
+                        "SELECT account FROM identities WHERE kind = ? AND value = ?"
+                        " AND account <> ? ORDER BY account LIMIT 1",
+                        (identity.kind.value, identity.key, identity.account),
+                    ).fetchone()
+                    if held is not None:
+                        raise identity_taken(identity, held[0])
                     self._connection.execute(
                         "INSERT OR IGNORE INTO accounts (id) VALUES (?)", (identity.account,)
                     )
@@ -280,21 +295,25 @@ class SqliteStore(Closing):
 
     def resolve(self, target: Target) -> tuple[str, ...]:
         """The accounts *target* identifies, sorted; ``name`` and ``query`` find none."""
+        key = identity_key(target.kind, target.value)
         try:
             if target.kind is TargetKind.ACCOUNT_ID:
                 rows = self._connection.execute(
-                    "SELECT id FROM accounts WHERE id = ?", (target.value,)
+                    "SELECT id, id FROM accounts WHERE id = ?", (key,)
                 ).fetchall()
             elif target.kind in IDENTITY_KINDS:
                 rows = self._connection.execute(
-                    "SELECT account FROM identities WHERE kind = ? AND value = ? ORDER BY account",
-                    (target.kind.value, identity_key(target.kind, target.value)),
+                    "SELECT account, value FROM identities WHERE kind = ? AND value = ?"
+                    " ORDER BY account",
+                    (target.kind.value, key),
                 ).fetchall()
             else:
                 return ()
         except (sqlite3.Error, UnicodeEncodeError) as error:  # a surrogate cannot be bound
             raise StoreError(f"{self.path}: cannot resolve a target: {error}") from None
-        return tuple(row[0] for row in rows)
+        # Compared again here, code point for code point: a table altered to compare
+        # loosely (COLLATE NOCASE) must not let "alice" find "ALICE".
+        return tuple(account for account, value in rows if value == key)
 
     def records(
         self,
@@ -321,7 +340,7 @@ class SqliteStore(Closing):
             delta = dt.timedelta
             try:
                 while rows := self._fetch(cursor, query, category):
-                    for at, fields in rows:
+                    for at, fields, stored in rows:
                         # A row written around the store may hold anything; it is
                         # produced exactly as the store wrote it or not at all.
                         try:
@@ -337,7 +356,9 @@ class SqliteStore(Closing):
                                 raise ValueError("its fields are not a JSON object")
                         except (ValueError, TypeError, OverflowError, RecursionError) as error:
                             raise self._unreadable(account, category, at, str(error)) from None
-                        yield Record(account, category, when, value)
+                        # The account as stored: produce() compares it with the one
+                        # it asked for, so a column that matched loosely is caught.
+                        yield Record(stored, category, when, value)
             finally:
                 cursor.close()
         except (sqlite3.Error, UnicodeEncodeError) as error:  # a surrogate cannot be bound
@@ -345,7 +366,7 @@ class SqliteStore(Closing):
 
     def _fetch(
         self, cursor: sqlite3.Cursor, query: tuple[str, str, int, int], category: Category
-    ) -> list[tuple[object, object]]:
+    ) -> list[tuple[object, object, str]]:
         try:
             return cursor.fetchmany(1000)
         except (UnicodeDecodeError, sqlite3.OperationalError) as error:

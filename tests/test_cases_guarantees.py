@@ -295,7 +295,7 @@ def test_a_lifted_gag_makes_the_notice_due_and_the_disclosure_visible(store: Any
     case = rig.cases.open(_gagged(None), actor="intake")
     rig.cases.produce(case.id, MemoryStore(), MemorySink(), actor="clerk")
     assert rig.cases.due(before=utc(2040, 1, 1)) == ()
-    with pytest.raises(InvalidTransition, match="while the gag order stands"):
+    with pytest.raises(InvalidTransition, match="until a court lifts the nondisclosure order"):
         rig.cases.notify(case.id, actor="clerk")
     rig.clock.set(utc(2023, 9, 1))
     lifted = rig.cases.lift_gag(case.id, on=dt.date(2023, 9, 15), actor="counsel")
@@ -610,7 +610,9 @@ def test_without_an_identity_provider_an_actor_is_required_and_checked(store: An
 
 
 def _two_person_rig(store: Any, *rules: str) -> tuple[Harness, dueprocess.Cases]:
-    policy = attrs.evolve(dueprocess.DEFAULT_POLICY, second_approver=frozenset(rules))
+    policy = attrs.evolve(
+        dueprocess.DEFAULT_POLICY, name="two-person", second_approver=frozenset(rules)
+    )
     rig = harness(store, now=utc(2023, 6, 1), producer=FakeProducer([("100001", "content")]))
     return rig, rig.cases.reviewing_with(policy)
 
@@ -663,14 +665,14 @@ def test_an_approval_does_not_survive_a_new_review(store: Any) -> None:
 
 def test_a_policy_names_only_known_approvals() -> None:
     with pytest.raises(dueprocess.PolicyError, match="unknown action everything"):
-        dueprocess.load_policy({"second_approver": ["everything"]})
+        dueprocess.load_policy({"name": "x", "second_approver": ["everything"]})
     with pytest.raises(dueprocess.PolicyError, match="expected an array of strings"):
-        dueprocess.load_policy({"second_approver": "content_production"})
-    loaded = dueprocess.load_policy({"second_approver": ["emergency_release"]})
+        dueprocess.load_policy({"name": "x", "second_approver": "content_production"})
+    loaded = dueprocess.load_policy({"name": "x", "second_approver": ["emergency_release"]})
     assert loaded.second_approver == {"emergency_release"}
     assert dueprocess.policy_to_dict(loaded)["second_approver"] == ["emergency_release"]
     with pytest.raises(dueprocess.PolicyError, match="unknown action"):
-        attrs.evolve(dueprocess.DEFAULT_POLICY, second_approver=frozenset({"x"}))
+        attrs.evolve(dueprocess.DEFAULT_POLICY, name="x", second_approver=frozenset({"x"}))
 
 
 def test_an_emergency_release_needs_a_second_approver(store: Any) -> None:
@@ -678,7 +680,9 @@ def test_an_emergency_release_needs_a_second_approver(store: Any) -> None:
 
     emergency = shared_request("06")
     policy = attrs.evolve(
-        dueprocess.DEFAULT_POLICY, second_approver=frozenset({"emergency_release"})
+        dueprocess.DEFAULT_POLICY,
+        name="two-person",
+        second_approver=frozenset({"emergency_release"}),
     )
     rig = harness(store, now=emergency.received_at, producer=FakeProducer())
     cases = rig.cases.reviewing_with(policy)

@@ -29,7 +29,10 @@ def _produced(fees: FeeSchedule | None = FEES, **changes: Any) -> Any:
                                ("100002", "session_logs")]),
     )  # fmt: skip
     rig = attrs.evolve(
-        rig, cases=rig.cases.reviewing_with(attrs.evolve(dueprocess.DEFAULT_POLICY, fees=fees))
+        rig,
+        cases=rig.cases.reviewing_with(
+            attrs.evolve(dueprocess.DEFAULT_POLICY, name="billed", fees=fees)
+        ),
     )
     case = ready(rig, request(**changes))
     rig.cases.produce(case.id, MemoryStore(), MemorySink(), actor="clerk")
@@ -79,7 +82,9 @@ def test_nothing_is_invoiced_without_a_production_or_a_fee_schedule() -> None:
     with pytest.raises(InvalidTransition, match="has no fee schedule"):
         rig.cases.invoice("REQ-1", actor="billing")
     rig = harness()
-    cases = rig.cases.reviewing_with(attrs.evolve(dueprocess.DEFAULT_POLICY, fees=FEES))
+    cases = rig.cases.reviewing_with(
+        attrs.evolve(dueprocess.DEFAULT_POLICY, name="billed", fees=FEES)
+    )
     cases.open(request(), actor="intake")
     with pytest.raises(InvalidTransition, match="produced nothing to invoice"):
         cases.invoice("REQ-1", actor="billing")
@@ -100,16 +105,18 @@ def test_nothing_is_invoiced_without_a_production_or_a_fee_schedule() -> None:
 )
 def test_a_bad_fee_schedule_is_a_policy_error(fees: Any, message: str) -> None:
     with pytest.raises(PolicyError, match=message):
-        load_policy({"fees": fees})
+        load_policy({"name": "billed", "fees": fees})
 
 
 def test_a_fee_schedule_round_trips_through_the_policy_document() -> None:
-    policy = load_policy({"fees": {"currency": "EUR", "per_request": "40", "per_record": 0.01}})
+    policy = load_policy(
+        {"name": "billed", "fees": {"currency": "EUR", "per_request": "40", "per_record": 0.01}}
+    )
     assert policy.fees == FeeSchedule("EUR", Decimal("40"), Decimal(0), Decimal("0.01"))
     document = dueprocess.policy_to_dict(policy)
     assert load_policy(json.loads(json.dumps(document))) == policy
     assert load_fees(document["fees"]) == policy.fees
-    assert load_policy({"fees": None}).fees is None
+    assert load_policy({"name": "unbilled", "fees": None}).fees is None
 
 
 def test_case_invoice_writes_markdown_and_csv_and_never_replaces_a_file(

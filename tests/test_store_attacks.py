@@ -290,7 +290,8 @@ def test_a_hold_row_removed_from_the_registry_is_named(
     _scenario(backend)
     backend._delete_holds()
     assert (
-        "hold 'PRES-2024-0050': case 'PRES-2024-0050' records it but the hold registry has no row"
+        "hold 'hold/0/PRES-2024-0050': case 'PRES-2024-0050' records it"
+        " but the hold registry has no row"
         in _problems(backend, capsys)
     )
 

@@ -565,6 +565,7 @@ def test_case_produce_shows_progress_unless_quiet(
     monkeypatch.setattr(ProgressDisplay, "__call__", lambda self, event: calls.append(event))
     store = _store(tmp_path, capsys)
     _open(tmp_path, db, capsys)
+    _notify(tmp_path, db, capsys)
     argv = ["case", "produce", "REQ-1", "--db", db, "--store", store, "--out", str(tmp_path / "p")]
     code, _, err = _run(capsys, *argv, "--now", "2023-05-20T09:00:00Z", *(["--quiet"] * quiet))
     assert (code, err) == (0, "")
@@ -579,6 +580,7 @@ def test_case_produce_takes_the_custodian_and_a_certificate_template(
 ) -> None:
     store = _store(tmp_path, capsys)
     _open(tmp_path, db, capsys)
+    _notify(tmp_path, db, capsys)
     template = tmp_path / "ours.md"
     template.write_text("# Our certificate\n${request_rows}\n${records_rows}\n${custodian}\n")
     out = tmp_path / "p"

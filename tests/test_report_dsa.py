@@ -79,11 +79,12 @@ def test_orders_are_counted_per_member_state_with_median_hours() -> None:
 
 
 def test_the_report_is_built_from_a_case_store() -> None:
-    clock = ManualClock(dt.datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
-    store = MemoryCaseStore()
-    cases = Cases(store, clock)
     document = json.loads((EXAMPLES / "epoc-de-2026-0107.json").read_text(encoding="utf-8"))
     request = load_request(document)
+    # The case is opened three and a half hours after the order was received.
+    clock = ManualClock(request.received_at + dt.timedelta(hours=3, minutes=30))
+    store = MemoryCaseStore()
+    cases = Cases(store, clock)
     cases.open(request, actor="test")
     report = eu_orders_report(
         store.cases(), period=(request.received_at.date(), dt.date(2026, 12, 31))

@@ -291,8 +291,7 @@ def test_a_hold_row_removed_from_the_registry_is_named(
     backend._delete_holds()
     assert (
         "hold 'hold/0/PRES-2024-0050': case 'PRES-2024-0050' records it"
-        " but the hold registry has no row"
-        in _problems(backend, capsys)
+        " but the hold registry has no row" in _problems(backend, capsys)
     )
 
 

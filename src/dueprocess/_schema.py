@@ -44,9 +44,10 @@ from ._enums import (
     ProcessKind,
     TargetKind,
 )
+from ._fees import MAX_FEE
 from ._manifest import _KEYS as MANIFEST_KEYS
 from ._manifest import MANIFEST_FORMAT
-from ._policy import _POLICY_KEYS, POLICY_RANGES, Policy
+from ._policy import _POLICY_KEYS, POLICY_RANGES, SECOND_APPROVER_ACTIONS, Policy
 from ._request import FORMAT as REQUEST_FORMAT
 from ._review import REVIEW_FORMAT
 
@@ -471,6 +472,26 @@ def _policy_value(field: attrs.Attribute[Any]) -> _Schema:
         return {"type": "array", "items": _choice(Category), "uniqueItems": True}
     if kind == "tuple[str, ...]":
         return {"type": "array", "items": {"type": "string"}}
+    if field.name == "second_approver":
+        return {
+            "type": "array",
+            "items": {"enum": sorted(SECOND_APPROVER_ACTIONS)},
+            "uniqueItems": True,
+        }
+    if field.name == "fees":
+        amount = {
+            "description": "an amount from 0, at most four decimal places",
+            "anyOf": [
+                {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,4})?$"},
+                {"type": "number", "minimum": 0, "maximum": int(MAX_FEE)},
+            ],
+        }
+        schedule = _strict(
+            {"currency": {"type": "string", "pattern": "^[A-Z]{3}$"}}
+            | dict.fromkeys(("per_request", "per_account", "per_record"), amount),
+            ["currency"],
+        )
+        return _or_null(schedule)
     raise AssertionError(f"no JSON Schema for Policy.{field.name}: {kind}")  # pragma: no cover
 
 

@@ -97,6 +97,41 @@ def test_an_override_is_recorded_in_the_letter_and_the_manifest() -> None:
     assert "## Produced early, by override" in letter
     assert "before 2023-05-20" in letter
     assert "Reason given: Court order of 2023-05-11 \\*shortening\\* the window" in letter
+    # The letter never promises a date that the override set aside (issue 10.5).
+    assert "Nothing will be disclosed before" not in letter
+    assert "may object until" not in letter
+    assert "The review allowed disclosure from 2023-05-20; this production was made" in letter
+
+
+def test_a_letter_without_an_override_keeps_the_review_dates() -> None:
+    sink = MemorySink()
+    produce(_review(), _store(), sink, produced_at=WINDOW_ENDS, enforce_window=True)
+    letter = sink.files["letter.md"].decode()
+    assert "Nothing will be disclosed before 2023-05-20." in letter
+    assert "may object until 2023-05-20" in letter
+
+
+def test_a_target_that_resolved_to_no_account_is_named_not_called_all_records() -> None:
+    request = make_request(
+        targets=[
+            {"kind": "account_id", "value": "100001"},
+            {"kind": "account_id", "value": "999999"},
+        ]
+    )
+    sink = MemorySink()
+    produce(review(load_request(request)), _store(), sink, produced_at=WINDOW_ENDS)
+    letter = sink.files["letter.md"].decode()
+    assert ": all records\n" not in letter
+    assert "all records of the accounts found" in letter
+    assert "No account was found for: account id 999999; nothing is released for them." in letter
+
+
+def test_when_every_target_resolves_the_letter_says_all_records() -> None:
+    sink = MemorySink()
+    produce(_review(), _store(), sink, produced_at=WINDOW_ENDS)
+    letter = sink.files["letter.md"].decode()
+    assert ": all records\n" in letter
+    assert "No account was found" not in letter
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "two\nlines"])

@@ -7,7 +7,7 @@ cannot forge headings, lists, links or HTML in the letter.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from ._dates import format_date, format_timestamp
 from ._enums import Decision, Effect, NoticeTiming, Outcome
@@ -78,11 +78,18 @@ def _bullets(lines: Iterable[str]) -> list[str]:
     return [f"- {line}" for line in lines]
 
 
-def render_letter(review: Review) -> str:
+def render_letter(
+    review: Review, *, unresolved: Sequence[str] = (), overridden: bool = False
+) -> str:
     """Render the response letter for a review, as Markdown.
 
     Args:
         review: the review to explain.
+        unresolved: for the letter of a production, the targets (as ``"kind value"``)
+            that resolved to no account: the letter names them and never says "all
+            records" as if they had been searched and found.
+        overridden: for the letter of a production made before the review's clock allowed
+            it (by override): the letter then promises no date that was overridden.
 
     Returns:
         The letter: the outcome in plain words, what will be released, what is withheld
@@ -115,13 +122,17 @@ def render_letter(review: Review) -> str:
                 names = ", ".join(_field_name(name) for name in item.fields)
                 lines.append(f"{T.CATEGORY_NAMES[item.category]}: only {names}")
             else:
-                lines.append(f"{T.CATEGORY_NAMES[item.category]}: all records")
+                every = "all records of the accounts found" if unresolved else "all records"
+                lines.append(f"{T.CATEGORY_NAMES[item.category]}: {every}")
         out += _bullets(lines)
         out.append("")
         targets = ", ".join(
             f"{_words(t.kind.value)} {md_text(t.value, limit=200)}" for t in review.targets
         )
         out.append(f"For: {targets}.")
+        if unresolved:
+            missing = ", ".join(md_text(name, limit=200) for name in unresolved)
+            out.append(f"No account was found for: {missing}; nothing is released for them.")
         if review.period is not None:
             out.append(
                 f"Period: {format_date(review.period.start)} to {format_date(review.period.end)}"
@@ -182,8 +193,12 @@ def render_letter(review: Review) -> str:
     if review.respond_by is not None:
         deadlines.append(f"Response due by {format_timestamp(review.respond_by)}.")
     if review.notice.disclose_after is not None:
+        first = format_date(review.notice.disclose_after)
         deadlines.append(
-            f"Nothing will be disclosed before {format_date(review.notice.disclose_after)}."
+            f"The review allowed disclosure from {first}; this production was made earlier,"
+            " by override (see below)."
+            if overridden
+            else f"Nothing will be disclosed before {first}."
         )
     if review.preserve_until is not None:
         deadlines.append(f"Preservation ends on {format_date(review.preserve_until)}.")
@@ -201,7 +216,11 @@ def render_letter(review: Review) -> str:
     if notice.disclose_after is not None:
         told = notice.not_before or notice.disclose_after
         out[-1] += (
-            f" The account holder is told on {format_date(told)}"
+            f" The review scheduled the notice for {format_date(told)} and a window to object"
+            f" until {format_date(notice.disclose_after)}; this production was made before"
+            " that window ended, by override."
+            if overridden
+            else f" The account holder is told on {format_date(told)}"
             f" and may object until {format_date(notice.disclose_after)}."
         )
     if review.notify_authorities:

@@ -175,7 +175,7 @@ def produce(
             + ". Wait, or give an override with its reason (--override REASON)"
         )
     used = override.strip() if early and override is not None else None
-    accounts = _resolve(review, source)
+    accounts, unresolved = _resolve(review, source)
     tally = _Tally(categories=tuple(item.category for item in plan))
     try:
         chunks = _records_jsonl(source, accounts, plan, review, tally, marks=progress is not None)
@@ -195,7 +195,7 @@ def produce(
             files={FILE_RECORDS: records_digest},
             override=used,
         )
-        text = _letter.render_letter(review)
+        text = _letter.render_letter(review, unresolved=unresolved, overridden=used is not None)
         if used is not None:
             text += _override_section(early, used, produced_at)
         letter = text.encode("utf-8")
@@ -320,9 +320,11 @@ def _refusal(review: Review) -> str:
     )
 
 
-def _resolve(review: Review, source: RecordSource) -> tuple[str, ...]:
-    """The targets' accounts in target order, each once."""
+def _resolve(review: Review, source: RecordSource) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The targets' accounts in target order, each once; and the targets (as ``"kind
+    value"``) that resolved to no account."""
     accounts: dict[str, None] = {}
+    unresolved: list[str] = []
     for target in review.scope.targets:
         if target.kind in _UNRESOLVABLE:
             continue
@@ -341,7 +343,9 @@ def _resolve(review: Review, source: RecordSource) -> tuple[str, ...]:
                     f" to {account!r}, not an account id"
                 )
             accounts.setdefault(account, None)
-    return tuple(accounts)
+        if not found:
+            unresolved.append(f"{target.kind.value.replace('_', ' ')} {target.value}")
+    return tuple(accounts), tuple(unresolved)
 
 
 @attrs.define

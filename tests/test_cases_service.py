@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 
 import attrs
@@ -92,7 +93,23 @@ def test_every_event_records_actor_time_and_reason() -> None:
     assert case.events[0].reason == "arrived through the portal"
     assert case.events[-1].reason == "comply: no findings"
     assert case.events[-1].detail["outcome"] == "comply"
-    assert case.events[-1].detail["review_sha256"] == case.events[-1].detail["review_sha256"]
+    assert (
+        case.events[-1].detail["review_sha256"]
+        == hashlib.sha256(case.review.canonical_bytes()).hexdigest()
+    )
+
+
+def test_the_decision_event_names_the_policy_by_name_and_by_hash() -> None:
+    rig = harness()
+    case = rig.cases.open(request(), actor="intake")
+    detail = case.events[-1].detail
+    assert detail["policy"] == "default"
+    assert detail["policy_sha256"] == dueprocess.DEFAULT_POLICY.sha256
+    stricter = attrs.evolve(dueprocess.DEFAULT_POLICY, name="ours", free_mail_domains=())
+    other = rig.cases.reviewing_with(stricter).open(request(id="R-2"), actor="intake")
+    assert other.events[-1].detail["policy"] == "ours"
+    assert other.events[-1].detail["policy_sha256"] == stricter.sha256
+    assert stricter.sha256 != dueprocess.DEFAULT_POLICY.sha256
 
 
 def test_a_release_opened_after_its_window_closed_still_waits_for_its_notice() -> None:

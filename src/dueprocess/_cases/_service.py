@@ -591,6 +591,9 @@ class Cases:
             "outcome": review.outcome.value,
             "review_sha256": review_digest(review),
             "request_sha256": sha256(review.request.to_dict()),
+            # The policy by name and by hash: a policy cannot pass as another (issue 11.6).
+            "policy": review.policy,
+            "policy_sha256": review.policy_sha256,
         }
         codes = ", ".join(review.codes) or "no findings"
         reviewed = attrs.evolve(case, request=review.request, review=review)

@@ -98,6 +98,9 @@ def request_for(account: str) -> dict[str, Any]:
     document = json.loads((ROOT / "examples" / "requests" / "hsi-2017-0042.json").read_text())
     document["targets"] = [{"kind": "account_id", "value": account}]
     document["period"] = {"start": "2017-01-01", "end": "2017-12-31"}
+    # Received after the period, so the whole year is stored records (rules v2 cut a period
+    # at the received date: records after receipt are not stored records).
+    document["received_at"] = "2018-01-01T12:00:00Z"
     return document
 
 

@@ -121,8 +121,9 @@ def templates() -> Templates:
     cases = Cases(MemoryCaseStore(), clock, notifier=_Discard(), producer=_producer)
     request = load_request(REQUEST)
     cases.open(request, actor="intake")
-    cases.produce(PLACEHOLDER_ID, MemoryStore(), MemorySink(), actor="clerk")
+    # The notice comes before disclosure, as the case layer requires.
     cases.notify(PLACEHOLDER_ID, actor="clerk")
+    cases.produce(PLACEHOLDER_ID, MemoryStore(), MemorySink(), actor="clerk")
     closed = encode_case(cases.close(PLACEHOLDER_ID, actor="counsel")).case
     assert closed.due_at is None
     clock.set(dt.datetime(2023, 5, 10, 17, tzinfo=UTC))
@@ -248,7 +249,7 @@ def questions(store: CaseStore) -> tuple[Callable[[], object], Callable[[], obje
         assert len(found) == 2 * DUE_CASES, len(found)
 
     def ledger() -> None:
-        found = cases.ledger(LEDGER_ACCOUNT)
+        found = cases.ledger(LEDGER_ACCOUNT, now=NOW)
         assert len(found) == TARGET_CASES, len(found)
 
     return due, ledger

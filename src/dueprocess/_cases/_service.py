@@ -536,7 +536,8 @@ class Cases:
         )
         guarded = GuardedSink(sink)
         try:
-            production = self._production(claimed, fresh, source, guarded, now, override=used)
+            producer = self._producer if self._producer is not None else default_producer()
+            production = run_producer(producer, claimed, fresh, source, guarded, now, override=used)
             if not guarded.complete:
                 raise IntegrityError(f"case {case.id!r}: the producer did not finish its work")
             stored = self._record_production(claimed, production, now, who, override)
@@ -678,19 +679,6 @@ class Cases:
             with contextlib.suppress(Exception):
                 self._commit(stored, self._event(stored, CaseAction.REFUSE, actor, why, {}))
             raise
-
-    def _production(
-        self,
-        case: Case,
-        review: Review,
-        source: RecordSource,
-        sink: GuardedSink,
-        now: dt.datetime,
-        *,
-        override: str | None,
-    ) -> ProductionRecord:
-        producer = self._producer if self._producer is not None else default_producer()
-        return run_producer(producer, case, review, source, sink, now, override=override)
 
     def _event(self, case: Case, action: CaseAction, who: str, why: str, detail: Detail) -> Case:
         """*case* with an event that leaves it in its state."""

@@ -301,25 +301,14 @@ class SqliteCaseStore(Closing):
                 " ORDER BY seq DESC LIMIT 1",
                 (case_id,),
             ).fetchone()
-            found = connection.execute(
-                "SELECT length, digest FROM audit_head WHERE singleton = 1"
-            ).fetchone()
-            head = ChainHead(found[0], found[1]) if found is not None and found[0] else None
             rows, last = codec.note_rows(
-                head,
+                _written_head(connection),
                 case_id,
                 codec.decode_entry(*latest) if latest is not None else None,
                 events,
                 where=self.path,
             )
-            connection.executemany(
-                "INSERT INTO audit (seq, case_id, body, digest) VALUES (?, ?, ?, ?)",
-                [(row.seq, row.case_id, row.body, row.digest) for row in rows],
-            )
-            connection.execute(
-                "INSERT OR REPLACE INTO audit_head (singleton, length, digest) VALUES (1, ?, ?)",
-                (last.length, last.digest),
-            )
+            _append_audit(connection, rows, last)
 
     def _write_rest(
         self, connection: sqlite3.Connection, written: codec.CaseWrite, events: Sequence[CaseEvent]
@@ -343,20 +332,11 @@ class SqliteCaseStore(Closing):
             "INSERT OR IGNORE INTO disclosures (account, case_id) VALUES (?, ?)",
             [(row.account, row.case_id) for row in written.disclosures],
         )
-        found = connection.execute(
-            "SELECT length, digest FROM audit_head WHERE singleton = 1"
-        ).fetchone()
-        head = ChainHead(found[0], found[1]) if found is not None and found[0] else None
         some = connection.execute("SELECT 1 FROM audit LIMIT 1").fetchone() is not None
-        rows, last = codec.audit_rows(head, written, events, has_entries=some, where=path)
-        connection.executemany(
-            "INSERT INTO audit (seq, case_id, body, digest) VALUES (?, ?, ?, ?)",
-            [(row.seq, row.case_id, row.body, row.digest) for row in rows],
+        rows, last = codec.audit_rows(
+            _written_head(connection), written, events, has_entries=some, where=path
         )
-        connection.execute(
-            "INSERT OR REPLACE INTO audit_head (singleton, length, digest) VALUES (1, ?, ?)",
-            (last.length, last.digest),
-        )
+        _append_audit(connection, rows, last)
 
     # --- reading -----------------------------------------------------------------------
 
@@ -432,3 +412,25 @@ class SqliteCaseStore(Closing):
             return self._database.connection.execute(sql, parameters)
         except sqlite3.Error as error:
             raise StoreError(f"{self.path}: cannot read cases: {error}") from None
+
+
+def _written_head(connection: sqlite3.Connection) -> ChainHead | None:
+    """The head the last append recorded, inside a write transaction (``None``: empty)."""
+    found = connection.execute(
+        "SELECT length, digest FROM audit_head WHERE singleton = 1"
+    ).fetchone()
+    return ChainHead(found[0], found[1]) if found is not None and found[0] else None
+
+
+def _append_audit(
+    connection: sqlite3.Connection, rows: Sequence[codec.AuditRow], last: ChainHead
+) -> None:
+    """Append the encoded audit *rows* and record *last* as the new head."""
+    connection.executemany(
+        "INSERT INTO audit (seq, case_id, body, digest) VALUES (?, ?, ?, ?)",
+        [(row.seq, row.case_id, row.body, row.digest) for row in rows],
+    )
+    connection.execute(
+        "INSERT OR REPLACE INTO audit_head (singleton, length, digest) VALUES (1, ?, ?)",
+        (last.length, last.digest),
+    )

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+from _request import subpoena
 
 from dueprocess import Cases, Review, load_request
 from dueprocess._cases._codec import encode_case, micros
@@ -56,36 +57,7 @@ PLACEHOLDER_ACCOUNT = "TEMPLATE-ACCOUNT"
 #: The benchmark asks at NOW what falls due before NOW + 1 day.
 NOW = dt.datetime(2023, 5, 19, 12, tzinfo=UTC)
 LATER = micros(dt.datetime(2030, 1, 1, tzinfo=UTC))
-REQUEST = {
-    "format": "dueprocess.request/1",
-    "id": PLACEHOLDER_ID,
-    "received_at": "2023-05-10T16:00:00Z",
-    "channel": "portal",
-    "jurisdiction": "US",
-    "process": {
-        "kind": "grand_jury_subpoena",
-        "issued_on": "2023-05-05",
-        "issuer": {"name": "Grand Jury, N.D. Cal.", "role": "grand_jury"},
-        "authority": "Fed. R. Crim. P. 17",
-        "signed": True,
-    },
-    "requester": {
-        "agency": "U.S. Attorney's Office",
-        "name": "AUSA A. Example",
-        "email": "a.example@usdoj.gov",
-    },
-    "investigation": {
-        "nature": "criminal",
-        "area": "fraud",
-        "facts": (
-            "The account received payment instructions in a wire fraud scheme in April 2023; "
-            "its records will identify the person who controls it."
-        ),
-    },
-    "targets": [{"kind": "account_id", "value": "100001"}],
-    "categories": ["subscriber", "session_logs"],
-    "period": {"start": "2023-03-01", "end": "2023-04-30"},
-}
+REQUEST = subpoena(PLACEHOLDER_ID, "100001")
 
 
 @attrs.frozen

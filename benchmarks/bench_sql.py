@@ -36,6 +36,7 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import sqlalchemy as sa
+from _request import subpoena
 
 from dueprocess import Category, load_request, produce, review
 from dueprocess.adapters import DirectorySink, SqlStore
@@ -49,36 +50,7 @@ PER_ACCOUNT = 1_000
 UTC = dt.timezone.utc
 # The produced records fall inside the request's period, 2023-03-01..2023-04-30.
 START = dt.datetime(2023, 3, 1, tzinfo=UTC)
-REQUEST = {
-    "format": "dueprocess.request/1",
-    "id": "BENCH-1",
-    "received_at": "2023-05-10T16:00:00Z",
-    "channel": "portal",
-    "jurisdiction": "US",
-    "process": {
-        "kind": "grand_jury_subpoena",
-        "issued_on": "2023-05-05",
-        "issuer": {"name": "Grand Jury, N.D. Cal.", "role": "grand_jury"},
-        "authority": "Fed. R. Crim. P. 17",
-        "signed": True,
-    },
-    "requester": {
-        "agency": "U.S. Attorney's Office",
-        "name": "AUSA A. Example",
-        "email": "a.example@usdoj.gov",
-    },
-    "investigation": {
-        "nature": "criminal",
-        "area": "fraud",
-        "facts": (
-            "The account received payment instructions in a wire fraud scheme in April 2023; "
-            "its records will identify the person who controls it."
-        ),
-    },
-    "targets": [{"kind": "account_id", "value": "TARGET"}],
-    "categories": ["subscriber", "session_logs"],
-    "period": {"start": "2023-03-01", "end": "2023-04-30"},
-}
+REQUEST = subpoena("BENCH-1", "TARGET")
 
 
 def account_id(number: int) -> str:

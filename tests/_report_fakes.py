@@ -29,7 +29,7 @@ from dueprocess import (
     Target,
     TargetKind,
 )
-from dueprocess._dates import parse_timestamp
+from dueprocess._base._dates import parse_timestamp
 
 _ids = itertools.count(1)
 

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 import dueprocess
 from dueprocess import DEFAULT_POLICY, Policy, PolicyError
-from dueprocess._canonical import canonical_bytes
-from dueprocess._citations import cites, normalize_citation
-from dueprocess._dates import format_timestamp, parse_date, parse_timestamp, utc_date
-from dueprocess._markdown import md_code, md_text
+from dueprocess._base._canonical import canonical_bytes
+from dueprocess._base._dates import format_timestamp, parse_date, parse_timestamp, utc_date
+from dueprocess._base._markdown import md_code, md_text
+from dueprocess._review._citations import cites, normalize_citation
 from dueprocess.exceptions import InvalidRequest, Problem
 
 
@@ -270,7 +270,7 @@ def test_a_policy_repr_is_short() -> None:
 
 # --- citations typed however: a property over every mapped statute ---------------------------
 
-_STATUTES = [row.statute for row in dueprocess._rules.tables.AUTHORITY_SCOPES]
+_STATUTES = [row.statute for row in dueprocess._review._rules.tables.AUTHORITY_SCOPES]
 
 
 @st.composite

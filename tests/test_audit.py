@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from _cases_support import harness, request, utc
 from dueprocess import AuditEntry, CaseAction, CaseEvent, CaseState, ChainHead, verify_chain
-from dueprocess._canonical import canonical_bytes
+from dueprocess._base._canonical import canonical_bytes
 from dueprocess._cases._audit import GENESIS, chain_events
 
 _text = st.text('aé☃\n "', max_size=6)

@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from _production_support import subscriber
 from _support import make_request
 from dueprocess import DEFAULT_POLICY, Policy, PolicyError, load_policy, load_request, review
+from dueprocess._base._json import RepeatedKeys, loads
 from dueprocess._cli import main
 from dueprocess._cli._common import json_safe, terminal_lines, terminal_safe
-from dueprocess._json import RepeatedKeys, loads
-from dueprocess._policy import POLICY_RANGES
+from dueprocess._review._policy import POLICY_RANGES
 
 # --- repeated keys ------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import attrs
 import pytest
 
 from dueprocess import DEFAULT_POLICY, Category, ProcessKind
-from dueprocess._rules import tables as T
+from dueprocess._review._rules import tables as T
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 EXT = DOCS / "_ext"

@@ -113,7 +113,7 @@ def test_the_decision_diagrams_end_in_every_member(name: str, members: type[enum
 
 
 def test_the_merkle_diagram_marks_exactly_the_proof_path() -> None:
-    from dueprocess._merkle import inclusion_proof
+    from dueprocess._production._merkle import inclusion_proof
 
     graph = diagrams.dot("merkle")
     proof, root = inclusion_proof(
@@ -168,7 +168,7 @@ def test_attrs_signatures_show_defaults_as_written() -> None:
     )
     signature = api_reference.attrs_signature(dp.Process)
     assert "attr_dict" not in signature
-    assert "validated_by: dueprocess._request.Issuer | None = None" in signature
+    assert "validated_by: dueprocess._intake._request.Issuer | None = None" in signature
     assert "GOVERNMENT_DOMAINS" in api_reference.attrs_signature(dp.Policy)
 
 

@@ -34,8 +34,8 @@ from _production_support import PRODUCED_AT, login, make_review, subscriber
 from _support import ROOT, make_request, run_atheris
 from dueprocess import InvalidRecords, InvalidRequest, ReportError, read_records, read_report_csv
 from dueprocess._cli import main
-from dueprocess._records import MAX_RECORD_BYTES, MAX_RECORD_PROBLEMS
-from dueprocess._verify import MAX_LINE_MISMATCHES
+from dueprocess._production._records import MAX_RECORD_BYTES, MAX_RECORD_PROBLEMS
+from dueprocess._production._verify import MAX_LINE_MISMATCHES
 from dueprocess.adapters import (
     DirectorySink,
     SqliteCaseStore,

@@ -23,7 +23,7 @@ import pytest
 
 from _production_support import PRODUCED_AT, login, make_review, subscriber
 from dueprocess import Category, Record, StoreError, Target, produce
-from dueprocess._records import MAX_FIELD_DEPTH, MAX_RECORD_BYTES
+from dueprocess._production._records import MAX_FIELD_DEPTH, MAX_RECORD_BYTES
 from dueprocess.adapters import DirectorySink, SqliteStore, verify_directory
 from dueprocess.testing import MemorySink, MemoryStore
 

@@ -21,7 +21,7 @@ from _production_support import subscriber
 from _sql_fixtures import SqlDatabase, sql_database
 from dueprocess import Identity, StoreError, Target, TargetKind, identity_key
 from dueprocess._cli import main
-from dueprocess._identity_key import _NFC_TO_ASCII
+from dueprocess._production._identity import _NFC_TO_ASCII
 from dueprocess.adapters import SqliteStore, SqlStore
 from dueprocess.testing import MemoryStore
 

@@ -25,7 +25,7 @@ from dueprocess import (
     TargetKind,
     load_request,
 )
-from dueprocess._intake import (
+from dueprocess._intake._reader import (
     MAX_CATEGORIES,
     MAX_ID_LENGTH,
     MAX_INTEGER,

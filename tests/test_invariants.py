@@ -46,9 +46,9 @@ from dueprocess import (
     load_request,
     review,
 )
-from dueprocess._policy import POLICY_RANGES
-from dueprocess._request import Emergency, Issuer, Period
-from dueprocess._rules import tables as T
+from dueprocess._intake._request import Emergency, Issuer, Period
+from dueprocess._review._policy import POLICY_RANGES
+from dueprocess._review._rules import tables as T
 
 K = ProcessKind
 

@@ -26,7 +26,7 @@ from dueprocess import (
     review,
 )
 from dueprocess._cli import main
-from dueprocess._manifest import parse_manifest
+from dueprocess._production._manifest import parse_manifest
 from dueprocess.adapters import verify_directory
 from dueprocess.testing import MemorySink, MemoryStore
 

@@ -35,7 +35,7 @@ from dueprocess import (
     render_letter,
     verify,
 )
-from dueprocess._production import check_producible
+from dueprocess._production._produce import check_producible
 from dueprocess.testing import MemorySink, MemoryStore, RecordingSource, SourceCall
 
 UTC = dt.timezone.utc

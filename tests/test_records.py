@@ -20,7 +20,7 @@ from dueprocess import (
     read_identities,
     read_records,
 )
-from dueprocess._records import identity_key
+from dueprocess._production._records import identity_key
 
 UTC = dt.timezone.utc
 

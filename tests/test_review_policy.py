@@ -20,7 +20,7 @@ from dueprocess import (
     render_letter,
     review,
 )
-from dueprocess._canonical import canonical_bytes
+from dueprocess._base._canonical import canonical_bytes
 
 STRICT = attrs.evolve(DEFAULT_POLICY, name="strict", max_period_days=30)
 

@@ -9,7 +9,7 @@ autodoc directives for every public name of that topic. ``% api-reference: summa
 gives one table over every topic, for the top of the reference.
 
 Which topic a name belongs to is decided by :data:`TOPIC_OF_MODULE` from the module that
-*implements* it (``dueprocess._reviewer`` → review), or from the public module that
+*implements* it (``dueprocess._review._reviewer`` → review), or from the public module that
 exports it (``dueprocess.testing`` → testing doubles), with :data:`TOPIC_OF_NAME` for the
 few names whose module says too little (the shared enums). A new public name therefore
 lands on its page in the next build; a name no rule places fails the build, naming it.
@@ -322,7 +322,7 @@ def _short_default(value: Any, owner: type | None = None) -> str:
     text = repr(value)
     if len(text) <= 40:
         return text
-    places = ["dueprocess", "dueprocess._rules.tables"]
+    places = ["dueprocess", "dueprocess._review._rules.tables"]
     if owner is not None:
         places.insert(0, owner.__module__)
     for place in places:

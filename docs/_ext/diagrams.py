@@ -12,8 +12,9 @@ by ``dot``) whose graph is made now from the code:
   rules after them, ending in every :class:`~dueprocess.Outcome`;
 * ``notice`` — the notice decision, ending in every :class:`~dueprocess.NoticeTiming`
   (a timing the diagram does not show fails the build);
-* ``merkle`` — an RFC 6962 tree over five records, hashed by ``dueprocess._merkle``, with
-  the inclusion proof of one record that ``inclusion_proof`` returns;
+* ``merkle`` — an RFC 6962 tree over five records, hashed by
+  ``dueprocess._production._merkle``, with the inclusion proof of one record that
+  ``inclusion_proof`` returns;
 * ``pipeline`` — the public functions from request to report (a name that is no longer
   public fails the build).
 
@@ -128,7 +129,7 @@ def outcome() -> str:
     from dueprocess import Effect, Outcome
 
     try:
-        from dueprocess._reviewer import _OUTCOME_BY_EFFECT as order
+        from dueprocess._review._reviewer import _OUTCOME_BY_EFFECT as order
     except ImportError:  # pragma: no cover - the reviewer moved
         order = tuple(
             (effect, Outcome(effect.value))
@@ -239,10 +240,10 @@ MERKLE_PROVEN = 2
 
 
 def merkle() -> str:
-    from dueprocess._merkle import leaf_hash, node_hash
+    from dueprocess._production._merkle import leaf_hash, node_hash
 
     lines = ["digraph merkle {", _GRAPH, "rankdir=BT; nodesep=0.2; ranksep=0.35;"]
-    from dueprocess._merkle import inclusion_proof
+    from dueprocess._production._merkle import inclusion_proof
 
     computed, _ = inclusion_proof(MERKLE_PROVEN, len(MERKLE_RECORDS), MERKLE_RECORDS)
     path_hashes = {step.hex() if isinstance(step, bytes) else str(step) for step in computed.path}

@@ -6,7 +6,7 @@ A page (``docs/rules.md``, ``docs/concepts.md``) holds markers, each alone on a 
 
 (``%`` starts a comment in MyST, so without this extension a marker shows nothing.) When
 Sphinx reads a page, every marker is replaced by the Markdown that :func:`render` makes
-from ``dueprocess._rules.tables`` and ``dueprocess.DEFAULT_POLICY``, so the reference
+from ``dueprocess._review._rules.tables`` and ``dueprocess.DEFAULT_POLICY``, so the reference
 cannot drift from the code: a new finding code, citation or domain appears in the next
 build. An unknown marker name fails the build.
 
@@ -29,7 +29,7 @@ import attrs
 
 import dueprocess
 from dueprocess import DEFAULT_POLICY, Category, Decision, ProcessKind
-from dueprocess._rules import tables as T
+from dueprocess._review._rules import tables as T
 
 __all__ = ["MARKER", "SECTIONS", "render", "render_document", "setup", "substitutions"]
 
@@ -591,7 +591,7 @@ def _policy_value(value: object) -> str:
 
 def policy() -> str:
     """Every field of ``DEFAULT_POLICY``."""
-    from dueprocess._policy import POLICY_RANGES
+    from dueprocess._review._policy import POLICY_RANGES
 
     rows = [
         [

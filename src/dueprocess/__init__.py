@@ -8,6 +8,22 @@ modules. Public submodules: :mod:`dueprocess.exceptions`, :mod:`dueprocess.typin
 
 from __future__ import annotations
 
+from ._base._enums import (
+    Area,
+    Callback,
+    Category,
+    Channel,
+    Danger,
+    Decision,
+    Effect,
+    Nature,
+    NondisclosureKind,
+    NoticeTiming,
+    Outcome,
+    ProcessKind,
+    Role,
+    TargetKind,
+)
 from ._cases import (
     Actor,
     AuditEntry,
@@ -31,39 +47,40 @@ from ._cases import (
     parse_head,
     verify_chain,
 )
-from ._certificate import CERTIFICATE_TEMPLATE, check_certificate_template, render_certificate
-from ._enums import (
-    Area,
-    Callback,
-    Category,
-    Channel,
-    Danger,
-    Decision,
-    Effect,
-    Nature,
-    NondisclosureKind,
-    NoticeTiming,
-    Outcome,
-    ProcessKind,
-    Role,
-    TargetKind,
+from ._cases._fees import FeeSchedule, load_fees
+from ._formats._schema import json_schema
+from ._intake._reader import load_request
+from ._intake._request import (
+    Emergency,
+    Investigation,
+    Issuer,
+    LegalRequest,
+    Nondisclosure,
+    Period,
+    Preservation,
+    Process,
+    Requester,
+    Supervisor,
+    Target,
 )
-from ._fees import FeeSchedule, load_fees
-from ._identity_key import identity_key
-from ._intake import load_request
-from ._letter import render_letter
-from ._manifest import FileDigest, Manifest
-from ._merkle import InclusionProof, merkle_root, verify_inclusion
-from ._policy import DEFAULT_POLICY, AuthorityScope, Policy, load_policy, policy_to_dict
-from ._policy_diff import PolicyDiff, ReviewChange, compare_reviews, diff_policies
-from ._production import ProductionProgress, produce
-from ._records import (
+from ._production._certificate import (
+    CERTIFICATE_TEMPLATE,
+    check_certificate_template,
+    render_certificate,
+)
+from ._production._identity import identity_key
+from ._production._letter import render_letter
+from ._production._manifest import FileDigest, Manifest
+from ._production._merkle import InclusionProof, merkle_root, verify_inclusion
+from ._production._produce import ProductionProgress, produce
+from ._production._records import (
     Identity,
     InvalidRecords,
     Record,
     read_identities,
     read_records,
 )
+from ._production._verify import Mismatch, VerificationResult, verify
 from ._reports import (
     REPORT_LAYOUTS,
     Band,
@@ -88,23 +105,10 @@ from ._reports import (
     read_report_csv,
     transparency_report,
 )
-from ._request import (
-    Emergency,
-    Investigation,
-    Issuer,
-    LegalRequest,
-    Nondisclosure,
-    Period,
-    Preservation,
-    Process,
-    Requester,
-    Supervisor,
-    Target,
-)
-from ._review import CategoryDecision, Finding, Notice, Review, Scope, ScopedCategory
-from ._reviewer import review
-from ._schema import json_schema
-from ._verify import Mismatch, VerificationResult, verify
+from ._review._policy import DEFAULT_POLICY, AuthorityScope, Policy, load_policy, policy_to_dict
+from ._review._policy_diff import PolicyDiff, ReviewChange, compare_reviews, diff_policies
+from ._review._review import CategoryDecision, Finding, Notice, Review, Scope, ScopedCategory
+from ._review._reviewer import review
 from ._version import __version__
 from .exceptions import (
     ConflictError,

@@ -12,16 +12,16 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
+from ._base._enums import Category
 from ._cases._actor import Actor
 from ._cases._audit import AuditEntry, ChainHead
 from ._cases._case import Case, CaseEvent, Hold
 from ._cases._codec import CaseRow, DisclosureRow, HoldRow
 from ._cases._lifecycle import CaseState
 from ._cases._notice import UserNotice
-from ._enums import Category
-from ._records import Record
+from ._intake._request import Target
+from ._production._records import Record
 from ._reports._protocols import ReportCase, ReportProduction, ReportReview
-from ._request import Target
 
 __all__ = [
     "AuditStore",

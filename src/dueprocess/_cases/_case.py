@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .._dates import format_date, format_timestamp, parse_date, parse_timestamp
-from .._enums import TargetKind
-from .._intake import load_request
-from .._policy import Policy, load_policy, policy_to_dict
-from .._request import LegalRequest, Target
-from .._review import Review
+from .._base._dates import format_date, format_timestamp, parse_date, parse_timestamp
+from .._base._enums import TargetKind
+from .._intake._reader import load_request
+from .._intake._request import LegalRequest, Target
+from .._review._policy import Policy, load_policy, policy_to_dict
+from .._review._review import Review
 from ..exceptions import CaseNotFound, InvalidRequest, PolicyError, Problem
 from ._lifecycle import CaseAction, CaseState
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .._dates import format_timestamp
-from .._enums import _Str
+from .._base._dates import format_timestamp
+from .._base._enums import _Str
 from ._lifecycle import CaseState
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .._verify import Mismatch
+from .._production._verify import Mismatch
 from ..exceptions import CaseNotFound, IntegrityError, StoreError
 from ._audit import EMPTY_HEAD, AuditEntry, ChainBreak, ChainHead, verify_chain
 from ._case import Case, Detail

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
-from .._enums import Category
-from .._policy import Policy
-from .._request import LegalRequest
-from .._review import Review
+from .._base._enums import Category
+from .._intake._request import LegalRequest
+from .._review._policy import Policy
+from .._review._review import Review
 from ..exceptions import IntegrityError
 from ._case import Case, ProductionRecord, Scalar
 from ._lifecycle import CaseAction, CaseState
@@ -66,7 +66,7 @@ class Producer(Protocol):
 
 
 def default_producer() -> Producer:
-    from .._production import produce
+    from .._production._produce import produce
 
     return produce
 

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .._dates import format_date, format_timestamp
-from .._enums import Callback
-from .._policy import DEFAULT_POLICY, Policy
-from .._request import LegalRequest, Preservation
-from .._review import Review
-from .._reviewer import review as review_request
+from .._base._dates import format_date, format_timestamp
+from .._base._enums import Callback
+from .._intake._request import LegalRequest, Preservation
+from .._review._policy import DEFAULT_POLICY, Policy
+from .._review._review import Review
+from .._review._reviewer import review as review_request
 from ..exceptions import (
     ConflictError,
     DueProcessError,

@@ -20,11 +20,11 @@ from typing import Any
 
 import attrs
 
+from .._base._dates import format_timestamp, parse_date
 from .._cases import Case, CaseNotFound, Cases, CaseState, ChainHead, UserNotice, parse_head
-from .._certificate import DEFAULT_CUSTODIAN
-from .._dates import format_timestamp, parse_date
-from .._intake import load_request
-from .._production import produce
+from .._intake._reader import load_request
+from .._production._certificate import DEFAULT_CUSTODIAN
+from .._production._produce import produce
 from ..adapters import DirectorySink, OutboxNotifier, open_case_store, open_record_store
 from ..exceptions import StoreError
 from ..typing import Notifier

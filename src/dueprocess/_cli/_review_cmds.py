@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .._dates import format_date, format_timestamp
-from .._intake import load_request
-from .._letter import render_letter
-from .._policy import DEFAULT_POLICY, Policy, load_policy
-from .._review import Review
-from .._reviewer import review
+from .._base._dates import format_date, format_timestamp
+from .._intake._reader import load_request
+from .._production._letter import render_letter
+from .._review._policy import DEFAULT_POLICY, Policy, load_policy
+from .._review._review import Review
+from .._review._reviewer import review
 from ..exceptions import PolicyError
 from ._common import (
     EXIT_INVALID,

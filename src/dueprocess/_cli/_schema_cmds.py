@@ -8,11 +8,11 @@ import json
 import sys
 from pathlib import Path
 
-from .._intake import load_request
-from .._policy import DEFAULT_POLICY, Policy, load_policy
-from .._policy_diff import changed_settings, compare_reviews
-from .._reviewer import review
-from .._schema import SCHEMA_NAMES, json_schema
+from .._formats._schema import SCHEMA_NAMES, json_schema
+from .._intake._reader import load_request
+from .._review._policy import DEFAULT_POLICY, Policy, load_policy
+from .._review._policy_diff import changed_settings, compare_reviews
+from .._review._reviewer import review
 from ..exceptions import InvalidRequest, PolicyError
 from ._common import EXIT_INVALID, EXIT_OK, CommandError, plural, read_json
 from ._review_cmds import terminal_safe

@@ -37,8 +37,8 @@ from typing import Final
 
 import attrs
 
-from .._enums import Category, ProcessKind
-from .._request import LegalRequest
+from .._base._enums import Category, ProcessKind
+from .._intake._request import LegalRequest
 from ._csvio import LayoutKind, ReportLayout, neutralise, write_table
 from ._period import ReportPeriod
 

@@ -7,8 +7,8 @@ from fractions import Fraction
 
 import attrs
 
-from .._dates import utc_date
-from .._enums import Outcome
+from .._base._dates import utc_date
+from .._base._enums import Outcome
 from ._bands import NationalSecurityTally
 from ._cldr import territory_name
 from ._csvio import round_half_up

@@ -33,10 +33,10 @@ from typing import Final, Protocol
 
 import attrs
 
-from .._dates import utc_date
-from .._enums import ProcessKind
-from .._request import LegalRequest
-from .._rules.tables import EU_MEMBER_STATES
+from .._base._dates import utc_date
+from .._base._enums import ProcessKind
+from .._intake._request import LegalRequest
+from .._review._rules.tables import EU_MEMBER_STATES
 from ._csvio import LayoutKind, ReportLayout, round_half_up, write_table
 from ._period import PeriodSpec, ReportPeriod, as_period
 

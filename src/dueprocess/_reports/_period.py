@@ -14,7 +14,7 @@ from typing import Union
 
 import attrs
 
-from .._dates import parse_date
+from .._base._dates import parse_date
 from ._errors import ReportError
 
 __all__ = ["PeriodSpec", "ReportPeriod", "as_period"]

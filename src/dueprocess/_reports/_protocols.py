@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from .._enums import Outcome
-from .._request import LegalRequest
+from .._base._enums import Outcome
+from .._intake._request import LegalRequest
 
 __all__ = ["ReportCase", "ReportProduction", "ReportReview", "StateLike"]
 

@@ -12,7 +12,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from .._canonical import canonical_bytes
+from .._base._canonical import canonical_bytes
 from .._cases._notice import UserNotice
 from ..exceptions import StoreError
 from ._files import write_file

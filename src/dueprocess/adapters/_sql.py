@@ -29,10 +29,11 @@ require_sqlalchemy()
 
 import sqlalchemy as sa  # noqa: E402 - after the check that names the missing extra
 
-from .._canonical import canonical_bytes  # noqa: E402
-from .._dates import format_timestamp  # noqa: E402
-from .._enums import Category, TargetKind  # noqa: E402
-from .._records import (  # noqa: E402
+from .._base._canonical import canonical_bytes  # noqa: E402
+from .._base._dates import format_timestamp  # noqa: E402
+from .._base._enums import Category, TargetKind  # noqa: E402
+from .._intake._request import Target  # noqa: E402
+from .._production._records import (  # noqa: E402
     IDENTITY_KINDS,
     Identity,
     Record,
@@ -42,7 +43,6 @@ from .._records import (  # noqa: E402
     read_identities,
     read_records,
 )
-from .._request import Target  # noqa: E402
 from ..exceptions import StoreError  # noqa: E402
 from ._closing import Closing  # noqa: E402
 from ._sql_base import Unreachable, create_engine  # noqa: E402

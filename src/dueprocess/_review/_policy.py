@@ -17,12 +17,12 @@ from typing import Any
 
 import attrs
 
-from ._canonical import canonical_bytes
-from ._enums import Area, Category
-from ._fees import FeeSchedule, load_fees
-from ._intake_schema import MAX_TARGETS
+from .._base._canonical import canonical_bytes
+from .._base._enums import Area, Category
+from .._cases._fees import FeeSchedule, load_fees
+from .._intake._fields import MAX_TARGETS
+from ..exceptions import PolicyError
 from ._rules import tables
-from .exceptions import PolicyError
 
 __all__ = [
     "DEFAULT_POLICY",

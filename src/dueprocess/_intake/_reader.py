@@ -25,14 +25,15 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._dates import parse_date, parse_timestamp
-from ._enums import (
+from .._base._dates import parse_date, parse_timestamp
+from .._base._enums import (
     Callback,
     Category,
     NondisclosureKind,
     ProcessKind,
 )
-from ._intake_schema import (  # the format's tables and checks
+from ..exceptions import InvalidRequest, Problem
+from ._fields import (  # the format's tables and checks
     _A_COUNTRY,
     _A_DATE,
     _A_JURISDICTION,
@@ -102,7 +103,6 @@ from ._request import (
     Supervisor,
     Target,
 )
-from .exceptions import InvalidRequest, Problem
 
 __all__ = [
     "EARLIEST_DATE",

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Final, Generic, TypeVar
 
-from ._enums import (
+from .._base._enums import (
     Area,
     Callback,
     Category,
@@ -27,7 +27,7 @@ from ._enums import (
     Role,
     TargetKind,
 )
-from .exceptions import Problem
+from ..exceptions import Problem
 
 __all__ = [
     "EARLIEST_DATE",

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from .exceptions import PolicyError
+from ..exceptions import PolicyError
 
 __all__ = ["FeeSchedule", "load_fees"]
 

@@ -17,10 +17,10 @@ from typing import Any
 
 import attrs
 
-from ._dates import format_date
-from ._enums import Category
+from .._base._dates import format_date
+from .._base._enums import Category
+from .._intake._request import LegalRequest, Period
 from ._policy import Policy, policy_to_dict
-from ._request import LegalRequest, Period
 from ._review import CategoryDecision, Notice, Review
 from ._reviewer import review as review_request
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from .._enums import Category, Effect, ProcessKind
+from ..._base._enums import Category, Effect, ProcessKind
 
 __all__ = [
     "CATEGORY_NAMES",

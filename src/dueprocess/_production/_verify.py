@@ -34,8 +34,10 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from .._base._enums import Category
+from .._review._review import Review
+from ..exceptions import IntegrityError, InvalidRequest
 from ._certificate import manifest_rows
-from ._enums import Category
 from ._manifest import (
     FILE_CERTIFICATE,
     FILE_LETTER,
@@ -46,8 +48,6 @@ from ._manifest import (
 )
 from ._merkle import MerkleBuilder
 from ._records import MAX_RECORD_BYTES, Record
-from ._review import Review
-from .exceptions import IntegrityError, InvalidRequest
 
 if TYPE_CHECKING:
     from hashlib import _Hash

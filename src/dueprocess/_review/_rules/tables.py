@@ -22,7 +22,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from .._enums import Area, Category, Decision, NoticeTiming, ProcessKind, Role
+from ..._base._enums import Area, Category, Decision, NoticeTiming, ProcessKind, Role
 from .findings import (
     CATEGORY_NAMES,
     COURT_CHALLENGE_CITATION,

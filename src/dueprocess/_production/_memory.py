@@ -13,7 +13,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import attrs
 
-from ._enums import Category, TargetKind
+from .._base._enums import Category, TargetKind
+from .._intake._request import Target
+from ..exceptions import StoreError
+from ..typing import RecordSource
 from ._manifest import is_plain_file_name
 from ._records import (
     IDENTITY_KINDS,
@@ -24,9 +27,6 @@ from ._records import (
     identity_key,
     identity_taken,
 )
-from ._request import Target
-from .exceptions import StoreError
-from .typing import RecordSource
 
 __all__ = ["MemorySink", "MemoryStore", "RecordingSource", "SourceCall"]
 

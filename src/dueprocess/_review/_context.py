@@ -1,6 +1,6 @@
 """What every section of the review engine reads: the request in context, and findings.
 
-Shared by ``_reviewer`` (US process, outcome, notice) and ``_reviewer_foreign`` (European
+Shared by ``_reviewer`` (US process, outcome, notice) and ``_foreign`` (European
 orders, CLOUD Act agreements), so neither imports the other's sections.
 """
 
@@ -11,9 +11,9 @@ from collections.abc import Iterable
 
 import attrs
 
-from ._enums import Category, Effect, ProcessKind
+from .._base._enums import Category, Effect, ProcessKind
+from .._intake._request import LegalRequest
 from ._policy import Policy
-from ._request import LegalRequest
 from ._review import Finding
 from ._rules import tables as T
 from ._rules.jurisdictions import StateRule

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from ._dates import format_date, format_timestamp
-from ._enums import Decision, Effect, NoticeTiming, Outcome
-from ._markdown import md_code, md_text
-from ._review import Review
-from ._rules import tables as T
+from .._base._dates import format_date, format_timestamp
+from .._base._enums import Decision, Effect, NoticeTiming, Outcome
+from .._base._markdown import md_code, md_text
+from .._review._review import Review
+from .._review._rules import tables as T
 
 __all__ = ["render_letter"]
 

@@ -24,12 +24,12 @@ from typing import Any
 
 import attrs
 
-from ._dates import format_timestamp, parse_date, parse_timestamp
-from ._enums import Category
+from .._base._dates import format_timestamp, parse_date, parse_timestamp
+from .._base._enums import Category
+from .._intake._request import Period
+from ..exceptions import IntegrityError, Problem
 from ._merkle import InclusionProof, inclusion_proof
 from ._records import is_one_line
-from ._request import Period
-from .exceptions import IntegrityError, Problem
 
 __all__ = [
     "FILE_CERTIFICATE",

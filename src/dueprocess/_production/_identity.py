@@ -13,7 +13,7 @@ import re
 import unicodedata
 import urllib.parse
 
-from ._enums import TargetKind
+from .._base._enums import TargetKind
 
 __all__ = ["identity_key"]
 

@@ -24,17 +24,23 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ._dates import format_date, format_timestamp
-from ._enums import Category, TargetKind
-from ._intake import load_request
-from ._manifest import FILE_RECORDS
-from ._memory_store import RecordingSource, SourceCall
-from ._production import produce
-from ._records import Identity, Record
-from ._review import Review
-from ._reviewer import review
-from .adapters import DirectorySink, SqliteStore, read_manifest, read_record_lines, verify_directory
-from .exceptions import StoreError
+from .._base._dates import format_date, format_timestamp
+from .._base._enums import Category, TargetKind
+from .._intake._reader import load_request
+from .._production._manifest import FILE_RECORDS
+from .._production._memory import RecordingSource, SourceCall
+from .._production._produce import produce
+from .._production._records import Identity, Record
+from .._review._review import Review
+from .._review._reviewer import review
+from ..adapters import (
+    DirectorySink,
+    SqliteStore,
+    read_manifest,
+    read_record_lines,
+    verify_directory,
+)
+from ..exceptions import StoreError
 
 __all__ = [
     "DEMO_CASE",
@@ -67,7 +73,7 @@ _WORDS = ("see", "you", "at", "the", "station", "tomorrow", "call", "me", "later
 
 def demo_requests() -> list[tuple[str, dict[str, Any]]]:
     """The example request documents bundled with the package, by file name."""
-    folder = resources.files("dueprocess").joinpath("_demo_requests")
+    folder = resources.files("dueprocess._cli").joinpath("_demo_requests")
     entries = sorted(
         (entry for entry in folder.iterdir() if entry.name.endswith(".json")),
         key=lambda entry: entry.name,

@@ -21,14 +21,14 @@ from typing import Any
 
 import attrs
 
-from ._canonical import canonical_bytes
-from ._dates import format_timestamp, parse_timestamp
-from ._enums import Category, TargetKind
-from ._identity_key import identity_key
-from ._intake_schema import _key_path
-from ._json import RepeatedKeys
-from ._json import loads as strict_json
-from .exceptions import InvalidRequest, Problem, StoreError
+from .._base._canonical import canonical_bytes
+from .._base._dates import format_timestamp, parse_timestamp
+from .._base._enums import Category, TargetKind
+from .._base._json import RepeatedKeys
+from .._base._json import loads as strict_json
+from .._intake._fields import _key_path
+from ..exceptions import InvalidRequest, Problem, StoreError
+from ._identity import identity_key
 
 __all__ = [
     "IDENTITY_KINDS",

@@ -12,8 +12,8 @@ from typing import Any
 
 import attrs
 
-from ._dates import format_date, format_timestamp, utc_date
-from ._enums import (
+from .._base._dates import format_date, format_timestamp, utc_date
+from .._base._enums import (
     Area,
     Callback,
     Category,

@@ -24,10 +24,14 @@ from typing import TYPE_CHECKING, NoReturn
 
 import attrs
 
+from .._base._dates import format_date, format_timestamp
+from .._base._enums import Category, Effect, Outcome, TargetKind
+from .._base._markdown import md_text
+from .._review._review import Review, ScopedCategory
+from ..exceptions import DueProcessError, InvalidRequest, Problem, ProductionRefused, StoreError
+from ..typing import RecordSource, Sink
 from . import _letter
 from ._certificate import DEFAULT_CUSTODIAN, check_certificate_template, render_certificate
-from ._dates import format_date, format_timestamp
-from ._enums import Category, Effect, Outcome, TargetKind
 from ._manifest import (
     FILE_CERTIFICATE,
     FILE_LETTER,
@@ -36,7 +40,6 @@ from ._manifest import (
     FileDigest,
     Manifest,
 )
-from ._markdown import md_text
 from ._merkle import MerkleBuilder
 from ._records import (
     MAX_FIELD_DEPTH,
@@ -45,9 +48,6 @@ from ._records import (
     fields_too_deep,
     is_one_line,
 )
-from ._review import Review, ScopedCategory
-from .exceptions import DueProcessError, InvalidRequest, Problem, ProductionRefused, StoreError
-from .typing import RecordSource, Sink
 
 if TYPE_CHECKING:
     from hashlib import _Hash

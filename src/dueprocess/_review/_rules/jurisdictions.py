@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from .._enums import Area, Category, Decision, ProcessKind
+from ..._base._enums import Area, Category, Decision, ProcessKind
 
 __all__ = [
     "CLOUD_ACT_AGREEMENTS",

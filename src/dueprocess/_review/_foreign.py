@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from ._enums import Category, Decision, Outcome, ProcessKind
+from .._base._enums import Category, Decision, Outcome, ProcessKind
+from ._context import Context, finding, listing, words
 from ._review import CategoryDecision, Finding
-from ._review_context import Context, finding, listing, words
 from ._rules import tables as T
 
 __all__ = ["cloud_act", "eu_applies", "eu_categories", "eu_notification", "respond_by"]

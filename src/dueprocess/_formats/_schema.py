@@ -4,7 +4,7 @@ A portal validates a request in the browser before it is sent; a program checks 
 review, a policy or a manifest it receives. :func:`json_schema` builds each schema from
 the tables the readers use, so the two cannot drift apart:
 
-* the keys each object may hold (``_intake_schema``'s key sets, the manifest's and the
+* the keys each object may hold (``_intake._fields``' key sets, the manifest's and the
   policy's key lists), and the closed sets (every enum) with their members;
 * the limits (string lengths, array sizes, integer range, the years a date may hold),
   the patterns of codes and of the values of targets, and the rules across fields that
@@ -33,8 +33,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from . import _intake_schema as intake
-from ._enums import (
+from .._base._enums import (
     Category,
     Decision,
     Effect,
@@ -44,12 +43,13 @@ from ._enums import (
     ProcessKind,
     TargetKind,
 )
-from ._fees import MAX_FEE
-from ._manifest import _KEYS as MANIFEST_KEYS
-from ._manifest import MANIFEST_FORMAT
-from ._policy import _POLICY_KEYS, POLICY_RANGES, SECOND_APPROVER_ACTIONS, Policy
-from ._request import FORMAT as REQUEST_FORMAT
-from ._review import REVIEW_FORMAT
+from .._cases._fees import MAX_FEE
+from .._intake import _fields as intake
+from .._intake._request import FORMAT as REQUEST_FORMAT
+from .._production._manifest import _KEYS as MANIFEST_KEYS
+from .._production._manifest import MANIFEST_FORMAT
+from .._review._policy import _POLICY_KEYS, POLICY_RANGES, SECOND_APPROVER_ACTIONS, Policy
+from .._review._review import REVIEW_FORMAT
 
 __all__ = ["SCHEMA_NAMES", "SchemaName", "json_schema"]
 

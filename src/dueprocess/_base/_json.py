@@ -13,7 +13,7 @@ import json
 import threading
 from typing import Any
 
-from ._intake_schema import _key_path
+from .._intake._fields import _key_path
 
 __all__ = ["RepeatedKeys", "loads"]
 
@@ -83,7 +83,7 @@ def loads(text: str | bytes) -> Any:
     >>> loads('{"id": "A", "targets": [{"kind": "email", "kind": "username"}]}')
     Traceback (most recent call last):
     ...
-    dueprocess._json.RepeatedKeys: $.targets[0].kind: the key appears twice in one object
+    dueprocess._base._json.RepeatedKeys: $.targets[0].kind: the key appears twice in one object
     """
     if isinstance(text, bytes):
         text = text.decode("utf-8")

@@ -2,7 +2,7 @@
 
 Pure and deterministic: no clock, no I/O; every date comes from the request. Each
 section below is one heading of docs/rules.md and returns its findings in the page's order;
-European orders and CLOUD Act agreements live in ``_reviewer_foreign``. Findings whose
+European orders and CLOUD Act agreements live in ``_foreign``. Findings whose
 effect is ``note`` never change the outcome, so the outcome is computed from the other
 findings and the category decisions first, and the notes that depend on it
 (``emergency.follow_up_process``, ``eu.enforcing_authority_notification``, the notice
@@ -16,8 +16,7 @@ from collections.abc import Iterator
 
 import attrs
 
-from ._citations import cites
-from ._enums import (
+from .._base._enums import (
     Area,
     Callback,
     Category,
@@ -30,11 +29,12 @@ from ._enums import (
     ProcessKind,
     TargetKind,
 )
+from .._intake._request import LegalRequest, Period
+from ._citations import cites
+from ._context import Context, days, finding, listing, words
+from ._foreign import cloud_act, eu_applies, eu_categories, eu_notification, respond_by
 from ._policy import DEFAULT_POLICY, Policy
-from ._request import LegalRequest, Period
 from ._review import CategoryDecision, Finding, Notice, Review
-from ._review_context import Context, days, finding, listing, words
-from ._reviewer_foreign import cloud_act, eu_applies, eu_categories, eu_notification, respond_by
 from ._rules import tables as T
 
 __all__ = ["review"]

@@ -13,10 +13,10 @@ from typing import Any
 
 import attrs
 
-from ._canonical import canonical_bytes
-from ._dates import format_date, format_timestamp, parse_date, parse_timestamp
-from ._enums import Category, Decision, Effect, NoticeTiming, Outcome
-from ._request import LegalRequest, Period, Target
+from .._base._canonical import canonical_bytes
+from .._base._dates import format_date, format_timestamp, parse_date, parse_timestamp
+from .._base._enums import Category, Decision, Effect, NoticeTiming, Outcome
+from .._intake._request import LegalRequest, Period, Target
 
 __all__ = [
     "REVIEW_FORMAT",

@@ -27,7 +27,7 @@ from dueprocess import (
     TargetKind,
     load_request,
 )
-from dueprocess._intake._reader import MAX_PROBLEMS
+from dueprocess._intake._limits import MAX_PROBLEMS
 
 # Characters that would break a message out of its line or out of UTF-8.
 UNSAFE = ("Cc", "Cs", "Zl", "Zp")

@@ -254,17 +254,17 @@ def _request_objects() -> list[tuple[str, str, type, frozenset[str] | None]]:
         return getattr(schema, name, None)
 
     return [
-        ("The request", "", R.LegalRequest, keys("_REQUEST_KEYS")),
-        ("`process`", "process", R.Process, keys("_PROCESS_KEYS")),
-        ("`process.issuer`, `process.validated_by`", "issuer", R.Issuer, keys("_ISSUER_KEYS")),
-        ("`requester`", "requester", R.Requester, keys("_REQUESTER_KEYS")),
-        ("`requester.supervisor`", "supervisor", R.Supervisor, keys("_SUPERVISOR_KEYS")),
-        ("`investigation`", "investigation", R.Investigation, keys("_INVESTIGATION_KEYS")),
-        ("`targets[]`", "targets[]", R.Target, keys("_TARGET_KEYS")),
-        ("`period`", "period", R.Period, keys("_PERIOD_KEYS")),
-        ("`emergency`", "emergency", R.Emergency, keys("_EMERGENCY_KEYS")),
-        ("`nondisclosure`", "nondisclosure", R.Nondisclosure, keys("_NONDISCLOSURE_KEYS")),
-        ("`preservation`", "preservation", R.Preservation, keys("_PRESERVATION_KEYS")),
+        ("The request", "", R.LegalRequest, keys("REQUEST_KEYS")),
+        ("`process`", "process", R.Process, keys("PROCESS_KEYS")),
+        ("`process.issuer`, `process.validated_by`", "issuer", R.Issuer, keys("ISSUER_KEYS")),
+        ("`requester`", "requester", R.Requester, keys("REQUESTER_KEYS")),
+        ("`requester.supervisor`", "supervisor", R.Supervisor, keys("SUPERVISOR_KEYS")),
+        ("`investigation`", "investigation", R.Investigation, keys("INVESTIGATION_KEYS")),
+        ("`targets[]`", "targets[]", R.Target, keys("TARGET_KEYS")),
+        ("`period`", "period", R.Period, keys("PERIOD_KEYS")),
+        ("`emergency`", "emergency", R.Emergency, keys("EMERGENCY_KEYS")),
+        ("`nondisclosure`", "nondisclosure", R.Nondisclosure, keys("NONDISCLOSURE_KEYS")),
+        ("`preservation`", "preservation", R.Preservation, keys("PRESERVATION_KEYS")),
     ]
 
 
@@ -273,7 +273,7 @@ def _field_order() -> Mapping[str, int]:
         from dueprocess._intake import _fields as schema
     except ImportError:  # pragma: no cover
         return {}
-    return getattr(schema, "_FIELD_ORDER", {})
+    return getattr(schema, "FIELD_ORDER", {})
 
 
 def _type_text(hint: Any) -> str:

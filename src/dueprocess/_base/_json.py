@@ -13,7 +13,7 @@ import json
 import threading
 from typing import Any
 
-from .._intake._fields import _key_path
+from ._text import key_path
 
 __all__ = ["RepeatedKeys", "loads"]
 
@@ -29,7 +29,7 @@ class RepeatedKeys(ValueError):
     def located(self) -> list[tuple[str, str]]:
         """(``$.targets[0].kind``, what is wrong) for each repeated key."""
         return [
-            (_key_path(where, key), "the key appears twice in one object")
+            (key_path(where, key), "the key appears twice in one object")
             for where, key in self.paths
         ]
 
@@ -104,7 +104,7 @@ def _repeated_paths(document: Any) -> list[tuple[str, str]]:
         if isinstance(value, dict):
             if type(value) is _Repeated:
                 found.extend((path, key) for key in value.keys_seen_twice)
-            children = [(_key_path(path, key), item) for key, item in value.items()]
+            children = [(key_path(path, key), item) for key, item in value.items()]
         elif isinstance(value, list):
             children = [(f"{path}[{index}]", item) for index, item in enumerate(value)]
         stack.extend(reversed([(p, v) for p, v in children if isinstance(v, (dict, list))]))

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from .._cases._lifecycle import CaseState
-from .._intake._fields import EARLIEST_DATE, LATEST_DATE
+from .._intake._limits import EARLIEST_DATE, LATEST_DATE
 from .._reports import ReportError, ReportPeriod, eu_orders_report, transparency_report
 from .._reports._protocols import ReportCase
 from ..adapters import open_case_store

@@ -45,6 +45,7 @@ from .._base._enums import (
 )
 from .._cases._fees import MAX_FEE
 from .._intake import _fields as intake
+from .._intake import _limits as limits
 from .._intake._request import FORMAT as REQUEST_FORMAT
 from .._production._manifest import _KEYS as MANIFEST_KEYS
 from .._production._manifest import MANIFEST_FORMAT
@@ -71,17 +72,17 @@ def _anchored(body: str) -> str:
 
 def _no_controls(multiline: bool) -> str:
     # The reader's own character classes, spelled for ECMA-262 and Python alike.
-    source = (intake._BAD_IN_TEXT if multiline else intake._BAD_IN_LINE).pattern
+    source = (intake.BAD_IN_TEXT if multiline else intake.BAD_IN_LINE).pattern
     return _anchored(f"[^{source[1:-1]}]*")
 
 
-def _string(limit: int = intake.MAX_STRING_LENGTH, *, multiline: bool = False) -> _Schema:
+def _string(limit: int = limits.MAX_STRING_LENGTH, *, multiline: bool = False) -> _Schema:
     return {"type": "string", "maxLength": limit, "pattern": _no_controls(multiline)}
 
 
 def _identifier() -> _Schema:
     return {
-        **_string(intake.MAX_ID_LENGTH),
+        **_string(limits.MAX_ID_LENGTH),
         "minLength": 1,
         "allOf": [{"pattern": r"\S"}],  # not blank
     }
@@ -91,8 +92,8 @@ def _coded(pattern: re.Pattern[str], description: str) -> _Schema:
     return {"type": "string", "pattern": _anchored(pattern.pattern), "description": description}
 
 
-def _choice(enum: type[Enum] | intake._Choices[Any]) -> _Schema:
-    members = list(enum.members) if isinstance(enum, intake._Choices) else [m.value for m in enum]
+def _choice(enum: type[Enum] | intake.Choices[Any]) -> _Schema:
+    members = list(enum.members) if isinstance(enum, intake.Choices) else [m.value for m in enum]
     return {"enum": members}
 
 
@@ -106,23 +107,23 @@ _TIMESTAMP: Final = {
         f"{_DAY}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{{1,6}})?"
         "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
     ),
-    "description": intake._A_TIMESTAMP,
+    "description": intake.A_TIMESTAMP,
 }
 _BOOLEAN: Final = {"type": "boolean"}
 _EMAIL: Final = {
     "type": "string",
     # One @, a non-empty local part, a domain with a dot inside it, no white space.
     "pattern": _anchored(r"[^@\s]+@[^@\s]+\.[^@\s]+"),
-    "description": intake._AN_EMAIL,
+    "description": intake.AN_EMAIL,
 }
 _PHONE: Final = {
     "type": "string",
-    "pattern": _anchored(f"(?=(?:[^0-9]*[0-9]){{7,15}}[^0-9]*(?![\\s\\S])){intake._PHONE.pattern}"),
-    "description": intake._A_PHONE,
+    "pattern": _anchored(f"(?=(?:[^0-9]*[0-9]){{7,15}}[^0-9]*(?![\\s\\S])){intake.PHONE.pattern}"),
+    "description": intake.A_PHONE,
 }
 _HEX64: Final = {"type": "string", "pattern": _anchored("[0-9a-f]{64}")}
 
-#: What a target's value must look like, by kind (the reader's ``_TARGET_CHECKS``).
+#: What a target's value must look like, by kind (the reader's ``TARGET_CHECKS``).
 TARGET_VALUES: Final[Mapping[TargetKind, _Schema]] = {
     TargetKind.EMAIL: _EMAIL,
     TargetKind.PHONE: _PHONE,
@@ -150,13 +151,13 @@ def _fixed(schema: _Schema) -> Callable[[], _Schema]:
 # emitted.
 _OBJECTS: Final[dict[str, tuple[frozenset[str], dict[str, _Field]]]] = {
     "request": (
-        intake._REQUEST_KEYS,
+        intake.REQUEST_KEYS,
         {
             "format": (_const(REQUEST_FORMAT), True),
             "id": (_identifier, True),
             "received_at": (_fixed(_TIMESTAMP), True),
-            "channel": (lambda: _choice(intake._CHANNELS), True),
-            "jurisdiction": (lambda: _coded(intake._JURISDICTION, intake._A_JURISDICTION), True),
+            "channel": (lambda: _choice(intake.CHANNELS), True),
+            "jurisdiction": (lambda: _coded(intake.JURISDICTION, intake.A_JURISDICTION), True),
             "process": (_ref("process"), True),
             "requester": (_ref("requester"), True),
             "investigation": (_ref("investigation"), True),
@@ -164,15 +165,15 @@ _OBJECTS: Final[dict[str, tuple[frozenset[str], dict[str, _Field]]]] = {
                 lambda: {
                     "type": "array",
                     "items": {"$ref": "#/$defs/target"},
-                    "maxItems": intake.MAX_TARGETS,
+                    "maxItems": limits.MAX_TARGETS,
                 },
                 True,
             ),
             "categories": (
                 lambda: {
                     "type": "array",
-                    "items": _choice(intake._CATEGORIES),
-                    "maxItems": intake.MAX_CATEGORIES,
+                    "items": _choice(intake.CATEGORIES),
+                    "maxItems": limits.MAX_CATEGORIES,
                     "uniqueItems": True,
                 },
                 True,
@@ -184,9 +185,9 @@ _OBJECTS: Final[dict[str, tuple[frozenset[str], dict[str, _Field]]]] = {
         },
     ),
     "process": (
-        intake._PROCESS_KEYS,
+        intake.PROCESS_KEYS,
         {
-            "kind": (lambda: _choice(intake._PROCESS_KINDS), True),
+            "kind": (lambda: _choice(intake.PROCESS_KINDS), True),
             "issued_on": (_fixed(_DATE), True),
             "issuer": (_ref("issuer"), True),
             "validated_by": (_ref("issuer"), False),
@@ -197,69 +198,69 @@ _OBJECTS: Final[dict[str, tuple[frozenset[str], dict[str, _Field]]]] = {
         },
     ),
     "issuer": (
-        intake._ISSUER_KEYS,
-        {"name": (_string, True), "role": (lambda: _choice(intake._ROLES), True)},
+        intake.ISSUER_KEYS,
+        {"name": (_string, True), "role": (lambda: _choice(intake.ROLES), True)},
     ),
     "requester": (
-        intake._REQUESTER_KEYS,
+        intake.REQUESTER_KEYS,
         {
             "agency": (_string, True),
             "name": (_string, True),
             "email": (lambda: {**_string(), "allOf": [_EMAIL]}, True),
             "phone": (_string, False),
             "supervisor": (_ref("supervisor"), False),
-            "callback": (lambda: _choice(intake._CALLBACKS), False),
+            "callback": (lambda: _choice(intake.CALLBACKS), False),
         },
     ),
-    "supervisor": (intake._SUPERVISOR_KEYS, {"name": (_string, True), "phone": (_string, True)}),
+    "supervisor": (intake.SUPERVISOR_KEYS, {"name": (_string, True), "phone": (_string, True)}),
     "investigation": (
-        intake._INVESTIGATION_KEYS,
+        intake.INVESTIGATION_KEYS,
         {
-            "nature": (lambda: _choice(intake._NATURES), True),
-            "area": (lambda: _choice(intake._AREAS), True),
+            "nature": (lambda: _choice(intake.NATURES), True),
+            "area": (lambda: _choice(intake.AREAS), True),
             "offense": (_string, False),
             "max_sentence_years": (_fixed({"type": "number", "minimum": 0}), False),
             "committed_online": (_fixed(_BOOLEAN), False),
-            "facts": (lambda: _string(intake.MAX_TEXT_LENGTH, multiline=True), True),
-            "offence_location": (lambda: _coded(intake._COUNTRY, intake._A_COUNTRY), False),
-            "person_residence": (lambda: _coded(intake._COUNTRY, intake._A_COUNTRY), False),
+            "facts": (lambda: _string(limits.MAX_TEXT_LENGTH, multiline=True), True),
+            "offence_location": (lambda: _coded(intake.COUNTRY, intake.A_COUNTRY), False),
+            "person_residence": (lambda: _coded(intake.COUNTRY, intake.A_COUNTRY), False),
             "us_person": (_fixed(_BOOLEAN), False),
         },
     ),
     "target": (
-        intake._TARGET_KEYS,
+        intake.TARGET_KEYS,
         {
-            "kind": (lambda: _choice(intake._TARGET_KINDS), True),
+            "kind": (lambda: _choice(intake.TARGET_KINDS), True),
             "value": (lambda: {**_string(), "allOf": [{"pattern": r"\S"}]}, True),
         },
     ),
     "period": (
-        intake._PERIOD_KEYS,
+        intake.PERIOD_KEYS,
         {"start": (_fixed(_DATE), True), "end": (_fixed(_DATE), True)},
     ),
     "emergency": (
-        intake._EMERGENCY_KEYS,
+        intake.EMERGENCY_KEYS,
         {
-            "danger": (lambda: _choice(intake._DANGERS), True),
+            "danger": (lambda: _choice(intake.DANGERS), True),
             "imminent": (_fixed(_BOOLEAN), True),
-            "description": (lambda: _string(intake.MAX_TEXT_LENGTH, multiline=True), True),
+            "description": (lambda: _string(limits.MAX_TEXT_LENGTH, multiline=True), True),
         },
     ),
     "nondisclosure": (
-        intake._NONDISCLOSURE_KEYS,
+        intake.NONDISCLOSURE_KEYS,
         {
-            "kind": (lambda: _choice(intake._NONDISCLOSURE_KINDS), True),
+            "kind": (lambda: _choice(intake.NONDISCLOSURE_KINDS), True),
             "statute": (_string, True),
             "until": (_fixed(_DATE), False),
             "review_notice": (_fixed(_BOOLEAN), False),
         },
     ),
     "preservation": (
-        intake._PRESERVATION_KEYS,
+        intake.PRESERVATION_KEYS,
         {
             "extends": (_identifier, True),
             "prior_extensions": (
-                _fixed({"type": "integer", "minimum": 0, "maximum": intake.MAX_INTEGER}),
+                _fixed({"type": "integer", "minimum": 0, "maximum": limits.MAX_INTEGER}),
                 True,
             ),
             "prior_expires_on": (_fixed(_DATE), True),
@@ -309,7 +310,7 @@ def _target() -> _Schema:
             "if": {"properties": {"kind": {"const": kind.value}}, "required": ["kind"]},
             "then": {"properties": {"value": TARGET_VALUES[kind]}},
         }
-        for kind in intake._TARGET_CHECKS
+        for kind in intake.TARGET_CHECKS
     ]
     return schema
 
@@ -331,7 +332,7 @@ def _request() -> _Schema:
     rules: list[_Schema] = [
         # The format's rules across fields: blocks only some process kinds may carry.
         {"if": _kind_is_not(kinds), "then": {"properties": {key: {"type": "null"}}}}
-        for key, kinds in intake._KINDS_ALLOWING.items()
+        for key, kinds in intake.KINDS_ALLOWING.items()
     ]
     preservation = [kind for kind in ProcessKind if kind.is_preservation]
     rules.append(
@@ -461,7 +462,7 @@ def _policy_value(field: attrs.Attribute[Any]) -> _Schema:
         return {
             "type": "object",
             "description": "statute -> the investigation areas it may be used for",
-            "additionalProperties": {"type": "array", "items": _choice(intake._AREAS)},
+            "additionalProperties": {"type": "array", "items": _choice(intake.AREAS)},
         }
     if kind == "int":
         low, high = POLICY_RANGES[field.name]

@@ -1,17 +1,13 @@
 """The request format's own tables for intake: keys in the format's order, closed sets,
-limits, value shapes, and how problems are worded and ordered (docs/formats.md).
+value shapes, and the order problems are listed in (docs/formats.md).
 
 Rules of the road: everything here is data or a pure check of one value; the walk that
-uses them lives in ``_intake``. docs/limits.md explains each limit.
+uses them lives in ``_reader``, the limits in ``_limits``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
-import json
 import re
-from collections.abc import Mapping
 from enum import Enum
 from typing import Final, Generic, TypeVar
 
@@ -30,45 +26,46 @@ from .._base._enums import (
 from ..exceptions import Problem
 
 __all__ = [
-    "EARLIEST_DATE",
-    "LATEST_DATE",
-    "MAX_CATEGORIES",
-    "MAX_ID_LENGTH",
-    "MAX_INTEGER",
-    "MAX_PROBLEMS",
-    "MAX_STRING_LENGTH",
-    "MAX_TARGETS",
-    "MAX_TEXT_LENGTH",
-    "QUOTE_LIMIT",
+    "ABSENT",
+    "AN_EMAIL",
+    "AREAS",
+    "A_COUNTRY",
+    "A_DATE",
+    "A_JURISDICTION",
+    "A_PHONE",
+    "A_TIMESTAMP",
+    "BAD_IN_LINE",
+    "BAD_IN_TEXT",
+    "CALLBACKS",
+    "CATEGORIES",
+    "CHANNELS",
+    "COUNTRY",
+    "DANGERS",
+    "EMERGENCY_KEYS",
+    "FIELD_ORDER",
+    "INVESTIGATION_KEYS",
+    "ISSUER_KEYS",
+    "JURISDICTION",
+    "KINDS_ALLOWING",
+    "NATURES",
+    "NONDISCLOSURE_KEYS",
+    "NONDISCLOSURE_KINDS",
+    "PERIOD_KEYS",
+    "PHONE",
+    "PRESERVATION_KEYS",
+    "PROCESS_KEYS",
+    "PROCESS_KINDS",
+    "REQUESTER_KEYS",
+    "REQUEST_KEYS",
+    "ROLES",
+    "SUPERVISOR_KEYS",
+    "TARGET_CHECKS",
+    "TARGET_KEYS",
+    "TARGET_KINDS",
+    "Choices",
+    "is_email",
+    "problem_order",
 ]
-
-# --- Limits (docs/limits.md explains each choice) -------------------------------------
-
-#: Problems listed before the walk stops; one more problem at ``$`` says the rest were omitted.
-MAX_PROBLEMS: Final = 1_000
-#: Entries of ``targets``; a demand naming more accounts is a bulk demand, not one request.
-MAX_TARGETS: Final = 1_000
-#: Entries of ``categories``; only five exist, so anything longer is already wrong.
-MAX_CATEGORIES: Final = 1_000
-#: ``id`` and ``preservation.extends``, as the request format fixes for ``id``.
-MAX_ID_LENGTH: Final = 128
-#: The free-text fields ``investigation.facts`` and ``emergency.description``.
-MAX_TEXT_LENGTH: Final = 100_000
-#: Every other string: names, addresses, citations, target values.
-MAX_STRING_LENGTH: Final = 4_096
-#: ``preservation.prior_extensions``: fits a signed 32-bit SQL INTEGER column.
-MAX_INTEGER: Final = 2**31 - 1
-#: Dates and (as UTC instants) timestamps fall within these days, both included.
-EARLIEST_DATE: Final = dt.date(1900, 1, 1)
-LATEST_DATE: Final = dt.date(2999, 12, 31)
-#: Characters of an input string a message quotes before cutting it short.
-QUOTE_LIMIT: Final = 60
-
-_EARLIEST_INSTANT: Final = dt.datetime.combine(EARLIEST_DATE, dt.time.min, dt.timezone.utc)
-_LATEST_INSTANT: Final = dt.datetime.combine(LATEST_DATE, dt.time.max, dt.timezone.utc)
-# A date or timestamp string longer than this cannot be valid; it is not parsed or echoed.
-_LONGEST_TIMESTAMP: Final = len("2017-03-02T15:04:05.000000+02:00")
-_RANGE: Final = f"expected a day from {EARLIEST_DATE} to {LATEST_DATE}"
 
 # --- The format's tables -----------------------------------------------------------
 
@@ -78,25 +75,25 @@ def _keys(names: str) -> frozenset[str]:
 
 
 # The keys each object may hold, as the request format's tables list them.
-_REQUEST_KEYS: Final = _keys(
+REQUEST_KEYS: Final = _keys(
     "format id received_at channel jurisdiction process requester investigation targets"
     " categories period emergency nondisclosure preservation"
 )
-_PROCESS_KEYS: Final = _keys(
+PROCESS_KEYS: Final = _keys(
     "kind issued_on issuer validated_by authority signed reference return_date"
 )
-_ISSUER_KEYS: Final = _keys("name role")
-_REQUESTER_KEYS: Final = _keys("agency name email phone supervisor callback")
-_SUPERVISOR_KEYS: Final = _keys("name phone")
-_INVESTIGATION_KEYS: Final = _keys(
+ISSUER_KEYS: Final = _keys("name role")
+REQUESTER_KEYS: Final = _keys("agency name email phone supervisor callback")
+SUPERVISOR_KEYS: Final = _keys("name phone")
+INVESTIGATION_KEYS: Final = _keys(
     "nature area offense max_sentence_years committed_online facts offence_location"
     " person_residence us_person"
 )
-_TARGET_KEYS: Final = _keys("kind value")
-_PERIOD_KEYS: Final = _keys("start end")
-_EMERGENCY_KEYS: Final = _keys("danger imminent description")
-_NONDISCLOSURE_KEYS: Final = _keys("kind statute until review_notice")
-_PRESERVATION_KEYS: Final = _keys("extends prior_extensions prior_expires_on")
+TARGET_KEYS: Final = _keys("kind value")
+PERIOD_KEYS: Final = _keys("start end")
+EMERGENCY_KEYS: Final = _keys("danger imminent description")
+NONDISCLOSURE_KEYS: Final = _keys("kind statute until review_notice")
+PRESERVATION_KEYS: Final = _keys("extends prior_extensions prior_expires_on")
 
 # Problems are listed in the format's own field order (the request format's tables), as the
 # public cases list them: one order that agrees with each object's table, unknown keys
@@ -111,21 +108,21 @@ _FIELDS_IN_ORDER: Final = (
     " review_notice"
     " extends prior_extensions prior_expires_on"
 )
-_FIELD_ORDER: Final = {name: rank for rank, name in enumerate(_FIELDS_IN_ORDER.split())}
+FIELD_ORDER: Final = {name: rank for rank, name in enumerate(_FIELDS_IN_ORDER.split())}
 _PATH_STEP: Final = re.compile(r'\.(\w+)|\[(\d+)\]|\["(?:[^"\\]|\\.)*"\]', re.ASCII)
-_UNKNOWN: Final = len(_FIELD_ORDER)
+_UNKNOWN: Final = len(FIELD_ORDER)
 
 
-def _problem_order(problem: Problem) -> tuple[int, ...]:
+def problem_order(problem: Problem) -> tuple[int, ...]:
     """Sort key: each step of the path as its field rank or array index."""
     key: list[int] = []
     for name, index in _PATH_STEP.findall(problem.path):
-        key.append(int(index) if index else _FIELD_ORDER.get(name, _UNKNOWN))
+        key.append(int(index) if index else FIELD_ORDER.get(name, _UNKNOWN))
     return tuple(key)
 
 
 # docs/formats.md, "Rules across fields": the process kinds that may carry each optional block.
-_KINDS_ALLOWING: Final = {
+KINDS_ALLOWING: Final = {
     "emergency": (
         ProcessKind.EMERGENCY_REQUEST,
         ProcessKind.EU_PRODUCTION_ORDER,
@@ -137,7 +134,7 @@ _KINDS_ALLOWING: Final = {
 _E = TypeVar("_E", bound=Enum)
 
 
-class _Choices(Generic[_E]):
+class Choices(Generic[_E]):
     """A closed set as the document spells it, and how a message names it."""
 
     __slots__ = ("expected", "members")
@@ -147,43 +144,42 @@ class _Choices(Generic[_E]):
         self.expected = "one of " + ", ".join(self.members)
 
 
-_CHANNELS: Final = _Choices(Channel)
-_PROCESS_KINDS: Final = _Choices(ProcessKind)
-_ROLES: Final = _Choices(Role)
-_CALLBACKS: Final = _Choices(Callback)
-_NATURES: Final = _Choices(Nature)
-_AREAS: Final = _Choices(Area)
-_TARGET_KINDS: Final = _Choices(TargetKind)
-_CATEGORIES: Final = _Choices(Category)
-_DANGERS: Final = _Choices(Danger)
-_NONDISCLOSURE_KINDS: Final = _Choices(NondisclosureKind)
+CHANNELS: Final = Choices(Channel)
+PROCESS_KINDS: Final = Choices(ProcessKind)
+ROLES: Final = Choices(Role)
+CALLBACKS: Final = Choices(Callback)
+NATURES: Final = Choices(Nature)
+AREAS: Final = Choices(Area)
+TARGET_KINDS: Final = Choices(TargetKind)
+CATEGORIES: Final = Choices(Category)
+DANGERS: Final = Choices(Danger)
+NONDISCLOSURE_KINDS: Final = Choices(NondisclosureKind)
 
-_JURISDICTION: Final = re.compile(r"[A-Z]{2}(?:-[A-Z0-9]{1,3})?", re.ASCII)
-_COUNTRY: Final = re.compile(r"[A-Z]{2}", re.ASCII)
-_PHONE: Final = re.compile(r"\+?[0-9 ().\-]+", re.ASCII)
+JURISDICTION: Final = re.compile(r"[A-Z]{2}(?:-[A-Z0-9]{1,3})?", re.ASCII)
+COUNTRY: Final = re.compile(r"[A-Z]{2}", re.ASCII)
+PHONE: Final = re.compile(r"\+?[0-9 ().\-]+", re.ASCII)
 _DIGIT: Final = re.compile(r"[0-9]", re.ASCII)
 _SPACE: Final = re.compile(r"\s")
-_IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
 # One-line strings refuse C0/C1 controls and line separators (they would forge lines in
 # letters, reports and terminals); free text may hold tabs and line breaks. Both refuse
 # unpaired surrogates, which cannot be written as UTF-8 (canonical bytes would fail).
-_BAD_IN_LINE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_BAD_IN_TEXT: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+BAD_IN_LINE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+BAD_IN_TEXT: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
-_A_JURISDICTION: Final = (
+A_JURISDICTION: Final = (
     "an ISO 3166-1 alpha-2 code, optionally with '-' and a subdivision (US, US-CA, DE)"
 )
-_A_COUNTRY: Final = "an ISO 3166-1 alpha-2 code (two upper-case letters, such as DE)"
-_A_DATE: Final = "a date as YYYY-MM-DD"
-_A_TIMESTAMP: Final = "a timestamp as YYYY-MM-DDTHH:MM:SSZ or with an offset (+02:00)"
-_AN_EMAIL: Final = "an email address (one @, a non-empty local part, a domain with a dot)"
-_A_PHONE: Final = (
+A_COUNTRY: Final = "an ISO 3166-1 alpha-2 code (two upper-case letters, such as DE)"
+A_DATE: Final = "a date as YYYY-MM-DD"
+A_TIMESTAMP: Final = "a timestamp as YYYY-MM-DDTHH:MM:SSZ or with an offset (+02:00)"
+AN_EMAIL: Final = "an email address (one @, a non-empty local part, a domain with a dot)"
+A_PHONE: Final = (
     "a phone number of 7-15 digits with an optional leading + and spaces, hyphens, dots"
     " or parentheses"
 )
 
 
-def _is_email(value: str) -> bool:
+def is_email(value: str) -> bool:
     local, _, domain = value.partition("@")
     if not local or not domain or "@" in domain or _SPACE.search(value):
         return False
@@ -193,63 +189,16 @@ def _is_email(value: str) -> bool:
 
 
 def _is_phone(value: str) -> bool:
-    return _PHONE.fullmatch(value) is not None and 7 <= len(_DIGIT.findall(value)) <= 15
+    return PHONE.fullmatch(value) is not None and 7 <= len(_DIGIT.findall(value)) <= 15
 
 
 # Target values are checked for their kind (docs/formats.md, "Target object").
-_TARGET_CHECKS: Final = {
-    TargetKind.EMAIL: (_is_email, _AN_EMAIL),
-    TargetKind.PHONE: (_is_phone, _A_PHONE),
+TARGET_CHECKS: Final = {
+    TargetKind.EMAIL: (is_email, AN_EMAIL),
+    TargetKind.PHONE: (_is_phone, A_PHONE),
 }
-
-
-# --- Describing input safely -------------------------------------------------------
-
-
-def _quote(text: str) -> str:
-    """``repr`` of at most ``QUOTE_LIMIT`` characters: control characters come out escaped."""
-    if len(text) <= QUOTE_LIMIT:
-        return repr(text)
-    return f"{text[:QUOTE_LIMIT]!r}... ({len(text)} characters)"
-
-
-def _describe(value: object) -> str:
-    """What a value is, in JSON's words, without echoing more than a short quote."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, str):
-        return f"string {_quote(value)}"
-    if isinstance(value, int):
-        # str() of an int past 4,300 digits raises; nobody needs to see it anyway.
-        return f"number {int(value)}" if value.bit_length() <= 64 else "a very large number"
-    if isinstance(value, float):
-        return f"number {float(value)!r}"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, (list, tuple)):
-        return "an array"
-    return f"a value of Python type {_quote(type(value).__name__)}, which is not JSON"
-
-
-def _key_path(path: str, key: str) -> str:
-    """``$.key`` for a plain key, ``$["odd key"]`` (JSON-escaped, cut short) otherwise."""
-    if len(key) <= QUOTE_LIMIT and _IDENTIFIER.fullmatch(key):
-        return f"{path}.{key}"
-    shown = key if len(key) <= QUOTE_LIMIT else key[:QUOTE_LIMIT] + "..."
-    return f"{path}[{json.dumps(shown)}]"
-
-
-def _unknown_key(key: str, allowed: frozenset[str]) -> str:
-    close = difflib.get_close_matches(key, allowed, n=1) if len(key) <= QUOTE_LIMIT else []
-    if close:
-        return f"unknown key; did you mean {close[0]!r}?"
-    return "unknown key; the keys allowed here are " + ", ".join(sorted(allowed))
 
 
 # --- The walk ----------------------------------------------------------------------
 
-_ABSENT: Final = object()
+ABSENT: Final = object()

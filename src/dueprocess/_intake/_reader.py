@@ -32,48 +32,54 @@ from .._base._enums import (
     NondisclosureKind,
     ProcessKind,
 )
+from .._base._text import QUOTE_LIMIT, describe, key_path, unknown_key
 from ..exceptions import InvalidRequest, Problem
 from ._fields import (  # the format's tables and checks
-    _A_COUNTRY,
-    _A_DATE,
-    _A_JURISDICTION,
-    _A_TIMESTAMP,
-    _ABSENT,
-    _AN_EMAIL,
-    _AREAS,
-    _BAD_IN_LINE,
-    _BAD_IN_TEXT,
-    _CALLBACKS,
-    _CATEGORIES,
-    _CHANNELS,
-    _COUNTRY,
-    _DANGERS,
     _E,
-    _EARLIEST_INSTANT,
-    _EMERGENCY_KEYS,
-    _INVESTIGATION_KEYS,
-    _ISSUER_KEYS,
-    _JURISDICTION,
-    _KINDS_ALLOWING,
-    _LATEST_INSTANT,
-    _LONGEST_TIMESTAMP,
-    _NATURES,
-    _NONDISCLOSURE_KEYS,
-    _NONDISCLOSURE_KINDS,
-    _PERIOD_KEYS,
-    _PRESERVATION_KEYS,
-    _PROCESS_KEYS,
-    _PROCESS_KINDS,
-    _RANGE,
-    _REQUEST_KEYS,
-    _REQUESTER_KEYS,
-    _ROLES,
-    _SUPERVISOR_KEYS,
-    _TARGET_CHECKS,
-    _TARGET_KEYS,
-    _TARGET_KINDS,
+    A_COUNTRY,
+    A_DATE,
+    A_JURISDICTION,
+    A_TIMESTAMP,
+    ABSENT,
+    AN_EMAIL,
+    AREAS,
+    BAD_IN_LINE,
+    BAD_IN_TEXT,
+    CALLBACKS,
+    CATEGORIES,
+    CHANNELS,
+    COUNTRY,
+    DANGERS,
+    EMERGENCY_KEYS,
+    INVESTIGATION_KEYS,
+    ISSUER_KEYS,
+    JURISDICTION,
+    KINDS_ALLOWING,
+    NATURES,
+    NONDISCLOSURE_KEYS,
+    NONDISCLOSURE_KINDS,
+    PERIOD_KEYS,
+    PRESERVATION_KEYS,
+    PROCESS_KEYS,
+    PROCESS_KINDS,
+    REQUEST_KEYS,
+    REQUESTER_KEYS,
+    ROLES,
+    SUPERVISOR_KEYS,
+    TARGET_CHECKS,
+    TARGET_KEYS,
+    TARGET_KINDS,
+    Choices,
+    is_email,
+    problem_order,
+)
+from ._limits import (
+    DAY_RANGE,
     EARLIEST_DATE,
+    EARLIEST_INSTANT,
     LATEST_DATE,
+    LATEST_INSTANT,
+    LONGEST_TIMESTAMP,
     MAX_CATEGORIES,
     MAX_ID_LENGTH,
     MAX_INTEGER,
@@ -81,13 +87,6 @@ from ._fields import (  # the format's tables and checks
     MAX_STRING_LENGTH,
     MAX_TARGETS,
     MAX_TEXT_LENGTH,
-    QUOTE_LIMIT,
-    _Choices,
-    _describe,
-    _is_email,
-    _key_path,
-    _problem_order,
-    _unknown_key,
 )
 from ._request import (
     FORMAT,
@@ -145,7 +144,7 @@ class _Intake:
 
     def absent(self, value: object, key: str, path: str, expected: str, required: bool) -> bool:
         """Whether there is nothing to check: the key is absent, or optional and null."""
-        if value is _ABSENT:
+        if value is ABSENT:
             if required:
                 self.add(f"{path}.{key}", f"is required: expected {expected}")
             return True
@@ -156,16 +155,16 @@ class _Intake:
         self, value: object, path: str, allowed: frozenset[str]
     ) -> Mapping[Any, Any] | None:
         if type(value) is not dict and not isinstance(value, Mapping):
-            self.add(path, f"expected an object, got {_describe(value)}")
+            self.add(path, f"expected an object, got {describe(value)}")
             return None
         if not value.keys() <= allowed:
             for key in value:
                 if key in allowed:
                     continue
                 if isinstance(key, str):
-                    self.add(_key_path(path, key), _unknown_key(key, allowed))
+                    self.add(key_path(path, key), unknown_key(key, allowed))
                 else:
-                    self.add(path, f"has a key that is {_describe(key)}; keys must be strings")
+                    self.add(path, f"has a key that is {describe(key)}; keys must be strings")
         return value
 
     def member(
@@ -177,7 +176,7 @@ class _Intake:
         *,
         required: bool = True,
     ) -> Mapping[Any, Any] | None:
-        value = obj.get(key, _ABSENT)
+        value = obj.get(key, ABSENT)
         if type(value) is dict and value.keys() <= allowed:
             return value
         if self.absent(value, key, path, "an object", required):
@@ -195,13 +194,13 @@ class _Intake:
         multiline: bool = False,
         expected: str = "a string",
     ) -> str | None:
-        value = obj.get(key, _ABSENT)
+        value = obj.get(key, ABSENT)
         if type(value) is str and len(value) <= limit and value.isascii() and value.isprintable():
             return value
         if self.absent(value, key, path, expected, required):
             return None
         if not isinstance(value, str):
-            self.add(f"{path}.{key}", f"expected {expected}, got {_describe(value)}")
+            self.add(f"{path}.{key}", f"expected {expected}, got {describe(value)}")
             return None
         if len(value) > limit:
             self.add(
@@ -209,7 +208,7 @@ class _Intake:
                 f"is too long ({len(value)} characters); expected at most {limit}",
             )
             return None
-        bad = (_BAD_IN_TEXT if multiline else _BAD_IN_LINE).search(value)
+        bad = (BAD_IN_TEXT if multiline else BAD_IN_LINE).search(value)
         if bad is not None:
             char = ord(bad.group())
             what = "an unpaired surrogate" if 0xD800 <= char <= 0xDFFF else "a control character"
@@ -243,7 +242,7 @@ class _Intake:
     ) -> str | None:
         value = self.string(obj, key, path, required=required, expected=expected)
         if value is not None and pattern.fullmatch(value) is None:
-            self.add(f"{path}.{key}", f"expected {expected}, got {_describe(value)}")
+            self.add(f"{path}.{key}", f"expected {expected}, got {describe(value)}")
             return None
         return value
 
@@ -252,35 +251,35 @@ class _Intake:
         obj: Mapping[Any, Any],
         key: str,
         path: str,
-        choices: _Choices[_E],
+        choices: Choices[_E],
         *,
         required: bool = True,
     ) -> _E | None:
-        value = obj.get(key, _ABSENT)
+        value = obj.get(key, ABSENT)
         member = choices.members.get(value) if isinstance(value, str) else None
         if member is not None or self.absent(value, key, path, choices.expected, required):
             return member
-        self.add(f"{path}.{key}", f"expected {choices.expected}, got {_describe(value)}")
+        self.add(f"{path}.{key}", f"expected {choices.expected}, got {describe(value)}")
         return None
 
     def flag(
         self, obj: Mapping[Any, Any], key: str, path: str, *, required: bool = True
     ) -> bool | None:
-        value = obj.get(key, _ABSENT)
+        value = obj.get(key, ABSENT)
         if value is True or value is False:
             return value
         if not self.absent(value, key, path, "true or false", required):
-            self.add(f"{path}.{key}", f"expected true or false, got {_describe(value)}")
+            self.add(f"{path}.{key}", f"expected true or false, got {describe(value)}")
         return None
 
     def date(
         self, obj: Mapping[Any, Any], key: str, path: str, *, required: bool = True
     ) -> dt.date | None:
-        value = obj.get(key, _ABSENT)
-        if self.absent(value, key, path, _A_DATE, required):
+        value = obj.get(key, ABSENT)
+        if self.absent(value, key, path, A_DATE, required):
             return None
-        if not isinstance(value, str) or len(value) > _LONGEST_TIMESTAMP:
-            self.add(f"{path}.{key}", f"expected {_A_DATE}, got {_describe(value)}")
+        if not isinstance(value, str) or len(value) > LONGEST_TIMESTAMP:
+            self.add(f"{path}.{key}", f"expected {A_DATE}, got {describe(value)}")
             return None
         try:
             day = parse_date(value)
@@ -288,69 +287,69 @@ class _Intake:
             self.add(f"{path}.{key}", str(error))
             return None
         if not EARLIEST_DATE <= day <= LATEST_DATE:
-            self.add(f"{path}.{key}", f"{value!r} is out of range: {_RANGE}")
+            self.add(f"{path}.{key}", f"{value!r} is out of range: {DAY_RANGE}")
             return None
         return day
 
     def timestamp(self, obj: Mapping[Any, Any], key: str, path: str) -> dt.datetime | None:
-        value = obj.get(key, _ABSENT)
-        if self.absent(value, key, path, _A_TIMESTAMP, True):
+        value = obj.get(key, ABSENT)
+        if self.absent(value, key, path, A_TIMESTAMP, True):
             return None
-        if not isinstance(value, str) or len(value) > _LONGEST_TIMESTAMP:
-            self.add(f"{path}.{key}", f"expected {_A_TIMESTAMP}, got {_describe(value)}")
+        if not isinstance(value, str) or len(value) > LONGEST_TIMESTAMP:
+            self.add(f"{path}.{key}", f"expected {A_TIMESTAMP}, got {describe(value)}")
             return None
         try:
             moment = parse_timestamp(value)
         except ValueError as error:
             self.add(f"{path}.{key}", str(error))
             return None
-        if not _EARLIEST_INSTANT <= moment <= _LATEST_INSTANT:
-            self.add(f"{path}.{key}", f"{value!r} is out of range: {_RANGE} (in UTC)")
+        if not EARLIEST_INSTANT <= moment <= LATEST_INSTANT:
+            self.add(f"{path}.{key}", f"{value!r} is out of range: {DAY_RANGE} (in UTC)")
             return None
         return moment
 
     def years(self, obj: Mapping[Any, Any], key: str, path: str) -> float | None:
-        value = obj.get(key, _ABSENT)
+        value = obj.get(key, ABSENT)
         if self.absent(value, key, path, "a number >= 0", False):
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.add(f"{path}.{key}", f"expected a number >= 0, got {_describe(value)}")
+            self.add(f"{path}.{key}", f"expected a number >= 0, got {describe(value)}")
             return None
         try:
             number = float(value)
         except OverflowError:
             number = math.inf
         if not math.isfinite(number) or number < 0:
-            self.add(f"{path}.{key}", f"expected a finite number >= 0, got {_describe(value)}")
+            self.add(f"{path}.{key}", f"expected a finite number >= 0, got {describe(value)}")
             return None
         return number
 
     def count(self, obj: Mapping[Any, Any], key: str, path: str) -> int | None:
         expected = f"an integer from 0 to {MAX_INTEGER}"
-        value = obj.get(key, _ABSENT)
+        value = obj.get(key, ABSENT)
         if self.absent(value, key, path, expected, True):
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_INTEGER:
-            self.add(f"{path}.{key}", f"expected {expected}, got {_describe(value)}")
+            self.add(f"{path}.{key}", f"expected {expected}, got {describe(value)}")
             return None
         return int(value)
 
     # Sections of the document, in the request format's order.
 
     def request(self, document: object) -> LegalRequest | None:
-        doc = self.mapping(document, "$", _REQUEST_KEYS)
+        doc = self.mapping(document, "$", REQUEST_KEYS)
         if doc is None:
             return None
-        version = doc.get("format", _ABSENT)
+        version = doc.get("format", ABSENT)
         if not (
             (isinstance(version, str) and version == FORMAT)
             or self.absent(version, "format", "$", repr(FORMAT), True)
         ):
-            self.add("$.format", f"expected {FORMAT!r}, got {_describe(version)}")
+            self.add("$.format", f"expected {FORMAT!r}, got {describe(version)}")
         request_id = self.identifier(doc, "id", "$")
         received_at = self.timestamp(doc, "received_at", "$")
-        channel = self.choice(doc, "channel", "$", _CHANNELS)
-        jurisdiction = self.code(doc, "jurisdiction", "$", _JURISDICTION, _A_JURISDICTION)
+        channel = self.choice(doc, "channel", "$", CHANNELS)
+        jurisdiction = self.code(doc, "jurisdiction", "$", JURISDICTION, A_JURISDICTION)
         process = self.process(doc)
         requester = self.requester(doc)
         investigation = self.investigation(doc)
@@ -392,22 +391,22 @@ class _Intake:
     def issuer(
         self, obj: Mapping[Any, Any], key: str, path: str, *, required: bool
     ) -> Issuer | None:
-        section = self.member(obj, key, path, _ISSUER_KEYS, required=required)
+        section = self.member(obj, key, path, ISSUER_KEYS, required=required)
         if section is None:
             return None
         here = f"{path}.{key}"
         name = self.string(section, "name", here)
-        role = self.choice(section, "role", here, _ROLES)
+        role = self.choice(section, "role", here, ROLES)
         if name is None or role is None:
             return None
         return Issuer(name, role)
 
     def process(self, doc: Mapping[Any, Any]) -> Process | None:
-        section = self.member(doc, "process", "$", _PROCESS_KEYS)
+        section = self.member(doc, "process", "$", PROCESS_KEYS)
         if section is None:
             return None
         here = "$.process"
-        kind = self.kind = self.choice(section, "kind", here, _PROCESS_KINDS)
+        kind = self.kind = self.choice(section, "kind", here, PROCESS_KINDS)
         issued_on = self.date(section, "issued_on", here)
         issuer = self.issuer(section, "issuer", here, required=True)
         validated_by = self.issuer(section, "validated_by", here, required=False)
@@ -435,18 +434,18 @@ class _Intake:
         )
 
     def requester(self, doc: Mapping[Any, Any]) -> Requester | None:
-        section = self.member(doc, "requester", "$", _REQUESTER_KEYS)
+        section = self.member(doc, "requester", "$", REQUESTER_KEYS)
         if section is None:
             return None
         here = "$.requester"
         agency = self.string(section, "agency", here)
         name = self.string(section, "name", here)
-        email = self.string(section, "email", here, expected=_AN_EMAIL)
-        if email is not None and not _is_email(email):
-            self.add("$.requester.email", f"expected {_AN_EMAIL}, got {_describe(email)}")
+        email = self.string(section, "email", here, expected=AN_EMAIL)
+        if email is not None and not is_email(email):
+            self.add("$.requester.email", f"expected {AN_EMAIL}, got {describe(email)}")
         phone = self.string(section, "phone", here, required=False)
         supervisor = self.supervisor(section)
-        callback = self.choice(section, "callback", here, _CALLBACKS, required=False)
+        callback = self.choice(section, "callback", here, CALLBACKS, required=False)
         if agency is None or name is None or email is None:
             return None
         return Requester(
@@ -460,7 +459,7 @@ class _Intake:
 
     def supervisor(self, requester: Mapping[Any, Any]) -> Supervisor | None:
         section = self.member(
-            requester, "supervisor", "$.requester", _SUPERVISOR_KEYS, required=False
+            requester, "supervisor", "$.requester", SUPERVISOR_KEYS, required=False
         )
         if section is None:
             return None
@@ -472,22 +471,18 @@ class _Intake:
         return Supervisor(name, phone)
 
     def investigation(self, doc: Mapping[Any, Any]) -> Investigation | None:
-        section = self.member(doc, "investigation", "$", _INVESTIGATION_KEYS)
+        section = self.member(doc, "investigation", "$", INVESTIGATION_KEYS)
         if section is None:
             return None
         here = "$.investigation"
-        nature = self.choice(section, "nature", here, _NATURES)
-        area = self.choice(section, "area", here, _AREAS)
+        nature = self.choice(section, "nature", here, NATURES)
+        area = self.choice(section, "area", here, AREAS)
         offense = self.string(section, "offense", here, required=False)
         years = self.years(section, "max_sentence_years", here)
         online = self.flag(section, "committed_online", here, required=False)
         facts = self.string(section, "facts", here, limit=MAX_TEXT_LENGTH, multiline=True)
-        location = self.code(
-            section, "offence_location", here, _COUNTRY, _A_COUNTRY, required=False
-        )
-        residence = self.code(
-            section, "person_residence", here, _COUNTRY, _A_COUNTRY, required=False
-        )
+        location = self.code(section, "offence_location", here, COUNTRY, A_COUNTRY, required=False)
+        residence = self.code(section, "person_residence", here, COUNTRY, A_COUNTRY, required=False)
         us_person = self.flag(section, "us_person", here, required=False)
         if nature is None or area is None or facts is None:
             return None
@@ -504,11 +499,11 @@ class _Intake:
         )
 
     def targets(self, doc: Mapping[Any, Any]) -> tuple[Target, ...] | None:
-        items = doc.get("targets", _ABSENT)
+        items = doc.get("targets", ABSENT)
         if self.absent(items, "targets", "$", "an array of targets", True):
             return None
         if not isinstance(items, (list, tuple)):
-            self.add("$.targets", f"expected an array of targets, got {_describe(items)}")
+            self.add("$.targets", f"expected an array of targets, got {describe(items)}")
             return None
         if len(items) > MAX_TARGETS:
             self.add("$.targets", f"has {len(items)} targets; expected at most {MAX_TARGETS}")
@@ -516,30 +511,30 @@ class _Intake:
         targets: list[Target] = []
         for index, item in enumerate(items):
             here = f"$.targets[{index}]"
-            section = self.mapping(item, here, _TARGET_KEYS)
+            section = self.mapping(item, here, TARGET_KEYS)
             if section is None:
                 continue
-            kind = self.choice(section, "kind", here, _TARGET_KINDS)
+            kind = self.choice(section, "kind", here, TARGET_KINDS)
             value = self.string(section, "value", here)
             if value is None:
                 continue
             if not value.strip():
                 self.add(f"{here}.value", "must not be blank: expected the identifier asked for")
                 continue
-            check = _TARGET_CHECKS.get(kind) if kind is not None else None
+            check = TARGET_CHECKS.get(kind) if kind is not None else None
             if check is not None and not check[0](value):
-                self.add(f"{here}.value", f"expected {check[1]}, got {_describe(value)}")
+                self.add(f"{here}.value", f"expected {check[1]}, got {describe(value)}")
                 continue
             if kind is not None:
                 targets.append(Target(kind, value))
         return tuple(targets)
 
     def categories(self, doc: Mapping[Any, Any]) -> tuple[Category, ...] | None:
-        items = doc.get("categories", _ABSENT)
+        items = doc.get("categories", ABSENT)
         if self.absent(items, "categories", "$", "an array of category names", True):
             return None
         if not isinstance(items, (list, tuple)):
-            self.add("$.categories", f"expected an array of category names, got {_describe(items)}")
+            self.add("$.categories", f"expected an array of category names, got {describe(items)}")
             return None
         if len(items) > MAX_CATEGORIES:
             self.add(
@@ -550,11 +545,11 @@ class _Intake:
             return None
         seen: dict[Category, int] = {}
         for index, item in enumerate(items):
-            category = _CATEGORIES.members.get(item) if isinstance(item, str) else None
+            category = CATEGORIES.members.get(item) if isinstance(item, str) else None
             if category is None:
                 self.add(
                     f"$.categories[{index}]",
-                    f"expected a category, {_CATEGORIES.expected}, got {_describe(item)}",
+                    f"expected a category, {CATEGORIES.expected}, got {describe(item)}",
                 )
             elif category in seen:
                 self.add(
@@ -566,7 +561,7 @@ class _Intake:
         return tuple(seen)
 
     def period(self, doc: Mapping[Any, Any]) -> Period | None:
-        section = self.member(doc, "period", "$", _PERIOD_KEYS, required=False)
+        section = self.member(doc, "period", "$", PERIOD_KEYS, required=False)
         if section is None:
             return None
         start = self.date(section, "start", "$.period")
@@ -581,11 +576,11 @@ class _Intake:
         return Period(start, end)
 
     def emergency(self, doc: Mapping[Any, Any]) -> Emergency | None:
-        section = self.member(doc, "emergency", "$", _EMERGENCY_KEYS, required=False)
+        section = self.member(doc, "emergency", "$", EMERGENCY_KEYS, required=False)
         if section is None:
             return None
         here = "$.emergency"
-        danger = self.choice(section, "danger", here, _DANGERS)
+        danger = self.choice(section, "danger", here, DANGERS)
         imminent = self.flag(section, "imminent", here)
         description = self.string(
             section, "description", here, limit=MAX_TEXT_LENGTH, multiline=True
@@ -595,11 +590,11 @@ class _Intake:
         return Emergency(danger, imminent, description)
 
     def nondisclosure(self, doc: Mapping[Any, Any]) -> Nondisclosure | None:
-        section = self.member(doc, "nondisclosure", "$", _NONDISCLOSURE_KEYS, required=False)
+        section = self.member(doc, "nondisclosure", "$", NONDISCLOSURE_KEYS, required=False)
         if section is None:
             return None
         here = "$.nondisclosure"
-        kind = self.choice(section, "kind", here, _NONDISCLOSURE_KINDS)
+        kind = self.choice(section, "kind", here, NONDISCLOSURE_KINDS)
         statute = self.string(section, "statute", here)
         # ``until: null`` (or no ``until``) means no end date was given.
         until = self.date(section, "until", here, required=False)
@@ -609,7 +604,7 @@ class _Intake:
         return Nondisclosure(kind, statute, until, review_notice=bool(review_notice))
 
     def preservation(self, doc: Mapping[Any, Any]) -> Preservation | None:
-        section = self.member(doc, "preservation", "$", _PRESERVATION_KEYS, required=False)
+        section = self.member(doc, "preservation", "$", PRESERVATION_KEYS, required=False)
         if section is None:
             return None
         here = "$.preservation"
@@ -625,7 +620,7 @@ class _Intake:
         kind = self.kind
         if kind is None:
             return
-        for key, kinds in _KINDS_ALLOWING.items():
+        for key, kinds in KINDS_ALLOWING.items():
             if isinstance(doc.get(key), Mapping) and kind not in kinds:
                 names = [allowed.value for allowed in kinds]
                 only = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
@@ -682,7 +677,7 @@ def load_request(document: Mapping[str, Any]) -> LegalRequest:
                 "$", f"more than {MAX_PROBLEMS} problems; only the first {MAX_PROBLEMS} are listed"
             )
         )
-        raise InvalidRequest(listed, order=_problem_order) from None
+        raise InvalidRequest(listed, order=problem_order) from None
     if intake.problems or request is None:
-        raise InvalidRequest(intake.problems, order=_problem_order)
+        raise InvalidRequest(intake.problems, order=problem_order)
     return request

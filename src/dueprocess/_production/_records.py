@@ -26,7 +26,7 @@ from .._base._dates import format_timestamp, parse_timestamp
 from .._base._enums import Category, TargetKind
 from .._base._json import RepeatedKeys
 from .._base._json import loads as strict_json
-from .._intake._fields import _key_path
+from .._base._text import key_path
 from ..exceptions import InvalidRequest, Problem, StoreError
 from ._identity import identity_key
 
@@ -377,7 +377,7 @@ def _object(
     found = len(problems)
     for key in document:
         if key not in keys:
-            problems.append(Problem(_key_path(f"{where}$", key), "unknown key"))
+            problems.append(Problem(key_path(f"{where}$", key), "unknown key"))
     for key in keys:
         if key not in document:
             problems.append(Problem(f"{where}$.{key}", "required"))
@@ -483,7 +483,7 @@ def _check_fields(
             if name not in SUBSCRIBER_FIELDS:
                 allowed = ", ".join(SUBSCRIBER_FIELDS)
                 problems.append(
-                    Problem(_key_path(path, name), f"not a subscriber field (expected {allowed})")
+                    Problem(key_path(path, name), f"not a subscriber field (expected {allowed})")
                 )
     elif category is Category.SESSION_LOGS:
         event = fields.get("event")

@@ -20,7 +20,7 @@ import attrs
 from .._base._canonical import canonical_bytes
 from .._base._enums import Area, Category
 from .._cases._fees import FeeSchedule, load_fees
-from .._intake._fields import MAX_TARGETS
+from .._intake._limits import MAX_TARGETS
 from ..exceptions import PolicyError
 from ._rules import tables
 

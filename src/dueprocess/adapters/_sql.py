@@ -23,7 +23,7 @@ import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ._sql_open import require_sqlalchemy
+from ._sqlalchemy import require_sqlalchemy
 
 require_sqlalchemy()
 

@@ -38,7 +38,7 @@ from types import TracebackType
 
 from .._base._dates import format_timestamp
 from .._base._enums import Category, TargetKind
-from .._intake._fields import _quote
+from .._base._text import quote
 from .._intake._request import Target
 from .._production._records import (
     IDENTITY_KINDS,
@@ -387,7 +387,7 @@ class SqliteStore(Closing):
         if type(at) is int and _MIN_INSTANT <= at <= _MAX_INSTANT:
             when = format_timestamp(_EPOCH + dt.timedelta(microseconds=at))
         else:
-            when = _quote(str(at))
+            when = quote(str(at))
         return StoreError(
             f"{self.path}: the stored {category.value} record of account {account!r}"
             f" at {when} cannot be read: {why}"

@@ -20,7 +20,7 @@ import attrs
 import pytest
 
 import dueprocess as dp
-from dueprocess._cases import TRANSITIONS
+from dueprocess.cases import TRANSITIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

@@ -12,9 +12,7 @@ from hypothesis import strategies as st
 
 from _production_support import PRODUCED_AT, lines, login, make_review, record, subscriber
 from dueprocess import (
-    IntegrityError,
     Manifest,
-    Mismatch,
     Review,
     VerificationResult,
     merkle_root,
@@ -23,6 +21,8 @@ from dueprocess import (
     verify_inclusion,
 )
 from dueprocess._production._verify import MAX_LINE_MISMATCHES
+from dueprocess.exceptions import IntegrityError
+from dueprocess.parts import Mismatch
 from dueprocess.testing import MemorySink, MemoryStore
 
 

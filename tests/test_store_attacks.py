@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from _cases_support import FakeProducer, request, shared_request, utc
 from _store_backends import Backend, backend
-from dueprocess._cases import checked_case
+from dueprocess._cases._integrity import checked_case
 from dueprocess._cli import main
 from dueprocess.adapters import SqliteStore
 from dueprocess.cases import CaseRow, ChainHead, DisclosureRow, HoldRow, parse_head

@@ -3,8 +3,9 @@
 Build with ``bash docs/build.sh`` (HTML and the doctests of every page, nit-picky, warnings
 as errors). Everything generated comes from the code at build time, through the
 extensions in ``_ext/``: the rule reference (``rule_reference``), the format tables
-(``formats``), the diagrams (``diagrams``) and the API reference by topic
-(``api_reference``). The notebook ``examples/walkthrough.ipynb`` is executed by myst-nb.
+(``formats``), the diagrams (``diagrams``), the API reference by topic
+(``api_reference``) and the source tree on the architecture page (``architecture``). The
+notebook ``examples/walkthrough.ipynb`` is executed by myst-nb.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
@@ -41,6 +43,7 @@ extensions = [
     "formats",
     "diagrams",
     "api_reference",
+    "architecture",
 ]
 
 root_doc = "index"
@@ -116,3 +119,24 @@ html_theme_options = {
     "source_branch": "main",
     "source_directory": "docs/",
 }
+
+
+# A page with a marker of the extensions above is made from the code, which changes
+# without the page changing: such pages are read again at every build.
+_GENERATED = re.compile(
+    r"^% (api-reference|architecture|diagram|formats|rule-reference): ", re.MULTILINE
+)
+
+
+def _generated_pages(
+    app: object, env: Any, added: object, changed: object, removed: object
+) -> list[str]:
+    return [
+        docname
+        for docname in env.found_docs
+        if _GENERATED.search(Path(env.doc2path(docname)).read_text(encoding="utf-8"))
+    ]
+
+
+def setup(app: Any) -> None:
+    app.connect("env-get-outdated", _generated_pages)

@@ -40,6 +40,7 @@ def _load(name: str) -> ModuleType:
 formats = _load("formats")
 diagrams = _load("diagrams")
 api_reference = _load("api_reference")
+architecture = _load("architecture")
 
 
 # --- formats ------------------------------------------------------------------------------
@@ -125,7 +126,10 @@ def test_the_merkle_diagram_marks_exactly_the_proof_path() -> None:
 
 
 def test_the_pipeline_names_only_public_functions() -> None:
-    assert all(not name or hasattr(dp, name) for _, _, name in diagrams.PIPELINE_NODES)
+    assert all(not name or diagrams._exported(name) for _, _, name in diagrams.PIPELINE_NODES)
+    # A name that left the top level is no longer public there.
+    assert not diagrams._exported("Cases")
+    assert diagrams._exported("cases.Cases")
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
@@ -181,6 +185,141 @@ def test_standard_library_names_link_to_the_python_docs() -> None:
     assert url == "https://docs.python.org/3/library/datetime.html#datetime.date"
     assert api_reference.external_url("dt.datetime") is not None
     assert api_reference.external_url("somewhere.Else") is None
+
+
+def test_each_public_submodule_is_introduced_on_exactly_one_page() -> None:
+    pages = {topic: api_reference.render(topic) for topic in api_reference.TOPICS}
+    for module in api_reference.PUBLIC_MODULES[1:]:
+        declared = [topic for topic, page in pages.items() if f".. py:module:: {module}\n" in page]
+        assert declared == [api_reference.MODULE_PAGE[module]], module
+        docstring = importlib.import_module(module).__doc__ or ""
+        assert docstring.split("\n", 1)[0] in pages[declared[0]], module
+
+
+def test_the_parts_page_has_a_section_for_each_stage_and_every_part() -> None:
+    page = api_reference.render("parts")
+    for name in dp.parts.__all__:
+        assert f"dueprocess.parts.{name}\n" in page, name
+    for heading in api_reference.PART_SECTIONS.values():
+        assert f"## {heading}\n" in page
+
+
+def test_the_error_tree_nests_every_error_under_its_base() -> None:
+    tree = api_reference.render("error-tree").splitlines()
+    depth = {
+        line.split("`~dueprocess.exceptions.", 1)[1].split("`", 1)[0]: (
+            len(line) - len(line.lstrip())
+        )
+        // 2
+        for line in tree
+    }
+    errors = [
+        name
+        for name in dp.exceptions.__all__
+        if isinstance(getattr(dp.exceptions, name), type)
+        and issubclass(getattr(dp.exceptions, name), BaseException)
+    ]
+    assert sorted(depth) == sorted(errors)
+    assert depth["DueProcessError"] == 0
+    assert depth["InvalidDocument"] == 1
+    assert depth["InvalidRequest"] == depth["InvalidReportFile"] == 2
+    assert depth["CaseNotFound"] == depth["StoreError"] + 1
+
+
+# --- the architecture page ------------------------------------------------------------------
+
+
+def _source_modules() -> list[str]:
+    return sorted(
+        path.relative_to(architecture.PACKAGE).as_posix()
+        for path in architecture.PACKAGE.rglob("*.py")
+    )
+
+
+def test_the_source_tree_lists_every_module_once() -> None:
+    listed = [module.path for group in architecture.modules().values() for module in group]
+    assert sorted(listed) == _source_modules()
+    rendered = architecture.render("tree")
+    for path in _source_modules():
+        shown = path.removesuffix("__init__.py")
+        # A package's __init__ is the text under its heading, a subpackage's its own row.
+        if shown.count("/") == 1 and shown.endswith("/"):
+            assert f": `{shown}`\n" in rendered, path
+        else:
+            assert rendered.count(f"| `{shown or path}` |") == 1, path
+
+
+def test_the_source_tree_follows_the_pipeline() -> None:
+    rendered = architecture.render("tree")
+    stages = ["_base/", "_intake/", "_review/", "_production/", "_cases/", "_reports/"]
+    positions = [rendered.index(f": `{stage}`") for stage in stages]
+    assert positions == sorted(positions)
+
+
+def test_every_module_describes_itself_in_one_sentence() -> None:
+    too_long = {}
+    for group in architecture.modules().values():
+        for module in group:
+            assert module.summary.endswith((".", ".*")), module.path
+            if len(module.summary) > 200:
+                too_long[module.path] = len(module.summary)
+    assert too_long == {}
+
+
+def test_a_module_without_a_docstring_or_a_package_without_a_place_fails_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(architecture, "PACKAGE", tmp_path)
+    (tmp_path / "__init__.py").write_text('"""The package."""\n', "utf-8")
+    (tmp_path / "_undocumented.py").write_text("X = 1\n", "utf-8")
+    with pytest.raises(ValueError, match=r"_undocumented\.py has no docstring"):
+        architecture.modules()
+    (tmp_path / "_undocumented.py").unlink()
+    (tmp_path / "_stray").mkdir()
+    (tmp_path / "_stray" / "__init__.py").write_text('"""Stray."""\n', "utf-8")
+    with pytest.raises(ValueError, match="_stray/ has no place"):
+        architecture.modules()
+
+
+def test_the_stage_drawing_has_each_stage_import_only_earlier_ones() -> None:
+    stages = ["_base", "_intake", "_review", "_production", "_cases", "_reports"]
+    edges = architecture.stage_imports()
+    assert ("_review", "_intake") in edges
+    for source, sink in edges:
+        if source in stages and sink in stages:
+            assert stages.index(sink) < stages.index(source), (source, sink)
+    assert architecture.reduced({("a", "b"), ("b", "c"), ("a", "c")}) == {("a", "b"), ("b", "c")}
+
+
+_SOURCE_PATH = re.compile(r"`((?:src/dueprocess/)?_[a-z_]+/[a-z_/]+\.py)`")
+_REPO_PATH = re.compile(
+    r"`((?:tests|benchmarks|examples|fuzz|docs)/[\w/.-]+\.(?:py|md|json|ipynb))`"
+)
+_DOTTED = re.compile(r"`(dueprocess\._[A-Za-z_.]*[A-Za-z_])`")
+
+
+def test_every_module_path_or_private_name_the_pages_mention_exists() -> None:
+    pages = [
+        *DOCS.glob("*.md"),
+        *(DOCS / "api").glob("*.md"),
+        ROOT / "README.md",
+        ROOT / "SECURITY.md",
+    ]
+    missing = []
+    for page in pages:
+        text = page.read_text("utf-8")
+        for match in _SOURCE_PATH.finditer(text):
+            path = match.group(1).removeprefix("src/dueprocess/")
+            if not (architecture.PACKAGE / path).is_file():
+                missing.append(f"{page.name}: {match.group(1)}")
+        for match in _REPO_PATH.finditer(text):
+            if not (ROOT / match.group(1)).exists():
+                missing.append(f"{page.name}: {match.group(1)}")
+        for match in _DOTTED.finditer(text):
+            found, _ = api_reference._lookup(match.group(1))
+            if not found:
+                missing.append(f"{page.name}: {match.group(1)}")
+    assert missing == []
 
 
 # --- the site as a whole ------------------------------------------------------------------

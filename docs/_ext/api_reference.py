@@ -6,13 +6,17 @@ A page holds a marker alone on a line::
 
 and the marker becomes a summary table (name, kind, first line of its docstring) and the
 autodoc directives for every public name of that topic. ``% api-reference: summary``
-gives one table over every topic, for the top of the reference.
+gives one table over every topic, for the top of the reference; ``% api-reference:
+modules`` one line per public module; ``% api-reference: error-tree`` the exceptions as
+the tree their classes form.
 
-Which topic a name belongs to is decided by :data:`TOPIC_OF_MODULE` from the module that
-*implements* it (``dueprocess._review._reviewer`` → review), or from the public module that
-exports it (``dueprocess.testing`` → testing doubles), with :data:`TOPIC_OF_NAME` for the
-few names whose module says too little (the shared enums). A new public name therefore
-lands on its page in the next build; a name no rule places fails the build, naming it.
+Each public submodule has its own page (:data:`TOPIC_OF_EXPORTER`), which opens with the
+module's docstring: the module is introduced there and nowhere else. The top level's
+names are spread over the pages of the pipeline by the module that *implements* them
+(:data:`TOPIC_OF_MODULE`: ``dueprocess._review._reviewer`` → review), with
+:data:`TOPIC_OF_NAME` for the few whose module says too little (the shared enums); the
+parts page is divided the same way. A new public name therefore lands on its page in the
+next build; a name no rule places fails the build, naming it.
 
 The extension also makes signatures readable: attrs classes get their ``__init__`` from
 ``attrs.fields`` (defaults as written, not ``attr_dict['x'].default``), private base
@@ -60,6 +64,7 @@ TOPICS: Mapping[str, tuple[str, str]] = {
         "Production",
         "Records, producing what a review allows, the manifest and its proofs.",
     ),
+    "parts": ("Parts", "The values the main ones are made of, and their closed sets."),
     "cases": ("Cases", "A request followed from receipt to close; audit chain, ledger."),
     "reports": ("Reports", "Transparency reports: counting, reading, bands, charts."),
     "protocols": ("Storage protocols", "What your storage, output, clock and notifier implement."),
@@ -68,13 +73,20 @@ TOPICS: Mapping[str, tuple[str, str]] = {
     "errors": ("Errors", "Every exception, with what it means and what to do."),
 }
 
-#: The first matching pattern over the implementing module (or, for the public
-#: submodules, the exporting module) gives the topic.
+#: Each public submodule's page: every name it exports is documented there.
+TOPIC_OF_EXPORTER: Mapping[str, str] = {
+    "dueprocess.parts": "parts",
+    "dueprocess.cases": "cases",
+    "dueprocess.reports": "reports",
+    "dueprocess.typing": "protocols",
+    "dueprocess.adapters": "adapters",
+    "dueprocess.testing": "testing",
+    "dueprocess.exceptions": "errors",
+}
+
+#: For the top level's names (and the sections of the parts page): the first pattern
+#: matching the implementing module gives the stage.
 TOPIC_OF_MODULE: tuple[tuple[str, str], ...] = (
-    (r"^dueprocess\.exceptions$", "errors"),
-    (r"^dueprocess\.typing$", "protocols"),
-    (r"^dueprocess\.testing$", "testing"),
-    (r"^dueprocess\.adapters\b", "adapters"),
     (r"^dueprocess\._?(intake|request|schema|json|formats)", "intake"),
     (r"^dueprocess\._?(review|rules|policy|letter|citations)", "review"),
     (
@@ -104,7 +116,6 @@ TOPIC_OF_NAME: Mapping[str, str] = {
     "DEFAULT_POLICY": "review",
     # Constants have no module of their own.
     "CERTIFICATE_TEMPLATE": "production",
-    "REPORT_LAYOUTS": "reports",
     "__version__": "",
 }
 
@@ -118,17 +129,14 @@ DATA_DOCS: Mapping[str, str] = {
 }
 
 #: The page that introduces each public submodule (``dueprocess`` itself: the index).
-MODULE_PAGE: Mapping[str, str] = {
-    "dueprocess.exceptions": "errors",
-    "dueprocess.typing": "protocols",
-    "dueprocess.testing": "testing",
-    "dueprocess.adapters": "adapters",
-    "dueprocess.cases": "cases",
-    "dueprocess.reports": "reports",
-}
+MODULE_PAGE: Mapping[str, str] = TOPIC_OF_EXPORTER
 
-# Public modules whose own name decides the topic (whatever implements the name).
-_BY_EXPORTER = {"dueprocess.typing", "dueprocess.testing", "dueprocess.adapters"}
+#: How the parts page is divided: the stage a part belongs to, and its heading.
+PART_SECTIONS: Mapping[str, str] = {
+    "intake": "Parts of a request",
+    "review": "Parts of a review and a policy",
+    "production": "Parts of a production and its check",
+}
 
 
 @attrs.frozen
@@ -168,10 +176,17 @@ class Entry:
 
 
 def _topic(exporter: str, name: str, obj: Any) -> str:
+    if exporter in TOPIC_OF_EXPORTER:
+        return TOPIC_OF_EXPORTER[exporter]
+    return _stage(exporter, name, obj)
+
+
+def _stage(exporter: str, name: str, obj: Any) -> str:
+    """The stage of the pipeline a name belongs to, from the module that implements it."""
     if name in TOPIC_OF_NAME:
         return TOPIC_OF_NAME[name]
     defined = getattr(obj, "__module__", None) if isinstance(obj, type) or callable(obj) else None
-    module = exporter if exporter in _BY_EXPORTER else (defined or exporter)
+    module = defined or exporter
     for pattern, topic in TOPIC_OF_MODULE:
         if re.search(pattern, module):
             return topic
@@ -243,7 +258,11 @@ def _directive(entry: Entry) -> str:
         return f".. autofunction:: {entry.qualname}\n"
     if kind == "data":
         text = DATA_DOCS.get(entry.name, "")
-        return f".. py:data:: {entry.qualname}\n   :type: {type(entry.obj).__name__}\n\n   {text}\n"
+        module = entry.qualname.rsplit(".", 1)[0]
+        return (
+            f".. py:data:: {entry.name}\n   :module: {module}\n"
+            f"   :type: {type(entry.obj).__name__}\n\n   {text}\n"
+        )
     options = ["   :members:"]
     if kind == "protocol":
         # A Protocol's methods are the contract; they need not carry docstrings.
@@ -257,29 +276,78 @@ def _directive(entry: Entry) -> str:
     return f".. {directive}:: {entry.qualname}\n" + "\n".join(options) + "\n"
 
 
+#: The verbs first, then the values they return, then the closed sets and the errors.
+_KIND_ORDER = ("function", "class", "protocol", "data", "enum", "exception")
+
+
+def _names(chosen: list[Entry]) -> str:
+    """The summary table and the autodoc directives of some names."""
+    chosen = sorted(chosen, key=lambda entry: _KIND_ORDER.index(entry.kind))
+    body = "\n".join(_directive(entry) for entry in chosen)
+    return _summary_table(chosen, with_topic=False) + "\n\n```{eval-rst}\n" + body + "```\n"
+
+
+def _introduction(module_name: str) -> str:
+    """A public module's declaration and its docstring: where the module is introduced."""
+    module = importlib.import_module(module_name)
+    doc = inspect.getdoc(module) or ""
+    return f"```{{eval-rst}}\n.. py:module:: {module_name}\n\n{doc}\n```\n"
+
+
 def topic_page(topic: str) -> str:
-    """The summary table and the autodoc directives of one topic."""
-    # The verbs first, then the values they return, then the closed sets and the errors.
-    order = ["function", "class", "protocol", "data", "enum", "exception"]
-    chosen = sorted(
-        (entry for entry in entries() if entry.topic == topic),
-        key=lambda entry: order.index(entry.kind),
-    )
+    """The module's introduction, the summary table and the autodoc directives of a topic."""
+    chosen = [entry for entry in entries() if entry.topic == topic]
     if not chosen:
         raise ValueError(f"api-reference: topic {topic!r} has no public names")
     modules = sorted({entry.qualname.rsplit(".", 1)[0] for entry in chosen})
-    declared = [
-        f".. py:module:: {module}\n" for module in modules if MODULE_PAGE.get(module) == topic
+    declared = [module for module in modules if MODULE_PAGE.get(module) == topic]
+    if not declared:
+        imports = ", ".join(f"`{module}`" for module in modules)
+        return f"Import from {imports}.\n\n" + _names(chosen)
+    parts = [_introduction(module) for module in declared]
+    if topic != "parts":
+        return "\n".join([*parts, _names(chosen)])
+    by_stage: dict[str, list[Entry]] = {stage: [] for stage in PART_SECTIONS}
+    for entry in chosen:
+        stage = _stage(entry.qualname.rsplit(".", 1)[0], entry.name, entry.obj)
+        by_stage.setdefault(stage, []).append(entry)
+    for stage, members in by_stage.items():
+        if members:
+            heading = PART_SECTIONS.get(stage) or TOPICS[stage][0]
+            parts.append(f"## {heading}\n\n" + _names(members))
+    return "\n".join(parts)
+
+
+def modules_table() -> str:
+    """One line per public module: its name, its page and the first line of its docstring."""
+    rows = []
+    for module_name in PUBLIC_MODULES:
+        module = importlib.import_module(module_name)
+        first = " ".join((inspect.getdoc(module) or "").split("\n\n", 1)[0].split())
+        page = MODULE_PAGE.get(module_name)
+        where = f"[{TOPICS[page][0]}]({page}.md)" if page else "this page, and the stages"
+        rows.append(f"| {{py:mod}}`{module_name}` | {where} | {_markdown(first)} |")
+    return "\n".join(["| module | page | what it holds |", "|---|---|---|", *rows])
+
+
+def error_tree() -> str:
+    """The exceptions as a nested list, as their classes derive from one another."""
+    from dueprocess import exceptions
+
+    public = [
+        obj
+        for name in exceptions.__all__
+        if isinstance(obj := getattr(exceptions, name), type) and issubclass(obj, BaseException)
     ]
-    body = "\n".join([*declared, *(_directive(entry) for entry in chosen)])
-    imports = ", ".join(f"`{module}`" for module in modules)
-    return (
-        f"Import from {imports}.\n\n"
-        + _summary_table(chosen, with_topic=False)
-        + "\n\n```{eval-rst}\n"
-        + body
-        + "```\n"
-    )
+
+    def lines(cls: type, depth: int) -> list[str]:
+        entry = Entry(f"dueprocess.exceptions.{cls.__name__}", cls, "errors")
+        text = "  " * depth + f"- {{py:exc}}`~{entry.qualname}`: {_markdown(entry.summary)}"
+        children = [other for other in public if cls in other.__bases__]
+        return [text, *(line for child in children for line in lines(child, depth + 1))]
+
+    roots = [cls for cls in public if not any(base in public for base in cls.__bases__)]
+    return "\n".join(line for root in roots for line in lines(root, 0))
 
 
 def summary() -> str:
@@ -298,8 +366,12 @@ def render(name: str) -> str:
         return summary()
     if name == "all":
         return _summary_table(entries(), with_topic=True)
+    if name == "modules":
+        return modules_table()
+    if name == "error-tree":
+        return error_tree()
     if name not in TOPICS:
-        known = ", ".join(["summary", "all", *TOPICS])
+        known = ", ".join(["summary", "all", "modules", "error-tree", *TOPICS])
         raise ValueError(f"unknown api-reference section {name!r} (known: {known})")
     return topic_page(name)
 

@@ -305,6 +305,8 @@ def _type_text(hint: Any) -> str:
 
 def request_fields() -> str:
     """One table per object of a request: key, type, required, meaning."""
+    from dueprocess._intake._request import FORMAT
+
     order = _field_order()
     parts = []
     for heading, prefix, cls, accepted in _request_objects():
@@ -319,7 +321,7 @@ def request_fields() -> str:
             path = f"{prefix}.{key}" if prefix else key
             field = by_name.get(key)
             if key == "format" and not prefix:
-                kind, required = f"`{dp._request.FORMAT}`", "yes"
+                kind, required = f"`{FORMAT}`", "yes"
             elif field is None:
                 kind, required = "—", "no"
             else:

@@ -80,7 +80,7 @@ class InvalidDocument(DueProcessError):
     """
 
     problems: tuple[Problem, ...]
-    #: What was invalid, in words ("request document", "records", ...): the message's subject.
+    #: What was invalid, in words ("request document", "records", ...), the subject of the message.
     what: str
     #: The default ``what`` of each subclass.
     WHAT: ClassVar[str] = "document"

@@ -1,1 +1,2 @@
-"""The shared base: canonical JSON, dates, enums, the strict JSON reader, Markdown."""
+"""The shared base every stage stands on: canonical JSON, dates, the closed sets, the strict
+JSON reader, safe Markdown and safe text in messages."""

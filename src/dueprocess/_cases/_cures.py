@@ -1,4 +1,4 @@
-"""What a cure may change (issue: "Cures cannot change who sent a request").
+"""What a cure (a corrected request document) may change; never who sent the request.
 
 A corrected request document may fix the instrument, the investigation, the targets and
 the period; the new document is reviewed afresh, so new targets are never released

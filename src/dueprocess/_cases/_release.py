@@ -1,5 +1,5 @@
-"""What a production checks before it releases anything (issue: "Nothing leaves that a
-fresh review would keep back").
+"""What a production checks before it releases anything: nothing leaves that a fresh
+review would keep back.
 
 A case row can be edited by anyone with write access to the case database. So before a
 production, the stored case is checked against the audit chain (the request and review

@@ -1,4 +1,4 @@
-"""The text of ``certificate.md``: one template a platform adapts (docs/certificate.md).
+"""The text of ``certificate.md``: one template a platform adapts (docs/concepts.md).
 
 The default certifies the records twice over, because courts differ in what they ask:
 

@@ -1,1 +1,1 @@
-"""The review rules as data. See :mod:`dueprocess._review._rules.tables`."""
+"""The review rules as data: the process tables, the law by place, every finding code."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import dueprocess
+from dueprocess.reports import Report, compare_reports, plot_comparison, read_report_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = ROOT / "examples" / "data" / "google-user-data-requests-2009-2018.csv"
@@ -31,15 +31,15 @@ SOURCES = (
 )
 
 
-def providers() -> dict[str, dueprocess.reports.Report]:
+def providers() -> dict[str, Report]:
     """Each provider's published report, by the name to show."""
     google = PUBLISHED if PUBLISHED.exists() else SAMPLE
     return {
-        "Google": dueprocess.reports.read_report_csv(google),
-        "Facebook": dueprocess.reports.read_report_csv(
+        "Google": read_report_csv(google),
+        "Facebook": read_report_csv(
             REPORTS / "meta-government-requests-2013-H1.csv", period="2013-H1"
         ),
-        "Google, national security letters": dueprocess.reports.read_report_csv(
+        "Google, national security letters": read_report_csv(
             REPORTS / "google-us-national-security-nsl.csv",
             legal_process="National Security Letters",
         ),
@@ -51,10 +51,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=CHART, help=f"the PNG to write ({CHART})")
     args = parser.parse_args()
     reports = providers()
-    frame = dueprocess.reports.compare_reports(reports, country="US")
+    frame = compare_reports(reports, country="US")
     years = frame[frame["period_end"].dt.year.between(2012, 2013)]
     print(years[["provider", "period_end", "requests", "requests_low", "requests_high"]])
-    figure = dueprocess.reports.plot_comparison(reports, country="US", source=SOURCES)
+    figure = plot_comparison(reports, country="US", source=SOURCES)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     # No software or date stamp in the file, so the same figures give the same bytes.
     figure.savefig(args.out, dpi=100, metadata={"Software": None})

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import dueprocess
+from dueprocess.reports import Report, read_report_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = ROOT / "examples" / "data" / "google-user-data-requests-2009-2018.csv"
@@ -21,10 +21,10 @@ SAMPLE = ROOT / "examples" / "data" / "google-user-data-requests-us-sample.csv"
 CHART = ROOT / "docs" / "_static" / "report-chart.png"
 
 
-def published_report() -> dueprocess.reports.Report:
+def published_report() -> Report:
     """Google's published report: the whole file if at hand, else the US sample."""
     source = PUBLISHED if PUBLISHED.exists() else SAMPLE
-    return dueprocess.reports.read_report_csv(source.read_text(encoding="utf-8"))
+    return read_report_csv(source.read_text(encoding="utf-8"))
 
 
 def main() -> None:

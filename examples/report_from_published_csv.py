@@ -21,6 +21,7 @@ from pathlib import Path
 import attrs
 
 import dueprocess
+from dueprocess.reports import BandsOption, Report, read_report_csv, transparency_report
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = ROOT / "examples" / "data" / "google-user-data-requests-2009-2018.csv"
@@ -62,7 +63,7 @@ class ClosedCase:
     productions: tuple[Production, ...] = ()
 
 
-def published() -> dueprocess.reports.Report:
+def published() -> Report:
     if PUBLISHED.is_file():
         # newline="" keeps the file's line endings, so the comparison is byte for byte.
         with PUBLISHED.open(encoding="utf-8", newline="") as handle:
@@ -71,7 +72,7 @@ def published() -> dueprocess.reports.Report:
     else:
         text = SAMPLE
         print("read the bundled sample (examples/data has no copy of the file)")
-    report = dueprocess.reports.read_report_csv(text)
+    report = read_report_csv(text)
     same = report.to_csv() == text
     print(f"{report!r}; written out again byte for byte: {same}")
     return report
@@ -96,15 +97,13 @@ def main() -> None:
             percent = "-" if row.percent_with_data is None else f"{row.percent_with_data}%"
             print(f"  {row.legal_process:<30} {row.requests:>6} requests, {percent} with data")
 
-    ours = dueprocess.reports.transparency_report(
-        own_cases(), period=(dt.date(2017, 1, 1), dt.date(2026, 12, 31))
-    )
+    ours = transparency_report(own_cases(), period=(dt.date(2017, 1, 1), dt.date(2026, 12, 31)))
     print(f"\nOur own figures from {len(list(REQUESTS.glob('*.json')))} example requests:")
     print(ours.to_google_csv(), end="")
     print("\nMeta's layout, second half of 2026:")
     print(ours.to_meta_csv(dt.date(2026, 12, 31)), end="")
     print("\nNational-security process, option (4) of 50 U.S.C. 1874(a):")
-    bands = ours.to_bands(dueprocess.reports.BandsOption.COMBINED_100_ANNUAL)
+    bands = ours.to_bands(BandsOption.COMBINED_100_ANNUAL)
     for row in bands.rows:
         if row.period_end.year == 2020:
             print(f"  {row.period_end}  {row.category.value}: {row.band}")

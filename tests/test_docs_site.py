@@ -322,6 +322,24 @@ def test_every_module_path_or_private_name_the_pages_mention_exists() -> None:
     assert missing == []
 
 
+def test_the_changelog_migration_table_sends_each_name_to_its_home() -> None:
+    changelog = (ROOT / "CHANGELOG.md").read_text("utf-8")
+    rows = re.findall(r"^  \| (`.+) \| `(dueprocess\.[a-z.]+?)(?:\.(\w+))?` \|$", changelog, re.M)
+    assert len(rows) >= 5
+    moved = set()
+    for names, home, renamed in rows:
+        module = importlib.import_module(home)
+        for name in re.findall(r"`(\w+)`", names.split(" (", 1)[0]):
+            moved.add(name)
+            assert name not in dp.__all__, name
+            if renamed:
+                assert renamed in module.__all__, renamed
+                assert not hasattr(module, name), name
+            else:
+                assert name in module.__all__, (name, home)
+    assert {"Cases", "Target", "transparency_report", "StoreError", "PolicyError"} <= moved
+
+
 # --- the site as a whole ------------------------------------------------------------------
 
 

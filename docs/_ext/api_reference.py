@@ -8,7 +8,7 @@ and the marker becomes a summary table (name, kind, first line of its docstring)
 autodoc directives for every public name of that topic. ``% api-reference: summary``
 gives one table over every topic, for the top of the reference; ``% api-reference:
 modules`` one line per public module; ``% api-reference: error-tree`` the exceptions as
-the tree their classes form.
+the tree their classes form (the errors page shows it under the module's introduction).
 
 Each public submodule has its own page (:data:`TOPIC_OF_EXPORTER`), which opens with the
 module's docstring: the module is introduced there and nowhere else. The top level's
@@ -305,6 +305,8 @@ def topic_page(topic: str) -> str:
         imports = ", ".join(f"`{module}`" for module in modules)
         return f"Import from {imports}.\n\n" + _names(chosen)
     parts = [_introduction(module) for module in declared]
+    if topic == "errors":
+        parts.append("The exceptions form one tree:\n\n" + error_tree() + "\n")
     if topic != "parts":
         return "\n".join([*parts, _names(chosen)])
     by_stage: dict[str, list[Entry]] = {stage: [] for stage in PART_SECTIONS}
@@ -325,7 +327,10 @@ def modules_table() -> str:
         module = importlib.import_module(module_name)
         first = " ".join((inspect.getdoc(module) or "").split("\n\n", 1)[0].split())
         page = MODULE_PAGE.get(module_name)
-        where = f"[{TOPICS[page][0]}]({page}.md)" if page else "this page, and the stages"
+        stages = ("intake", "review", "production")
+        where = ", ".join(
+            f"[{TOPICS[slug][0]}]({slug}.md)" for slug in ([page] if page else stages)
+        )
         rows.append(f"| {{py:mod}}`{module_name}` | {where} | {_markdown(first)} |")
     return "\n".join(["| module | page | what it holds |", "|---|---|---|", *rows])
 

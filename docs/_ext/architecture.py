@@ -22,7 +22,6 @@ them today (imports inside functions counted, ``if TYPE_CHECKING:`` blocks left 
 from __future__ import annotations
 
 import ast
-import importlib
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -137,21 +136,12 @@ def _public_names() -> dict[int, str]:
 
 def _lookup(target: str, module: str) -> Any:
     """The object a docstring's reference names, from the module it is written in."""
-    parts = target.split(".")
-    if target.startswith("dueprocess"):
-        for cut in range(len(parts), 0, -1):
-            try:
-                obj: Any = importlib.import_module(".".join(parts[:cut]))
-            except ImportError:
-                continue
-            for attr in parts[cut:]:
-                obj = getattr(obj, attr, None)
-            return obj
-        return None
-    obj = importlib.import_module(module)
-    for attr in parts:
-        obj = getattr(obj, attr, None)
-    return obj
+    import api_reference
+
+    found, obj = api_reference._lookup(
+        target if target.startswith("dueprocess") else f"{module}.{target}"
+    )
+    return obj if found else None
 
 
 def _reference(role: str, target: str, module: str, public: Mapping[int, str]) -> str:

@@ -1,8 +1,9 @@
-"""dueprocess: answer government demands for user data the way a careful legal team would.
+"""The main verbs and values: a request loaded, reviewed, produced as it allows, verified.
 
-The main verbs and values of the pipeline, intake → review → production, are here:
-:func:`load_request`, :func:`review`, :func:`produce`, :func:`verify` and the values they
-take and give. The rest has one public home each:
+dueprocess answers government demands for user data the way a careful legal team would.
+The pipeline's first stages, intake → review → production, are here: :func:`load_request`,
+:func:`review`, :func:`produce`, :func:`verify` and the values they take and give. The rest
+has one public home each:
 
 * :mod:`dueprocess.parts` — the values the main ones are made of (a request's parts, a
   review's parts, a policy's, a manifest's) and their closed sets;
@@ -14,7 +15,8 @@ take and give. The rest has one public home each:
 * :mod:`dueprocess.adapters` — SQLite, SQL, directory and zip adapters.
 
 Everything else lives in underscore modules, by stage: ``_intake``, ``_review``,
-``_production``, ``_cases``, ``_reports``, on a small shared ``_base``.
+``_production``, ``_cases``, ``_reports``, on a small shared ``_base`` (docs/architecture.md
+lists them, one line a module).
 """
 
 from __future__ import annotations

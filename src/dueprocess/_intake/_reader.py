@@ -1,4 +1,5 @@
-"""Intake: a request document becomes a :class:`LegalRequest` (docs/formats.md).
+"""Reading a request document into a :class:`LegalRequest`, every problem listed with its
+JSON path (docs/formats.md).
 
 ``load_request`` walks the document once, following the format's own tables of keys,
 and collects every problem with its JSONPath before raising them together as

@@ -1,4 +1,5 @@
-"""The review rules as tables (docs/rules.md).
+"""The review rules as tables: which process reaches which data, authority scopes, trusted
+domains, the EU's terms (docs/rules.md).
 
 Rules of the road for this module:
 

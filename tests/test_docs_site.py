@@ -196,6 +196,13 @@ def test_each_public_submodule_is_introduced_on_exactly_one_page() -> None:
         assert docstring.split("\n", 1)[0] in pages[declared[0]], module
 
 
+def test_every_public_constant_is_described() -> None:
+    constants = [entry.name for entry in api_reference.entries() if entry.kind == "data"]
+    assert "DEFAULT_POLICY" in constants
+    assert [name for name in constants if name not in api_reference.DATA_DOCS] == []
+    assert all(entry.summary != "." for entry in api_reference.entries())
+
+
 def test_the_parts_page_has_a_section_for_each_stage_and_every_part() -> None:
     page = api_reference.render("parts")
     for name in dp.parts.__all__:

@@ -114,17 +114,38 @@ TOPIC_OF_NAME: Mapping[str, str] = {
     "NoticeTiming": "review",
     "Outcome": "review",
     "DEFAULT_POLICY": "review",
+    "SCHEMA_NAMES": "intake",
+    "DEFAULT_CUSTODIAN": "production",
     # Constants have no module of their own.
     "CERTIFICATE_TEMPLATE": "production",
     "__version__": "",
 }
 
-#: What a public constant is (a value has no docstring of its own).
+#: What a public constant is (a value has no docstring of its own). Every public constant
+#: needs one; the first sentence is its summary.
 DATA_DOCS: Mapping[str, str] = {
     "DEFAULT_POLICY": (
-        'The default :class:`~dueprocess.Policy`; its ``name`` is ``"default"``. Every field '
+        'The default policy. Its ``name`` is ``"default"``; every field '
         "and its value is listed in :doc:`../rules`. Derive a stricter one with "
         '``attrs.evolve(DEFAULT_POLICY, name="strict", max_period_days=90)``.'
+    ),
+    "CERTIFICATE_TEMPLATE": (
+        "The text of ``certificate.md``, in :class:`string.Template` form. Adapt a copy and "
+        "pass it to :func:`~dueprocess.produce` (``certificate_template=``); "
+        ":doc:`../concepts` shows how."
+    ),
+    "DEFAULT_CUSTODIAN": (
+        "Who signs the certificate unless :func:`~dueprocess.produce` is told otherwise."
+    ),
+    "SCHEMA_NAMES": "The documents :func:`~dueprocess.json_schema` describes, by name.",
+    "GENESIS": ("The digest an audit chain's first entry names as its predecessor: 64 zeros."),
+    "TRANSITIONS": (
+        "The case lifecycle as one table: from a state and an action to what comes next. "
+        "Drawn, edge by edge, in :doc:`../concepts`."
+    ),
+    "REPORT_LAYOUTS": (
+        "Every published transparency-report layout :func:`read_report_csv` reads, one "
+        ":class:`KnownLayout` each."
     ),
 }
 
@@ -169,7 +190,7 @@ class Entry:
     @property
     def summary(self) -> str:
         if self.kind == "data":
-            return "The default policy." if self.name == "DEFAULT_POLICY" else ""
+            return DATA_DOCS.get(self.name, "").split(". ", 1)[0].rstrip(".") + "."
         doc = inspect.getdoc(self.obj) or ""
         first = doc.strip().split("\n\n", 1)[0]
         return " ".join(first.split())

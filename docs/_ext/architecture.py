@@ -187,10 +187,10 @@ def tree() -> str:
             continue
         where = f"`{directory}/`" if directory else "`src/dueprocess/`"
         lines = [f"### {heading}: {where}", ""]
-        if directory:
-            package = members[0]
-            lines += [describe(package, public), ""]
-            members = members[1:]
+        package = [module for module in members if module.path == f"{directory}/__init__.py"]
+        if package:
+            lines += [describe(package[0], public), ""]
+            members = [module for module in members if module not in package]
         lines += ["| module | what it holds |", "|---|---|"]
         for module in members:
             shown = module.path.removesuffix("__init__.py") or module.path

@@ -20,7 +20,6 @@ spreadsheet reads as the number it is.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -28,6 +27,7 @@ from fractions import Fraction
 
 import attrs
 
+from .._base._enums import _Str
 from ..exceptions import Problem
 from ._range import Count, Range
 
@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 
-class LayoutKind(str, enum.Enum):
+class LayoutKind(_Str):
     """Whose published layout a CSV follows."""
 
     GOOGLE = "google"
@@ -61,11 +61,8 @@ class LayoutKind(str, enum.Enum):
     X = "x"
     GOOGLE_NATIONAL_SECURITY = "google-national-security"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class DateStyle(str, enum.Enum):
+class DateStyle(_Str):
     """How the period of a row is written."""
 
     ISO = "YYYY-MM-DD"
@@ -73,9 +70,6 @@ class DateStyle(str, enum.Enum):
     US_UNPADDED = "M/D/YYYY"
     HALF_YEAR = "Jan - Jun YYYY"
     NONE = "no period column"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @attrs.frozen

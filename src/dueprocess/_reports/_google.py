@@ -2,9 +2,9 @@
 
 Rules of the road for this module:
 
-* ``US_LABELS`` and ``ELSEWHERE_LABELS`` say, for every process kind, the ``Legal Process``
-  label it is counted under (docs/concepts.md); a reader checks them against the rules line
-  by line. ``None`` means the kind never appears in this layout:
+* ``US_LABELS`` says, for every process kind, the ``Legal Process`` label it is counted
+  under in the US (docs/concepts.md); a reader checks it against the rules line by line.
+  ``None`` means the kind never appears in this layout:
 
   - ``national_security_letter`` and ``fisa_order``: 50 U.S.C. 1874 allows them to be
     published only in bands, so they go to :meth:`Report.to_bands` and nowhere else;
@@ -13,7 +13,8 @@ Rules of the road for this module:
     are the three of the rule reference: ``subpoena``, ``grand_jury_subpoena``,
     ``administrative_subpoena``).
 * Outside the US the layout has only three labels, so every compelled instrument there,
-  including a pen register or wiretap order, counts as ``Other Legal Requests``.
+  including a pen register or wiretap order, counts as ``Other Legal Requests``:
+  ``ELSEWHERE_LABELS`` is ``US_LABELS`` with every other label replaced by that one.
   "US" is the ``US`` country code alone; a jurisdiction such as ``US-CA`` is the US.
 * The layouts themselves (today's header, 2018's, the older ones) are declarations in
   :mod:`dueprocess._reports._layouts`; reading and writing them is
@@ -71,24 +72,13 @@ US_LABELS: Final[Mapping[ProcessKind, str | None]] = MappingProxyType({
     K.CIVIL_SUBPOENA:           None,  # a private party's, not a government request
 })  # fmt: skip
 
-ELSEWHERE_LABELS: Final[Mapping[ProcessKind, str | None]] = MappingProxyType({
-    K.SUBPOENA:                 OTHER_LEGAL,
-    K.GRAND_JURY_SUBPOENA:      OTHER_LEGAL,
-    K.ADMINISTRATIVE_SUBPOENA:  OTHER_LEGAL,
-    K.COURT_ORDER_2703D:        OTHER_LEGAL,
-    K.SEARCH_WARRANT:           OTHER_LEGAL,
-    K.PEN_REGISTER_ORDER:       OTHER_LEGAL,
-    K.WIRETAP_ORDER:            OTHER_LEGAL,
-    K.EMERGENCY_REQUEST:        EMERGENCY,
-    K.PRESERVATION_REQUEST:     PRESERVATION,
-    K.EU_PRESERVATION_ORDER:    PRESERVATION,
-    K.FOREIGN_DIRECT_REQUEST:   OTHER_LEGAL,
-    K.EU_PRODUCTION_ORDER:      OTHER_LEGAL,
-    K.CLOUD_ACT_ORDER:          OTHER_LEGAL,  # orders under CLOUD Act agreements (2523)
-    K.NATIONAL_SECURITY_LETTER: None,  # bands only (50 U.S.C. 1874)
-    K.FISA_ORDER:               None,  # bands only (50 U.S.C. 1874)
-    K.CIVIL_SUBPOENA:           None,  # a private party's, not a government request
-})  # fmt: skip
+# Outside the US emergencies, preservations and the kinds never shown keep their label;
+# every other kind counts as "Other Legal Requests".
+_KEPT_ELSEWHERE: Final = frozenset({EMERGENCY, PRESERVATION, None})
+
+ELSEWHERE_LABELS: Final[Mapping[ProcessKind, str | None]] = MappingProxyType(
+    {kind: label if label in _KEPT_ELSEWHERE else OTHER_LEGAL for kind, label in US_LABELS.items()}
+)
 
 COLUMNS: Final = BY_NAME["google-2018"].style.columns
 """The header of Google's 2018 layout."""

@@ -213,10 +213,10 @@ def _cells(
 
     values: dict[str, Callable[[], str]] = {
         "country": partial(neutralise, country),
-        "requests": lambda: count(_sum(row.requests for row in data)),
+        "requests": lambda: count(sum(row.requests for row in data)),
         "accounts": lambda: _total((row.accounts for row in data), layout),
         "percent": partial(_percent, country, data, layout),
-        "preservations": lambda: count(_sum(row.requests for row in kept)),
+        "preservations": lambda: count(sum(row.requests for row in kept)),
         "preserved": preserved,
     }
     if total is not None:
@@ -237,18 +237,11 @@ def _cells(
             and row.legal_process != ALL_PROCESS
         ]
         values[prefix + ".requests"] = partial(
-            lambda group: count(_sum(r.requests for r in group)), members
+            lambda group: count(sum(r.requests for r in group)), members
         )
         values[prefix + ".accounts"] = partial(_total, [row.accounts for row in members], layout)
         values[prefix + ".percent"] = partial(_percent, country, members, layout)
     return values
-
-
-def _sum(counts: Iterable[Count]) -> Count:
-    total: Count = 0
-    for value in counts:
-        total = value + total
-    return total
 
 
 def _shown(percent: Decimal | None, layout: ReportLayout) -> str:
@@ -263,7 +256,7 @@ def _total(counts: Iterable[Count | None], layout: ReportLayout) -> str:
     if any(value is None for value in values):
         return ""
     return format_count(
-        _sum(value for value in values if value is not None),
+        sum(value for value in values if value is not None),
         layout.thousands_separator,
         layout.range_separator,
     )

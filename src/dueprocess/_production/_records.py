@@ -16,8 +16,8 @@ import contextlib
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import attrs
 
@@ -205,6 +205,9 @@ def identity_taken(identity: Identity, holder: str) -> StoreError:
     )
 
 
+_Item = TypeVar("_Item")
+
+
 def read_records(lines: Iterable[str | bytes], *, what: str = "records") -> Iterator[Record]:
     """Parse JSON Lines of records, yielding each good one in file order.
 
@@ -216,14 +219,7 @@ def read_records(lines: Iterable[str | bytes], *, what: str = "records") -> Iter
     ...     ' "at": "2017-01-01T00:00:00Z", "fields": {}}']))
     [Record('1', content, 2017-01-01T00:00:00Z, 0 fields)]
     """
-    problems: list[Problem] = []
-    dropped = 0
-    for number, document in _json_lines(lines, problems):
-        record = _record(document, f"line {number}, ", problems)
-        if record is not None:
-            yield record
-        dropped += _cap(problems)
-    _finish(problems, dropped + _cap(problems), what)
+    return _read(lines, _record, what)
 
 
 def read_identities(
@@ -234,12 +230,21 @@ def read_identities(
     >>> [i.key for i in read_identities(['{"account": "1", "kind": "email", "value": "A@B.org"}'])]
     ['a@b.org']
     """
+    return _read(lines, _identity, what)
+
+
+def _read(
+    lines: Iterable[str | bytes],
+    parse: Callable[[object, str, list[Problem]], _Item | None],
+    what: str,
+) -> Iterator[_Item]:
+    """Each good item of the lines in file order, then :class:`InvalidRecords` if any was bad."""
     problems: list[Problem] = []
     dropped = 0
     for number, document in _json_lines(lines, problems):
-        identity = _identity(document, f"line {number}, ", problems)
-        if identity is not None:
-            yield identity
+        item = parse(document, f"line {number}, ", problems)
+        if item is not None:
+            yield item
         dropped += _cap(problems)
     _finish(problems, dropped + _cap(problems), what)
 

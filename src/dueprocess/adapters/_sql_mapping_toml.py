@@ -230,12 +230,21 @@ def _fields(
     return None
 
 
+def _table(
+    table: Mapping[str, Any], allowed: tuple[str, ...], where: str, problems: list[str]
+) -> tuple[str | None, str | None, str | None]:
+    """What every mapping names: no unknown key, then its table, schema and account column."""
+    _unknown(table, allowed, f"{where}.", problems)
+    return (
+        _name(table, "table", where, problems),
+        _name(table, "schema", where, problems, required=False),
+        _name(table, "account", where, problems),
+    )
+
+
 def _record(table: Mapping[str, Any], where: str, problems: list[str]) -> RecordTableMapping | None:
     before = len(problems)
-    _unknown(table, _RECORD_KEYS, f"{where}.", problems)
-    name = _name(table, "table", where, problems)
-    schema = _name(table, "schema", where, problems, required=False)
-    account = _name(table, "account", where, problems)
+    name, schema, account = _table(table, _RECORD_KEYS, where, problems)
     at = _name(table, "at", where, problems)
     members = {category.value: category for category in Category}
     category = _either(table, "category", "category_column", members, where, problems)
@@ -256,10 +265,7 @@ def _identity(
     table: Mapping[str, Any], where: str, problems: list[str]
 ) -> IdentityTableMapping | None:
     before = len(problems)
-    _unknown(table, _IDENTITY_KEYS, f"{where}.", problems)
-    name = _name(table, "table", where, problems)
-    schema = _name(table, "schema", where, problems, required=False)
-    account = _name(table, "account", where, problems)
+    name, schema, account = _table(table, _IDENTITY_KEYS, where, problems)
     value = _name(table, "value", where, problems)
     members = {kind.value: kind for kind in IDENTITY_KINDS}
     kind = _either(table, "kind", "kind_column", members, where, problems)

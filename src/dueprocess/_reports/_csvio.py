@@ -46,6 +46,7 @@ __all__ = [
     "parse_count",
     "parse_day",
     "parse_percent",
+    "percent_of",
     "read_table",
     "records",
     "round_half_up",
@@ -335,6 +336,16 @@ def format_percent(value: Decimal, layout: ReportLayout) -> str:
     """A percentage in *layout*'s decimals (rounding half up) and sign."""
     if layout.percent_places is not None:
         value = round_half_up(value, layout.percent_places)
+    return f"{value}%" if layout.percent_sign else str(value)
+
+
+def percent_of(part: int, whole: int, layout: ReportLayout) -> str:
+    """*part* of *whole* as a percentage in *layout* (two decimals where it keeps them as
+    published); empty when *whole* is zero."""
+    if whole == 0:
+        return ""
+    places = 2 if layout.percent_places is None else layout.percent_places
+    value = round_half_up(Fraction(100 * part, whole), places)
     return f"{value}%" if layout.percent_sign else str(value)
 
 

@@ -24,12 +24,11 @@ Rules of the road for this module:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from fractions import Fraction
 from types import MappingProxyType
 from typing import Final
 
 from .._base._enums import ProcessKind
-from ._csvio import ReportLayout, format_percent, round_half_up
+from ._csvio import ReportLayout, format_percent, percent_of
 from ._layouts import BY_NAME
 from ._rows import PRESERVATION, ReportRow
 
@@ -103,11 +102,7 @@ def label_for(country_code: str, kind: ProcessKind) -> str | None:
 def percent_cell(row: ReportRow, layout: ReportLayout) -> str:
     """The percentage cell: from the counts when the row has them, else as published."""
     if row.requests_with_data is not None and isinstance(row.requests, int):
-        if row.requests == 0:
-            return ""
-        places = 2 if layout.percent_places is None else layout.percent_places
-        value = round_half_up(Fraction(100 * row.requests_with_data, row.requests), places)
-        return f"{value}%" if layout.percent_sign else str(value)
+        return percent_of(row.requests_with_data, row.requests, layout)
     if row.percent_with_data is None:
         return ""
     return format_percent(row.percent_with_data, layout)

@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from fractions import Fraction
 from functools import partial
 from typing import Final
 
@@ -43,8 +42,8 @@ from ._csvio import (
     Table,
     format_count,
     format_percent,
+    percent_of,
     records,
-    round_half_up,
     write_table,
 )
 from ._google import EMERGENCY
@@ -263,14 +262,10 @@ def _total(counts: Iterable[Count | None], layout: ReportLayout) -> str:
 
 
 def _percent(country: str, data: list[ReportRow], layout: ReportLayout) -> str:
-    places = 2 if layout.percent_places is None else layout.percent_places
     if data and all(row.requests_with_data is not None for row in data):
         requests = sum(row.requests for row in data if isinstance(row.requests, int))
-        if requests == 0:
-            return ""
         produced = sum(row.requests_with_data or 0 for row in data)
-        value = round_half_up(Fraction(100 * produced, requests), places)
-        return f"{value}%" if layout.percent_sign else str(value)
+        return percent_of(produced, requests, layout)
     if len(data) == 1:
         return _shown(data[0].percent_with_data, layout)
     if not data:

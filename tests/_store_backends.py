@@ -21,9 +21,9 @@ import pytest
 
 from _cases_support import harness, request
 from _sql_fixtures import SqlDatabase, open_database, sa
-from dueprocess import Case, Cases, StoreError
-from dueprocess._cases._codec import CaseRow, DisclosureRow, HoldRow
 from dueprocess.adapters import SqliteCaseStore
+from dueprocess.cases import Case, CaseRow, Cases, DisclosureRow, HoldRow
+from dueprocess.exceptions import StoreError
 from dueprocess.testing import MemoryCaseStore
 
 BACKENDS = ("memory", "sqlite", "sql-sqlite", "sql-postgresql")
@@ -134,7 +134,7 @@ class MemoryBackend(Backend):
         self.store.audit._head = None
 
     def set_head(self, length: int, digest: str) -> None:
-        from dueprocess import ChainHead
+        from dueprocess.cases import ChainHead
 
         self.store.audit._head = ChainHead(length, digest)
 

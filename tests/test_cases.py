@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from _support import load_case, public_cases
-from dueprocess import InvalidRequest, load_request, review
+from dueprocess import load_request, review
 from dueprocess._cli import main
+from dueprocess.exceptions import InvalidRequest
 
 CASE_FILES = public_cases()
 

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from _support import CASES
-from dueprocess import InvalidRequest, load_request
+from dueprocess import load_request
+from dueprocess.exceptions import InvalidRequest
 
 FILES = sorted(CASES.glob("*.json")) if CASES.is_dir() else []
 needs_cases = pytest.mark.skipif(

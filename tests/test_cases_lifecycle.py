@@ -10,27 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from _cases_support import FakeProducer, harness, shared_request, utc
-from dueprocess import (
-    CaseAction,
-    CaseState,
+from dueprocess import LegalRequest, Notice, Outcome, Review
+from dueprocess._cases._lifecycle import Condition, allowed_actions, check_action, next_state
+from dueprocess.cases import TRANSITIONS, CaseAction, CaseState, verify_chain
+from dueprocess.exceptions import (
     DueProcessError,
     InvalidRequest,
     InvalidTransition,
-    LegalRequest,
-    Notice,
-    NoticeTiming,
-    Outcome,
     RenewalRefused,
-    Review,
-    verify_chain,
 )
-from dueprocess._cases._lifecycle import (
-    TRANSITIONS,
-    Condition,
-    allowed_actions,
-    check_action,
-    next_state,
-)
+from dueprocess.parts import NoticeTiming
 from dueprocess.testing import MemoryStore
 
 SPEC_STATES = [
@@ -231,7 +220,7 @@ def test_random_operations_only_ever_follow_the_transition_table(data: st.DataOb
 
 
 def _assert_consistent(case: object) -> None:
-    from dueprocess import Case
+    from dueprocess.cases import Case
 
     assert isinstance(case, Case)
     assert case.state not in (CaseState.RECEIVED, CaseState.IN_REVIEW)

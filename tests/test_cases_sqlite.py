@@ -13,8 +13,9 @@ import attrs
 import pytest
 
 from _cases_support import harness, request
-from dueprocess import CaseState, StoreError, verify_chain
 from dueprocess.adapters import SqliteAuditLog, SqliteCaseStore, SqliteStore
+from dueprocess.cases import CaseState, verify_chain
+from dueprocess.exceptions import StoreError
 
 
 def _raw(path: Path) -> sqlite3.Connection:
@@ -116,7 +117,8 @@ _RACER = textwrap.dedent(
     import sys, time
     from pathlib import Path
     import datetime as dt
-    from dueprocess import Cases, ConflictError
+    from dueprocess.cases import Cases
+    from dueprocess.exceptions import ConflictError
     from dueprocess.adapters import SqliteCaseStore
     from dueprocess.testing import ManualClock
 

@@ -9,7 +9,9 @@ import attrs
 import pytest
 
 from _cases_support import FakeProducer, harness, ready, request, shared_request, utc
-from dueprocess import Case, CaseState, InvalidRequest, InvalidTransition, Outcome, Review
+from dueprocess import Outcome, Review
+from dueprocess.cases import Case, CaseState
+from dueprocess.exceptions import InvalidRequest, InvalidTransition
 from dueprocess.testing import ManualClock, MemorySink, MemoryStore
 
 

@@ -18,12 +18,15 @@ import pytest
 
 from _report_fakes import make_case
 from _support import make_request
-from dueprocess import NoticeTiming, ProcessKind, StoreError, UserNotice
+from dueprocess import ProcessKind
 from dueprocess._cli import _report_cmds, main
-from dueprocess._demo import run_demo
+from dueprocess._cli._demo import run_demo
 from dueprocess.adapters import OutboxNotifier
 from dueprocess.adapters._files import write_file
 from dueprocess.adapters._sql_open import is_in_memory
+from dueprocess.cases import UserNotice
+from dueprocess.exceptions import StoreError
+from dueprocess.parts import NoticeTiming
 
 # --- the shared helper ------------------------------------------------------------------
 

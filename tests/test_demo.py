@@ -11,7 +11,7 @@ import pytest
 from _support import CASES, EXAMPLES
 from dueprocess import Category, load_request, review
 from dueprocess._cli import main
-from dueprocess._demo import (
+from dueprocess._cli._demo import (
     DEMO_CASE,
     demo_identities,
     demo_records,

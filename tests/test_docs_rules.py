@@ -13,7 +13,7 @@ import attrs
 import pytest
 
 from dueprocess import DEFAULT_POLICY, Category, ProcessKind
-from dueprocess._rules import tables as T
+from dueprocess._review._rules import tables as T
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 EXT = DOCS / "_ext"
@@ -173,7 +173,7 @@ def test_the_pages_use_every_generated_section_and_no_unknown_one() -> None:
 
 
 def test_the_concepts_page_shows_every_transition_of_the_case_lifecycle() -> None:
-    from dueprocess._cases import TRANSITIONS
+    from dueprocess.cases import TRANSITIONS
 
     source = (DOCS / "concepts.md").read_text("utf-8")
     transitions = _plain(rule_reference.render_document(source))

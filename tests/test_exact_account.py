@@ -18,8 +18,10 @@ import pytest
 
 from _production_support import PRODUCED_AT, login, make_review
 from _sql_fixtures import SqlDatabase, sa, sql_database
-from dueprocess import Category, StoreError, Target, TargetKind, produce
+from dueprocess import Category, TargetKind, produce
 from dueprocess.adapters import IdentityTableMapping, RecordTableMapping, SqliteStore, SqlStore
+from dueprocess.exceptions import StoreError
+from dueprocess.parts import Target
 from dueprocess.testing import MemorySink
 
 __all__ = ["sql_database"]

@@ -29,18 +29,7 @@ import pytest
 
 from _production_support import PRODUCED_AT, login, make_review, subscriber
 from _support import ROOT, make_request
-from dueprocess import (
-    CaseAction,
-    Cases,
-    CaseState,
-    Category,
-    Record,
-    StoreError,
-    Target,
-    load_request,
-    produce,
-    verify_chain,
-)
+from dueprocess import Category, Record, load_request, produce
 from dueprocess._cli import main
 from dueprocess.adapters import (
     DirectorySink,
@@ -49,6 +38,9 @@ from dueprocess.adapters import (
     _directory,
     verify_directory,
 )
+from dueprocess.cases import CaseAction, Cases, CaseState, verify_chain
+from dueprocess.exceptions import StoreError
+from dueprocess.parts import Target
 from dueprocess.testing import (
     ManualClock,
     MemoryCaseStore,

@@ -19,10 +19,12 @@ from hypothesis import strategies as st
 
 from _production_support import subscriber
 from _sql_fixtures import SqlDatabase, sql_database
-from dueprocess import Identity, StoreError, Target, TargetKind, identity_key
+from dueprocess import Identity, TargetKind, identity_key
 from dueprocess._cli import main
-from dueprocess._identity_key import _NFC_TO_ASCII
+from dueprocess._production._identity import _NFC_TO_ASCII
 from dueprocess.adapters import SqliteStore, SqlStore
+from dueprocess.exceptions import StoreError
+from dueprocess.parts import Target
 from dueprocess.testing import MemoryStore
 
 __all__ = ["sql_database"]

@@ -9,23 +9,10 @@ from typing import Any
 
 import pytest
 
-from dueprocess import (
-    Area,
-    Callback,
-    Category,
-    Channel,
-    Danger,
-    InvalidRequest,
-    LegalRequest,
-    Nature,
-    NondisclosureKind,
-    Problem,
-    ProcessKind,
-    Role,
-    TargetKind,
-    load_request,
-)
-from dueprocess._intake import (
+from dueprocess import Category, LegalRequest, ProcessKind, TargetKind, load_request
+from dueprocess._base._text import QUOTE_LIMIT
+from dueprocess._intake._fields import problem_order
+from dueprocess._intake._limits import (
     MAX_CATEGORIES,
     MAX_ID_LENGTH,
     MAX_INTEGER,
@@ -33,9 +20,9 @@ from dueprocess._intake import (
     MAX_STRING_LENGTH,
     MAX_TARGETS,
     MAX_TEXT_LENGTH,
-    QUOTE_LIMIT,
-    _problem_order,
 )
+from dueprocess.exceptions import InvalidRequest, Problem
+from dueprocess.parts import Area, Callback, Channel, Danger, Nature, NondisclosureKind, Role
 
 MINIMAL: dict[str, Any] = {
     "format": "dueprocess.request/1",
@@ -954,7 +941,7 @@ SPEC_ORDER = {
 def test_problems_follow_the_order_of_each_objects_table_in_request_md(table: str) -> None:
     keys = SPEC_ORDER[table].split()
     found = [Problem(f"$.{key}", "x") for key in reversed(keys)]
-    assert [problem.path for problem in InvalidRequest(found, order=_problem_order).problems] == [
+    assert [problem.path for problem in InvalidRequest(found, order=problem_order).problems] == [
         f"$.{key}" for key in keys
     ]
 

@@ -9,7 +9,8 @@ import attrs
 import pytest
 
 from _support import make_request
-from dueprocess import Target, TargetKind, load_request, render_letter, review
+from dueprocess import TargetKind, load_request, render_letter, review
+from dueprocess.parts import Target
 
 
 def letter(**changes: Any) -> str:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dueprocess import InclusionProof, merkle_root, verify_inclusion
-from dueprocess._merkle import (
+from dueprocess._production._merkle import (
     EMPTY_ROOT,
     MerkleBuilder,
     inclusion_proof,

@@ -16,18 +16,11 @@ import pytest
 
 from _production_support import login, subscriber
 from _support import make_request
-from dueprocess import (
-    InvalidRequest,
-    Manifest,
-    ProductionRefused,
-    Review,
-    load_request,
-    produce,
-    review,
-)
+from dueprocess import Manifest, Review, load_request, produce, review
 from dueprocess._cli import main
-from dueprocess._manifest import parse_manifest
+from dueprocess._production._manifest import parse_manifest
 from dueprocess.adapters import verify_directory
+from dueprocess.exceptions import InvalidRequest, ProductionRefused
 from dueprocess.testing import MemorySink, MemoryStore
 
 UTC = dt.timezone.utc

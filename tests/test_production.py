@@ -23,19 +23,10 @@ from _production_support import (
     record,
     subscriber,
 )
-from dueprocess import (
-    Category,
-    Identity,
-    ProductionRefused,
-    Record,
-    StoreError,
-    Target,
-    TargetKind,
-    produce,
-    render_letter,
-    verify,
-)
-from dueprocess._production import check_producible
+from dueprocess import Category, Identity, Record, TargetKind, produce, render_letter, verify
+from dueprocess._production._produce import check_producible
+from dueprocess.exceptions import ProductionRefused, StoreError
+from dueprocess.parts import Target
 from dueprocess.testing import MemorySink, MemoryStore, RecordingSource, SourceCall
 
 UTC = dt.timezone.utc

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from _production_support import PRODUCED_AT, canonical, lines, records, reviews
-from dueprocess import Category, Identity, Record, Review, StoreError, TargetKind, produce, verify
+from dueprocess import Category, Identity, Record, Review, TargetKind, produce, verify
+from dueprocess.exceptions import StoreError
 from dueprocess.testing import MemorySink, MemoryStore, RecordingSource
 
 # One identifier belongs to one account (stores refuse a second holder).

@@ -13,14 +13,13 @@ from _production_support import canonical, records
 from dueprocess import (
     Category,
     Identity,
-    InvalidRecords,
-    InvalidRequest,
     Record,
     TargetKind,
+    identity_key,
     read_identities,
     read_records,
 )
-from dueprocess._records import identity_key
+from dueprocess.exceptions import InvalidRecords, InvalidRequest
 
 UTC = dt.timezone.utc
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dueprocess import Range, Report, ReportRow, read_report_csv, transparency_report
+from dueprocess.reports import Range, Report, ReportRow, read_report_csv, transparency_report
 
 DATA = Path(__file__).parent / "data" / "reports"
 # Google's published 2009-2018 file, vendored from ../shared/data (see _support.py).

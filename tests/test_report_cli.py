@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from _report_fakes import make_case
-from dueprocess import Cases, ProcessKind, load_request
+from dueprocess import ProcessKind, load_request
 from dueprocess._cli import _report_cmds, main
 from dueprocess.adapters import SqliteCaseStore
+from dueprocess.cases import Cases
 from dueprocess.testing import ManualClock
 
 K = ProcessKind

@@ -12,17 +12,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _report_fakes import email, make_case
-from dueprocess import (
-    InvalidRequest,
-    Outcome,
-    ProcessKind,
+from dueprocess import Outcome, ProcessKind
+from dueprocess.exceptions import InvalidRequest, ReportError
+from dueprocess.reports import (
+    DateStyle,
+    LayoutKind,
     Report,
-    ReportError,
     ReportRow,
     read_report_csv,
     transparency_report,
 )
-from dueprocess._reports._csvio import DateStyle, LayoutKind
 
 K = ProcessKind
 # Google's published file, vendored from ../shared/data (tests/test_vendored_cases.py

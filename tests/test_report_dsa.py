@@ -10,7 +10,9 @@ from pathlib import Path
 import attrs
 
 from _report_fakes import FakeProduction, make_request
-from dueprocess import Cases, LegalRequest, ProcessKind, eu_orders_report, load_request
+from dueprocess import LegalRequest, ProcessKind, load_request
+from dueprocess.cases import Cases
+from dueprocess.reports import eu_orders_report
 from dueprocess.testing import ManualClock, MemoryCaseStore
 
 K = ProcessKind

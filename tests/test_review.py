@@ -10,7 +10,8 @@ import pytest
 
 import dueprocess
 from _support import make_request
-from dueprocess import DEFAULT_POLICY, AuthorityScope, Policy, load_request, review
+from dueprocess import DEFAULT_POLICY, Policy, load_request, review
+from dueprocess.parts import AuthorityScope
 
 EMERGENCY = {"danger": "death", "imminent": True, "description": "A threat to shoot."}
 SUPERVISOR = {"name": "Sgt. B", "phone": "+1 202 555 0142"}
@@ -383,7 +384,7 @@ def test_authority_scopes_are_a_policy() -> None:
         DEFAULT_POLICY,
         name="custom",
         authority_scopes=[
-            AuthorityScope("Fed. R. Crim. P. 17", frozenset({dueprocess.Area.CUSTOMS}))
+            AuthorityScope("Fed. R. Crim. P. 17", frozenset({dueprocess.parts.Area.CUSTOMS}))
         ],
     )
     assert "purpose.authority_mismatch" in codes(run(policy))

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 
 from _strategies import request_documents
 from dueprocess import Decision, Effect, Outcome, load_request, review
-from dueprocess._rules import tables as T
+from dueprocess._review._rules import tables as T
 
 
 @settings(max_examples=300)

@@ -9,7 +9,7 @@ import pytest
 
 from _support import make_request
 from dueprocess import DEFAULT_POLICY, Category, Policy, ProcessKind, load_request, review
-from dueprocess._rules import tables as T
+from dueprocess._review._rules import tables as T
 
 CONTENT_IN_EMERGENCIES = attrs.evolve(
     DEFAULT_POLICY, name="content-in-emergencies", emergency_categories=list(Category)
@@ -610,7 +610,7 @@ def test_agreement_cells_cite_2702() -> None:
 
 
 def test_a_new_state_row_is_applied_without_new_code(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dueprocess._rules.jurisdictions import StateCell, StateRule
+    from dueprocess._review._rules.jurisdictions import StateCell, StateRule
 
     row = StateRule(
         jurisdiction="US-ZZ",
@@ -632,8 +632,8 @@ def test_a_new_state_row_is_applied_without_new_code(monkeypatch: pytest.MonkeyP
 def test_a_new_agreement_row_is_applied_without_new_code(monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    from dueprocess._rules import jurisdictions
-    from dueprocess._rules.jurisdictions import CloudActAgreement
+    from dueprocess._review._rules import jurisdictions
+    from dueprocess._review._rules.jurisdictions import CloudActAgreement
 
     row = CloudActAgreement("CA", "US-Canada test agreement", dt.date(2025, 3, 10), "Test")
     agreements = {**jurisdictions.CLOUD_ACT_AGREEMENTS, "CA": row}

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from _support import BASE_REQUEST, ROOT, SHARED
-from dueprocess import DEFAULT_POLICY, InvalidRequest, load_request, policy_to_dict, review
+from dueprocess import DEFAULT_POLICY, json_schema, load_request, policy_to_dict, review
 from dueprocess._cli import main
-from dueprocess._schema import SCHEMA_NAMES, json_schema
+from dueprocess._formats._schema import SCHEMA_NAMES
+from dueprocess.exceptions import InvalidRequest
 
 jsonschema = pytest.importorskip("jsonschema")
 
@@ -214,7 +215,7 @@ def test_the_schema_and_the_reader_agree_on_any_one_changed_value(
 
 
 def test_every_key_the_reader_knows_has_a_type() -> None:
-    from dueprocess import _schema
+    from dueprocess._formats import _schema
 
     for name, (keys, fields) in _schema._OBJECTS.items():
         assert keys <= fields.keys(), name
@@ -278,7 +279,7 @@ def test_the_schema_command_prints_the_schema(
 def test_a_key_the_reader_gains_is_allowed_until_it_is_typed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from dueprocess import _schema
+    from dueprocess._formats import _schema
 
     keys, fields = _schema._OBJECTS["period"]
     monkeypatch.setitem(_schema._OBJECTS, "period", (keys | {"granularity"}, fields))
@@ -326,8 +327,9 @@ def test_every_pattern_is_an_ecma_262_regular_expression_as_browsers_read_it(
 
 
 def test_the_policy_schema_takes_its_bounds_from_the_policy_ranges() -> None:
-    from dueprocess import PolicyError, load_policy
-    from dueprocess._policy import POLICY_RANGES
+    from dueprocess import load_policy
+    from dueprocess._review._policy import POLICY_RANGES
+    from dueprocess.exceptions import InvalidPolicy
 
     schema = validator("policy")
     for key, (low, high) in POLICY_RANGES.items():
@@ -336,7 +338,7 @@ def test_the_policy_schema_takes_its_bounds_from_the_policy_ranges() -> None:
             assert paths == (set() if fits else {f"$.{key}"}), (key, value)
             try:
                 load_policy({"name": "bounds", key: value})
-            except PolicyError:
+            except InvalidPolicy:
                 assert not fits, (key, value)
             else:
                 assert fits, (key, value)

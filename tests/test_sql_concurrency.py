@@ -17,7 +17,7 @@ from _sql_fixtures import (
     sql_database,
     update_after_barrier,
 )
-from dueprocess import CaseState, verify_chain
+from dueprocess.cases import CaseState, verify_chain
 
 __all__ = ["sql_database"]  # a fixture, imported to be found by pytest
 

@@ -26,17 +26,7 @@ from _production_support import PRODUCED_AT, login, make_review, record, reviews
 from _production_support import records as record_strategy
 from _sql_fixtures import SqlDatabase, sa, sql_database, sql_store
 from _support import make_request
-from dueprocess import (
-    Case,
-    Category,
-    ConflictError,
-    InvalidRecords,
-    Record,
-    StoreError,
-    Target,
-    TargetKind,
-    produce,
-)
+from dueprocess import Category, Record, TargetKind, produce
 from dueprocess._cli import main
 from dueprocess.adapters import (
     IdentityTableMapping,
@@ -52,6 +42,9 @@ from dueprocess.adapters import (
     open_case_store,
     open_record_store,
 )
+from dueprocess.cases import Case
+from dueprocess.exceptions import ConflictError, InvalidRecords, StoreError
+from dueprocess.parts import Target
 from dueprocess.testing import MemorySink, MemoryStore
 from dueprocess.typing import AuditStore, CaseStore, RecordSource
 

@@ -12,17 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from _production_support import PRODUCED_AT, at, login, record, records, reviews, subscriber
-from dueprocess import (
-    Category,
-    Identity,
-    InvalidRecords,
-    Record,
-    StoreError,
-    Target,
-    TargetKind,
-    produce,
-)
+from dueprocess import Category, Identity, Record, TargetKind, produce
 from dueprocess.adapters import SqliteStore
+from dueprocess.exceptions import InvalidRecords, StoreError
+from dueprocess.parts import Target
 from dueprocess.testing import MemorySink, MemoryStore
 from dueprocess.typing import RecordSource
 

@@ -12,9 +12,7 @@ from hypothesis import strategies as st
 
 from _production_support import PRODUCED_AT, lines, login, make_review, record, subscriber
 from dueprocess import (
-    IntegrityError,
     Manifest,
-    Mismatch,
     Review,
     VerificationResult,
     merkle_root,
@@ -22,7 +20,9 @@ from dueprocess import (
     verify,
     verify_inclusion,
 )
-from dueprocess._verify import MAX_LINE_MISMATCHES
+from dueprocess._production._verify import MAX_LINE_MISMATCHES
+from dueprocess.exceptions import IntegrityError
+from dueprocess.parts import Mismatch
 from dueprocess.testing import MemorySink, MemoryStore
 
 
@@ -481,7 +481,7 @@ def test_verify_never_scans_the_account_list_per_line(
 ) -> None:
     # Issue 11.7: a list lookup per line made verify cost accounts x lines, and a
     # large hostile manifest hang it. Each account's place is looked up once.
-    from dueprocess import _verify
+    from dueprocess._production import _verify
 
     files, manifest = _counting_production()
     real = _verify.parse_manifest

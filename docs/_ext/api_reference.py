@@ -9,7 +9,7 @@ autodoc directives for every public name of that topic. ``% api-reference: summa
 gives one table over every topic, for the top of the reference.
 
 Which topic a name belongs to is decided by :data:`TOPIC_OF_MODULE` from the module that
-*implements* it (``dueprocess._reviewer`` → review), or from the public module that
+*implements* it (``dueprocess._review._reviewer`` → review), or from the public module that
 exports it (``dueprocess.testing`` → testing doubles), with :data:`TOPIC_OF_NAME` for the
 few names whose module says too little (the shared enums). A new public name therefore
 lands on its page in the next build; a name no rule places fails the build, naming it.
@@ -39,10 +39,11 @@ __all__ = ["MARKER", "TOPICS", "Entry", "entries", "render", "render_document", 
 MARKER = re.compile(r"^% api-reference: (?P<name>[a-z0-9-]+)[ \t]*$", re.MULTILINE)
 
 #: Public modules, in the order their names are collected. A name exported by two of
-#: them (``dueprocess.InvalidRequest`` is ``dueprocess.exceptions.InvalidRequest``) is
+#: them (``dueprocess.exceptions.InvalidRequest`` is ``dueprocess.exceptions.InvalidRequest``) is
 #: documented once, under the first.
 PUBLIC_MODULES = (
     "dueprocess",
+    "dueprocess.parts",
     "dueprocess.cases",
     "dueprocess.reports",
     "dueprocess.exceptions",
@@ -74,7 +75,7 @@ TOPIC_OF_MODULE: tuple[tuple[str, str], ...] = (
     (r"^dueprocess\.typing$", "protocols"),
     (r"^dueprocess\.testing$", "testing"),
     (r"^dueprocess\.adapters\b", "adapters"),
-    (r"^dueprocess\._?(intake|request|schema|json)", "intake"),
+    (r"^dueprocess\._?(intake|request|schema|json|formats)", "intake"),
     (r"^dueprocess\._?(review|rules|policy|letter|citations)", "review"),
     (
         r"^dueprocess\._?(production|manifest|merkle|verify|records|certificate|identity|bundle)",
@@ -322,7 +323,7 @@ def _short_default(value: Any, owner: type | None = None) -> str:
     text = repr(value)
     if len(text) <= 40:
         return text
-    places = ["dueprocess", "dueprocess._rules.tables"]
+    places = ["dueprocess", "dueprocess._review._rules.tables"]
     if owner is not None:
         places.insert(0, owner.__module__)
     for place in places:

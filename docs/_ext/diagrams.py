@@ -10,10 +10,11 @@ by ``dot``) whose graph is made now from the code:
 * ``lifecycle`` — every row of ``dueprocess._cases.TRANSITIONS`` as an edge;
 * ``outcome`` — the effects in the reviewer's own order (``_OUTCOME_BY_EFFECT``), then the
   rules after them, ending in every :class:`~dueprocess.Outcome`;
-* ``notice`` — the notice decision, ending in every :class:`~dueprocess.NoticeTiming`
+* ``notice`` — the notice decision, ending in every :class:`~dueprocess.parts.NoticeTiming`
   (a timing the diagram does not show fails the build);
-* ``merkle`` — an RFC 6962 tree over five records, hashed by ``dueprocess._merkle``, with
-  the inclusion proof of one record that ``inclusion_proof`` returns;
+* ``merkle`` — an RFC 6962 tree over five records, hashed by
+  ``dueprocess._production._merkle``, with the inclusion proof of one record that
+  ``inclusion_proof`` returns;
 * ``pipeline`` — the public functions from request to report (a name that is no longer
   public fails the build).
 
@@ -73,7 +74,7 @@ def _directive(graph: str, caption: str, alt: str) -> str:
 def _edges() -> Iterable[tuple[str, str, str, tuple[str | None, str | None]]]:
     """(from, to, action, (outcome, condition)) for every row of the table; ``start`` is
     "no case yet"."""
-    from dueprocess._cases import TRANSITIONS
+    from dueprocess.cases import TRANSITIONS
 
     for (state, action, outcome, condition), target in TRANSITIONS.items():
         picks = (outcome.value if outcome else None, condition.value if condition else None)
@@ -94,7 +95,7 @@ def _label(actions: dict[str, list[tuple[str | None, str | None]]]) -> str:
 
 
 def lifecycle() -> str:
-    from dueprocess import CaseState
+    from dueprocess.cases import CaseState
 
     decided = {"awaiting_verification", "pushed_back", "rejected", "escalated", "preserved"}
     edges: dict[tuple[str, str], dict[str, list[tuple[str | None, str | None]]]] = {}
@@ -135,7 +136,7 @@ def outcome() -> str:
     from dueprocess import Effect, Outcome
 
     try:
-        from dueprocess._reviewer import _OUTCOME_BY_EFFECT as order
+        from dueprocess._review._reviewer import _OUTCOME_BY_EFFECT as order
     except ImportError:  # pragma: no cover - the reviewer moved
         order = tuple(
             (effect, Outcome(effect.value))
@@ -200,7 +201,7 @@ NOTICE_OTHERWISE = "before_disclosure"
 
 
 def notice() -> str:
-    from dueprocess import NoticeTiming
+    from dueprocess.parts import NoticeTiming
 
     shown = {timing for _, timing, _ in NOTICE_STEPS} | {NOTICE_OTHERWISE}
     missing = {timing.value for timing in NoticeTiming} - shown
@@ -246,10 +247,10 @@ MERKLE_PROVEN = 2
 
 
 def merkle() -> str:
-    from dueprocess._merkle import leaf_hash, node_hash
+    from dueprocess._production._merkle import leaf_hash, node_hash
 
     lines = ["digraph merkle {", _GRAPH, "rankdir=BT; nodesep=0.2; ranksep=0.35;"]
-    from dueprocess._merkle import inclusion_proof
+    from dueprocess._production._merkle import inclusion_proof
 
     computed, _ = inclusion_proof(MERKLE_PROVEN, len(MERKLE_RECORDS), MERKLE_RECORDS)
     path_hashes = {step.hex() if isinstance(step, bytes) else str(step) for step in computed.path}

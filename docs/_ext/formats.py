@@ -7,9 +7,9 @@ A page holds markers alone on a line::
 Each becomes Markdown made when Sphinx reads the page:
 
 * the **keys** of a request object are the sets intake accepts
-  (``dueprocess._intake_schema``), in the order it reports problems; whether a key is
+  (``dueprocess._intake._fields``), in the order it reports problems; whether a key is
   required and what type it holds come from the attrs class intake builds
-  (``dueprocess._request``), the allowed values from the enums;
+  (``dueprocess._intake._request``), the allowed values from the enums;
 * the keys of the review, manifest, record, policy and case documents are those of a
   real document made at build time (the bundled example requests, the demo production,
   ``DEFAULT_POLICY``), so a key the code adds appears in the next build;
@@ -242,11 +242,11 @@ MEANINGS: Mapping[str, Mapping[str, str]] = {
 
 def _request_objects() -> list[tuple[str, str, type, frozenset[str] | None]]:
     """(heading, path prefix, attrs class, accepted keys) for every object of a request."""
-    from dueprocess import _request as R
+    from dueprocess._intake import _request as R
 
     schema: Any
     try:
-        from dueprocess import _intake_schema as schema
+        from dueprocess._intake import _fields as schema
     except ImportError:  # pragma: no cover - the schema moved; fall back to the classes
         schema = types.SimpleNamespace()
 
@@ -254,26 +254,26 @@ def _request_objects() -> list[tuple[str, str, type, frozenset[str] | None]]:
         return getattr(schema, name, None)
 
     return [
-        ("The request", "", R.LegalRequest, keys("_REQUEST_KEYS")),
-        ("`process`", "process", R.Process, keys("_PROCESS_KEYS")),
-        ("`process.issuer`, `process.validated_by`", "issuer", R.Issuer, keys("_ISSUER_KEYS")),
-        ("`requester`", "requester", R.Requester, keys("_REQUESTER_KEYS")),
-        ("`requester.supervisor`", "supervisor", R.Supervisor, keys("_SUPERVISOR_KEYS")),
-        ("`investigation`", "investigation", R.Investigation, keys("_INVESTIGATION_KEYS")),
-        ("`targets[]`", "targets[]", R.Target, keys("_TARGET_KEYS")),
-        ("`period`", "period", R.Period, keys("_PERIOD_KEYS")),
-        ("`emergency`", "emergency", R.Emergency, keys("_EMERGENCY_KEYS")),
-        ("`nondisclosure`", "nondisclosure", R.Nondisclosure, keys("_NONDISCLOSURE_KEYS")),
-        ("`preservation`", "preservation", R.Preservation, keys("_PRESERVATION_KEYS")),
+        ("The request", "", R.LegalRequest, keys("REQUEST_KEYS")),
+        ("`process`", "process", R.Process, keys("PROCESS_KEYS")),
+        ("`process.issuer`, `process.validated_by`", "issuer", R.Issuer, keys("ISSUER_KEYS")),
+        ("`requester`", "requester", R.Requester, keys("REQUESTER_KEYS")),
+        ("`requester.supervisor`", "supervisor", R.Supervisor, keys("SUPERVISOR_KEYS")),
+        ("`investigation`", "investigation", R.Investigation, keys("INVESTIGATION_KEYS")),
+        ("`targets[]`", "targets[]", R.Target, keys("TARGET_KEYS")),
+        ("`period`", "period", R.Period, keys("PERIOD_KEYS")),
+        ("`emergency`", "emergency", R.Emergency, keys("EMERGENCY_KEYS")),
+        ("`nondisclosure`", "nondisclosure", R.Nondisclosure, keys("NONDISCLOSURE_KEYS")),
+        ("`preservation`", "preservation", R.Preservation, keys("PRESERVATION_KEYS")),
     ]
 
 
 def _field_order() -> Mapping[str, int]:
     try:
-        from dueprocess import _intake_schema as schema
+        from dueprocess._intake import _fields as schema
     except ImportError:  # pragma: no cover
         return {}
-    return getattr(schema, "_FIELD_ORDER", {})
+    return getattr(schema, "FIELD_ORDER", {})
 
 
 def _type_text(hint: Any) -> str:
@@ -411,7 +411,7 @@ def key_table(fmt: str, document: Mapping[str, Any], skip: tuple[str, ...] = ())
 @functools.cache
 def demo() -> tuple[str, dict[str, str]]:
     """What ``dueprocess demo`` prints, and the files of its production, made now."""
-    from dueprocess._demo import run_demo
+    from dueprocess._cli._demo import run_demo
 
     lines: list[str] = []
     with tempfile.TemporaryDirectory() as folder, _cwd(Path(folder)):
@@ -491,7 +491,7 @@ def _first_records() -> list[str]:
 def record_fields() -> str:
     document = json.loads(_first_records()[0])
     rows = key_table("record", document)
-    from dueprocess._records import SUBSCRIBER_FIELDS
+    from dueprocess._production._records import SUBSCRIBER_FIELDS
 
     subscriber = ", ".join(f"`{name}`" for name in SUBSCRIBER_FIELDS)
     return (
@@ -516,12 +516,12 @@ def manifest_example() -> str:
 
 
 def _case() -> dict[str, Any]:
-    from dueprocess._demo import demo_records
+    from dueprocess._cli._demo import demo_records
     from dueprocess.testing import ManualClock, MemoryCaseStore, MemorySink, MemoryStore
 
     request = dp.load_request(json.loads(MOTIVATING.read_text("utf-8")))
     clock = ManualClock(dt.datetime(2017, 3, 2, 16, 0, tzinfo=dt.timezone.utc))
-    cases = dp.Cases(MemoryCaseStore(), clock)
+    cases = dp.cases.Cases(MemoryCaseStore(), clock)
     case = cases.open(request, actor="intake")
     clock.advance(dt.timedelta(days=10))
     case = cases.produce(case.id, MemoryStore.of(demo_records()), MemorySink(), actor="legal")

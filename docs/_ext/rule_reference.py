@@ -6,7 +6,7 @@ A page (``docs/rules.md``, ``docs/concepts.md``) holds markers, each alone on a 
 
 (``%`` starts a comment in MyST, so without this extension a marker shows nothing.) When
 Sphinx reads a page, every marker is replaced by the Markdown that :func:`render` makes
-from ``dueprocess._rules.tables`` and ``dueprocess.DEFAULT_POLICY``, so the reference
+from ``dueprocess._review._rules.tables`` and ``dueprocess.DEFAULT_POLICY``, so the reference
 cannot drift from the code: a new finding code, citation or domain appears in the next
 build. An unknown marker name fails the build.
 
@@ -29,7 +29,7 @@ import attrs
 
 import dueprocess
 from dueprocess import DEFAULT_POLICY, Category, Decision, ProcessKind
-from dueprocess._rules import tables as T
+from dueprocess._review._rules import tables as T
 
 __all__ = ["MARKER", "SECTIONS", "render", "render_document", "setup", "substitutions"]
 
@@ -580,7 +580,7 @@ def _policy_value(value: object) -> str:
     if isinstance(value, frozenset):
         return _codes(getattr(item, "value", item) for item in _ordered(value))
     if isinstance(value, tuple):
-        if value and isinstance(value[0], dueprocess.AuthorityScope):
+        if value and isinstance(value[0], dueprocess.parts.AuthorityScope):
             return "; ".join(
                 f"{text(scope.statute)} → " + _codes(area.value for area in _ordered(scope.areas))
                 for scope in value
@@ -591,7 +591,7 @@ def _policy_value(value: object) -> str:
 
 def policy() -> str:
     """Every field of ``DEFAULT_POLICY``."""
-    from dueprocess._policy import POLICY_RANGES
+    from dueprocess._review._policy import POLICY_RANGES
 
     rows = [
         [
@@ -611,7 +611,7 @@ def policy() -> str:
 def case_transitions() -> str:
     """The case lifecycle's transition table: from each state, what may happen, under
     which review outcome or condition, and the one state it leads to."""
-    from dueprocess._cases import TRANSITIONS, CaseAction, CaseState
+    from dueprocess.cases import TRANSITIONS, CaseAction, CaseState
 
     states = [None, *CaseState]
     actions = list(CaseAction)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ._cases._actor import FixedIdentity
 from ._cases._memory import ManualClock, MemoryAuditLog, MemoryCaseStore, RecordingNotifier
-from ._memory_store import MemorySink, MemoryStore, RecordingSource, SourceCall
+from ._production._memory import MemorySink, MemoryStore, RecordingSource, SourceCall
 
 __all__: list[str] = [
     "FixedIdentity",

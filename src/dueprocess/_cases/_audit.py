@@ -1,7 +1,7 @@
 """The audit log: append-only and hash-chained (docs/concepts.md, "Audit log").
 
 Every case event becomes one :class:`AuditEntry`. An entry's *canonical bytes* are the
-canonical JSON (``dueprocess._canonical``) of its body, which includes ``seq`` and
+canonical JSON (``dueprocess._base._canonical``) of its body, which includes ``seq`` and
 ``prev``, the SHA-256 of the previous entry's canonical bytes (64 zeros for the first).
 The entry also carries ``digest``, the SHA-256 of its own canonical bytes, so a changed
 entry is named itself rather than by its successor. A store also keeps a
@@ -31,8 +31,8 @@ from typing import Any
 
 import attrs
 
-from .._canonical import canonical_bytes
-from .._dates import format_timestamp, parse_timestamp
+from .._base._canonical import canonical_bytes
+from .._base._dates import format_timestamp, parse_timestamp
 from ._case import CaseEvent, Detail
 
 __all__ = [

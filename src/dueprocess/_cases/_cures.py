@@ -10,9 +10,9 @@ of the current review is refused.
 
 from __future__ import annotations
 
-from .._enums import Callback, Effect
-from .._request import LegalRequest
-from .._review import Review
+from .._base._enums import Callback, Effect
+from .._intake._request import LegalRequest
+from .._review._review import Review
 from ..exceptions import Problem
 
 __all__ = ["cure_problems", "lifted_verification"]

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .._dates import format_date
-from .._request import LegalRequest
-from .._review import Review
+from .._base._dates import format_date
+from .._intake._request import LegalRequest
+from .._review._review import Review
 from ..exceptions import InvalidRequest, Problem
 from ._case import Case, Hold
 from ._lifecycle import CaseAction, Condition

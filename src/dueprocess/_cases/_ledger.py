@@ -20,8 +20,8 @@ from typing import Any
 
 import attrs
 
-from .._dates import format_timestamp
-from .._enums import Category, NoticeTiming, ProcessKind
+from .._base._dates import format_timestamp
+from .._base._enums import Category, NoticeTiming, ProcessKind
 from ._case import Case
 
 __all__ = ["LedgerEntry", "ledger_entries"]

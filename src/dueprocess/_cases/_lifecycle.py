@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .._enums import Outcome, _Str
+from .._base._enums import Outcome, _Str
 from ..exceptions import InvalidTransition
 
 __all__ = [

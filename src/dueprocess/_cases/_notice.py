@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .._dates import format_date, format_timestamp
-from .._enums import Category, NoticeTiming, ProcessKind, TargetKind
-from .._request import Target
+from .._base._dates import format_date, format_timestamp
+from .._base._enums import Category, NoticeTiming, ProcessKind, TargetKind
+from .._intake._request import Target
 from ._deadlines import start_of_day
 
 if TYPE_CHECKING:

@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .._canonical import canonical_bytes
-from .._dates import format_timestamp
-from .._enums import Callback, Category, NoticeTiming, Outcome, ProcessKind
-from .._intake import load_request
-from .._policy import Policy
-from .._request import LegalRequest
-from .._review import Review
+from .._base._canonical import canonical_bytes
+from .._base._dates import format_timestamp
+from .._base._enums import Callback, Category, NoticeTiming, Outcome, ProcessKind
+from .._intake._reader import load_request
+from .._intake._request import LegalRequest
+from .._review._policy import Policy
+from .._review._review import Review
 from ..exceptions import IntegrityError, InvalidTransition
 from ._case import Case, CaseEvent, Detail, Scalar
 from ._deadlines import start_of_day

@@ -9,8 +9,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from .._json import RepeatedKeys
-from .._json import loads as strict_json
+from .._base._json import RepeatedKeys
+from .._base._json import loads as strict_json
 from ..adapters._sql_open import is_in_memory
 from ..exceptions import (
     ConflictError,

@@ -15,14 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._certificate import DEFAULT_CUSTODIAN
-from .._dates import format_timestamp, parse_timestamp
-from .._intake import load_request
-from .._production import check_producible, produce, too_early
-from .._records import MAX_RECORD_BYTES, Identity, InvalidRecords, read_identities, read_records
-from .._reviewer import review
+from .. import Identity, load_request, produce, read_identities, read_records, review
+from .._base._dates import format_timestamp, parse_timestamp
+from .._production._certificate import DEFAULT_CUSTODIAN
+from .._production._produce import check_producible, too_early
+from .._production._records import MAX_RECORD_BYTES
 from ..adapters import DirectorySink, SqliteStore, open_record_store
-from ..exceptions import StoreError
+from ..exceptions import InvalidRecords, StoreError
 from ._certificate_option import add_certificate_option, certificate_template
 from ._common import (
     EXIT_INVALID,
@@ -183,7 +182,7 @@ def _produce(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from .._demo import run_demo
+    from ._demo import run_demo
 
     try:
         return run_demo(Path(args.out) if args.out else None, echo=print, force=args.force)

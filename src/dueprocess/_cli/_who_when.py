@@ -14,8 +14,8 @@ import datetime as dt
 import getpass
 import os
 
-from .._cases import Actor
-from .._dates import format_timestamp, parse_timestamp
+from .._base._dates import format_timestamp, parse_timestamp
+from ..cases import Actor
 from ._common import EXIT_INVALID, CommandError
 
 __all__ = ["MAX_CLOCK_AHEAD", "OsLogin", "clock_from", "reject_actor_option", "timestamp"]

@@ -37,9 +37,14 @@ from typing import Final
 
 import attrs
 
-from .._enums import Category, ProcessKind
-from .._request import LegalRequest
-from ._csvio import LayoutKind, ReportLayout, neutralise, write_table
+from .._base._enums import Category, ProcessKind
+from .._base._text import neutralise
+from .._intake._request import LegalRequest
+from ._csvio import (
+    LayoutKind,
+    ReportLayout,
+    write_table,
+)
 from ._period import ReportPeriod
 
 __all__ = [

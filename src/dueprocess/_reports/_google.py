@@ -27,7 +27,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Final
 
-from .._enums import ProcessKind
+from .._base._enums import ProcessKind
 from ._csvio import ReportLayout, format_percent, round_half_up
 from ._layouts import BY_NAME
 from ._rows import PRESERVATION, ReportRow

@@ -33,7 +33,8 @@ from typing import Final
 
 import attrs
 
-from ..exceptions import Problem
+from .._base._text import neutralise, restore
+from ..exceptions import Problem, ReportError
 from ._cldr import code_for_name
 from ._csvio import (
     Observed,
@@ -42,13 +43,10 @@ from ._csvio import (
     Table,
     format_count,
     format_percent,
-    neutralise,
     records,
-    restore,
     round_half_up,
     write_table,
 )
-from ._errors import ReportError
 from ._google import EMERGENCY
 from ._layouts import BY_NAME, EXTRA, KnownLayout
 from ._long import positions_of

@@ -14,8 +14,8 @@ from typing import Union
 
 import attrs
 
-from .._dates import parse_date
-from ._errors import ReportError
+from .._base._dates import parse_date
+from ..exceptions import ReportError
 
 __all__ = ["PeriodSpec", "ReportPeriod", "as_period"]
 

@@ -56,7 +56,7 @@ def __getattr__(name: str) -> object:
 
         return SqlStore
     if name == "SqlAuditLog":
-        from ._sql_open import require_sqlalchemy
+        from ._sqlalchemy import require_sqlalchemy
 
         require_sqlalchemy()
         from ._sql_cases import SqlAuditLog

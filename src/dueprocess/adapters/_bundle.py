@@ -35,9 +35,9 @@ from pathlib import Path
 
 import attrs
 
-from .._manifest import FILE_MANIFEST, FileDigest, Manifest, is_plain_file_name
-from .._review import Review
-from .._verify import Mismatch, VerificationResult, verify
+from .._production._manifest import FILE_MANIFEST, FileDigest, Manifest, is_plain_file_name
+from .._production._verify import Mismatch, VerificationResult, verify
+from .._review._review import Review
 from ..exceptions import IntegrityError, StoreError
 from ._directory import MAX_MANIFEST_BYTES, _open_regular, verify_directory
 

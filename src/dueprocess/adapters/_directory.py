@@ -23,9 +23,9 @@ from pathlib import Path
 
 import attrs
 
-from .._manifest import FILE_MANIFEST, FILE_RECORDS, Manifest, is_plain_file_name
-from .._review import Review
-from .._verify import Mismatch, VerificationResult, verify
+from .._production._manifest import FILE_MANIFEST, FILE_RECORDS, Manifest, is_plain_file_name
+from .._production._verify import Mismatch, VerificationResult, verify
+from .._review._review import Review
 from ..exceptions import IntegrityError, StoreError
 
 __all__ = ["DirectorySink", "read_manifest", "read_record_lines", "verify_directory"]

@@ -1,7 +1,7 @@
 """A store over any database SQLAlchemy reaches: PostgreSQL, warehouses, SQLite.
 
 :class:`SqlStore` is a record source for :func:`dueprocess.produce` and, with the same
-object, the case and audit store of :class:`dueprocess.Cases`. It keeps its records in
+object, the case and audit store of :class:`dueprocess.cases.Cases`. It keeps its records in
 its own tables (:mod:`._sql_schema`), or reads the service's tables through
 :class:`~dueprocess.adapters.RecordTableMapping` without copying a row.
 
@@ -23,16 +23,17 @@ import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ._sql_open import require_sqlalchemy
+from ._sqlalchemy import require_sqlalchemy
 
 require_sqlalchemy()
 
 import sqlalchemy as sa  # noqa: E402 - after the check that names the missing extra
 
-from .._canonical import canonical_bytes  # noqa: E402
-from .._dates import format_timestamp  # noqa: E402
-from .._enums import Category, TargetKind  # noqa: E402
-from .._records import (  # noqa: E402
+from .._base._canonical import canonical_bytes  # noqa: E402
+from .._base._dates import format_timestamp  # noqa: E402
+from .._base._enums import Category, TargetKind  # noqa: E402
+from .._intake._request import Target  # noqa: E402
+from .._production._records import (  # noqa: E402
     IDENTITY_KINDS,
     Identity,
     Record,
@@ -42,7 +43,6 @@ from .._records import (  # noqa: E402
     read_identities,
     read_records,
 )
-from .._request import Target  # noqa: E402
 from ..exceptions import StoreError  # noqa: E402
 from ._closing import Closing  # noqa: E402
 from ._sql_base import Unreachable, create_engine  # noqa: E402
@@ -301,7 +301,7 @@ class SqlStore(SqlCaseTables, Closing):
         """Import JSON Lines of ``dueprocess.record/1`` objects, all or nothing.
 
         Returns how many records were new. Every line is checked; if any is bad,
-        nothing is imported and :class:`~dueprocess.InvalidRecords` names every bad line.
+        nothing is imported and :class:`~dueprocess.exceptions.InvalidRecords` names every bad line.
         """
         return self.add_records(read_records(lines, what=what))
 

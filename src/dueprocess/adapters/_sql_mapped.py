@@ -28,9 +28,9 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from .._dates import format_timestamp
-from .._enums import Category, TargetKind
-from .._records import Record, decode_fields
+from .._base._dates import format_timestamp
+from .._base._enums import Category, TargetKind
+from .._production._records import Record, decode_fields
 from ..exceptions import StoreError
 from ._sql_mapping import IdentityTableMapping, RecordTableMapping
 

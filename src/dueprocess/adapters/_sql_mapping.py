@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from .._enums import Category, TargetKind
+from .._base._enums import Category, TargetKind
 
 __all__ = ["FieldColumns", "IdentityTableMapping", "RecordTableMapping"]
 

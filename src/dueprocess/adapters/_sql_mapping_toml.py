@@ -40,8 +40,8 @@ from typing import Any
 
 import attrs
 
-from .._enums import Category, TargetKind
-from .._records import IDENTITY_KINDS
+from .._base._enums import Category, TargetKind
+from .._production._records import IDENTITY_KINDS
 from ..exceptions import StoreError
 from ._sql_mapping import IdentityTableMapping, RecordTableMapping
 

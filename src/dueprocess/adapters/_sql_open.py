@@ -12,11 +12,11 @@ without it fails with :class:`SqlExtraMissing`, which names the extra to install
 
 from __future__ import annotations
 
-import importlib
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..exceptions import StoreError
+from ._sqlalchemy import SqlExtraMissing, require_sqlalchemy
 
 if TYPE_CHECKING:
     from ._sql import SqlStore
@@ -25,16 +25,6 @@ if TYPE_CHECKING:
     from ._sqlite_store import SqliteStore
 
 __all__ = ["SqlExtraMissing", "is_url", "open_case_store", "open_record_store"]
-
-SQL_EXTRA_HINT = "install the sql extra: pip install 'dueprocess[sql]'"
-
-
-class SqlExtraMissing(StoreError, ImportError):
-    """A SQLAlchemy URL was given but SQLAlchemy (the ``sql`` extra) is not installed.
-
-    It is both a :class:`~dueprocess.exceptions.StoreError`, so the command line reports
-    it as one clear message, and an :class:`ImportError`, which is what it is.
-    """
 
 
 def is_url(spec: str | os.PathLike[str]) -> bool:
@@ -69,17 +59,6 @@ def is_in_memory(spec: str | os.PathLike[str]) -> bool:
         or database.startswith("file::memory:")
         or "mode=memory" in query.lower()
     )
-
-
-def require_sqlalchemy() -> Any:
-    """Import and return :mod:`sqlalchemy`, or raise :class:`SqlExtraMissing`."""
-    try:
-        return importlib.import_module("sqlalchemy")
-    except ImportError as error:
-        raise SqlExtraMissing(
-            f"SQL stores need SQLAlchemy, which is not installed: {SQL_EXTRA_HINT}",
-            name="sqlalchemy",
-        ) from error
 
 
 def open_record_store(

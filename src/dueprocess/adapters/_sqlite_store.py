@@ -36,10 +36,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
-from .._dates import format_timestamp
-from .._enums import Category, TargetKind
-from .._intake_schema import _quote
-from .._records import (
+from .._base._dates import format_timestamp
+from .._base._enums import Category, TargetKind
+from .._base._text import quote
+from .._intake._request import Target
+from .._production._records import (
     IDENTITY_KINDS,
     Identity,
     Record,
@@ -48,7 +49,6 @@ from .._records import (
     read_identities,
     read_records,
 )
-from .._request import Target
 from ..exceptions import StoreError
 from ._closing import Closing
 
@@ -71,7 +71,7 @@ _MICROSECOND = dt.timedelta(microseconds=1)
 _MIN_AT = -(2**63)
 _MAX_AT = 2**63 - 1
 _BATCH = 10_000
-# The same JSON settings as dueprocess._canonical (a test holds them equal), giving text:
+# The same JSON settings as dueprocess._base._canonical (a test holds them equal), giving text:
 # SQLite stores TEXT, and canonical_bytes would only encode what is decoded again.
 _FIELDS_ENCODER = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
@@ -283,7 +283,7 @@ class SqliteStore(Closing):
         """Import JSON Lines of ``dueprocess.record/1`` objects, all or nothing.
 
         Returns how many records were new. Every line is checked; if any is bad,
-        nothing is imported and :class:`~dueprocess.InvalidRecords` names every bad line.
+        nothing is imported and :class:`~dueprocess.exceptions.InvalidRecords` names every bad line.
         """
         return self.add_records(read_records(lines, what=what))
 
@@ -387,7 +387,7 @@ class SqliteStore(Closing):
         if type(at) is int and _MIN_INSTANT <= at <= _MAX_INSTANT:
             when = format_timestamp(_EPOCH + dt.timedelta(microseconds=at))
         else:
-            when = _quote(str(at))
+            when = quote(str(at))
         return StoreError(
             f"{self.path}: the stored {category.value} record of account {account!r}"
             f" at {when} cannot be read: {why}"

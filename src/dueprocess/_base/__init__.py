@@ -1,0 +1,1 @@
+"""The shared base: canonical JSON, dates, enums, the strict JSON reader, Markdown."""

@@ -1,0 +1,1 @@
+"""The document formats as JSON Schema, generated from intake's tables."""

@@ -1,0 +1,1 @@
+"""Stage 1, intake: a request document becomes a typed, immutable LegalRequest."""

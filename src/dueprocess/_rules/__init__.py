@@ -1,1 +1,0 @@
-"""The review rules as data. See :mod:`dueprocess._rules.tables`."""

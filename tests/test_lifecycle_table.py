@@ -306,7 +306,9 @@ def test_a_refused_renewal_moves_where_the_table_says(monkeypatch: pytest.Monkey
 
 # --- random operations: every state the service stores came from the table -------------
 
-OPERATIONS = ["callback", "cure", "renew", "notify", "advance", "produce", "close", "review"]
+OPERATIONS = [
+    "callback", "cure", "renew", "notify", "advance", "approve", "produce", "close", "review",
+]  # fmt: skip
 Lookup = tuple[Key, CaseState]
 
 
@@ -349,6 +351,8 @@ def _operate(cases: Cases, case_id: str, operation: str, data: st.DataObject) ->
         cases.notify(case_id, actor=who)
     elif operation == "advance":
         cases.advance(case_id, actor=who)
+    elif operation == "approve":
+        cases.approve(case_id, actor="second")
     elif operation == "produce":
         override = data.draw(st.sampled_from([None, "court order"]))
         cases.produce(case_id, MemoryStore(), MemorySink(), actor=who, override=override)

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from _cases_support import FakeProducer, harness, shared_request, utc
-from dueprocess import LegalRequest, Notice, Outcome, Review
+from _cases_support import FakeProducer, fake_review, harness, shared_request, utc
+from dueprocess import LegalRequest, Outcome, Review
 from dueprocess._cases._lifecycle import Condition, allowed_actions, check_action, next_state
 from dueprocess.cases import TRANSITIONS, CaseAction, CaseState, verify_chain
 from dueprocess.exceptions import (
@@ -19,7 +19,6 @@ from dueprocess.exceptions import (
     InvalidTransition,
     RenewalRefused,
 )
-from dueprocess.parts import NoticeTiming
 from dueprocess.testing import MemoryStore
 
 SPEC_STATES = [
@@ -112,32 +111,6 @@ def test_an_allowed_action_under_a_condition_the_table_lacks_is_refused() -> Non
 # --- random operations -----------------------------------------------------------------
 
 
-def _fake_review(request: LegalRequest, outcome: Outcome, windowed: bool) -> Review:
-    received = request.received_date
-    if outcome.releases_data and windowed:
-        notice = Notice(
-            True, NoticeTiming.BEFORE_DISCLOSURE, received, received + dt.timedelta(days=10)
-        )
-    elif outcome.releases_data:
-        notice = Notice(False, NoticeTiming.WITHHELD)
-    else:
-        notice = Notice(False, NoticeTiming.NONE)
-    until = None
-    if outcome is Outcome.PRESERVE:
-        base = request.preservation.prior_expires_on if request.preservation else received
-        until = base + dt.timedelta(days=90)
-    return Review(
-        request=request,
-        policy="default",
-        outcome=outcome,
-        findings=(),
-        categories=(),
-        period=None,
-        notice=notice,
-        preserve_until=until,
-    )
-
-
 OPERATIONS = ["callback", "cure", "renew", "notify", "advance", "produce", "close", "tick"]
 
 
@@ -156,7 +129,7 @@ def test_random_operations_only_ever_follow_the_transition_table(data: st.DataOb
             # deterministic, so the fresh review is the stored one.
             return rig.store.get(case.id).review
         outcome = data.draw(st.sampled_from(list(Outcome)), label="outcome")
-        return _fake_review(request, outcome, data.draw(st.booleans(), label="window"))
+        return fake_review(request, outcome, windowed=data.draw(st.booleans(), label="window"))
 
     rig = harness(now=utc(2024, 2, 1, 11), producer=FakeProducer([("100001", "subscriber")]))
     cases = attrs.evolve(rig.cases, reviewer=reviewer)

@@ -24,22 +24,15 @@ from hypothesis import strategies as st
 
 import dueprocess._cases._service as service_module
 import dueprocess._cases._steps as steps_module
-from dueprocess import LegalRequest, Notice, Outcome, Review, load_request
+from _cases_support import FakeProducer, fake_review, harness, shared_request, utc
+from dueprocess import LegalRequest, Outcome, Review
 from dueprocess._cases import _lifecycle
 from dueprocess._cases._lifecycle import Condition, Key, next_state
 from dueprocess.cases import TRANSITIONS, Case, CaseAction, Cases, CaseState
 from dueprocess.exceptions import DueProcessError, InvalidTransition
-from dueprocess.parts import NoticeTiming
-from dueprocess.testing import (
-    ManualClock,
-    MemoryCaseStore,
-    MemorySink,
-    MemoryStore,
-    RecordingNotifier,
-)
+from dueprocess.testing import MemorySink, MemoryStore
 
 S, A, C = CaseState, CaseAction, Condition
-UTC = dt.timezone.utc
 CASES_PACKAGE = Path(_lifecycle.__file__).parent
 
 # --- the documented rules, stated without the table ------------------------------------
@@ -179,77 +172,15 @@ def test_the_state_scan_finds_a_state_named_as_a_target() -> None:
 
 # --- the service asks the table --------------------------------------------------------
 
-REQUEST = {
-    "format": "dueprocess.request/1",
-    "id": "PRES-7",
-    "received_at": "2024-02-01T10:00:00Z",
-    "channel": "portal",
-    "jurisdiction": "US",
-    "process": {
-        "kind": "preservation_request",
-        "issued_on": "2024-02-01",
-        "issuer": {"name": "Detective Sgt. A. Ruiz", "role": "police"},
-        "authority": "18 U.S.C. 2703(f)",
-        "signed": True,
-    },
-    "requester": {
-        "agency": "Phoenix Police Department",
-        "name": "Det. Sgt. A. Ruiz",
-        "email": "a.ruiz@phoenix.gov",
-    },
-    "investigation": {"nature": "criminal", "area": "violent_crime", "facts": ""},
-    "targets": [{"kind": "account_id", "value": "100001"}],
-    "categories": [],
-}
+
+def service(reviewer: Callable[[LegalRequest, object], Review]) -> tuple[Cases, Any]:
+    """A case service (memory store, clock at 2024-02-01T11:00Z) reviewing with *reviewer*."""
+    rig = harness(now=utc(2024, 2, 1, 11), producer=FakeProducer([("100001", "subscriber")]))
+    return attrs.evolve(rig.cases, reviewer=reviewer), rig
 
 
-def fake_review(request: LegalRequest, outcome: Outcome, *, windowed: bool) -> Review:
-    """A review with *outcome*; one that releases data waits for notice if *windowed*."""
-    received = request.received_date
-    if outcome.releases_data and windowed:
-        notice = Notice(
-            True, NoticeTiming.BEFORE_DISCLOSURE, received, received + dt.timedelta(days=10)
-        )
-    elif outcome.releases_data:
-        notice = Notice(False, NoticeTiming.WITHHELD)
-    else:
-        notice = Notice(False, NoticeTiming.NONE)
-    until = None
-    if outcome is Outcome.PRESERVE:
-        base = request.preservation.prior_expires_on if request.preservation else received
-        until = base + dt.timedelta(days=90)
-    return Review(
-        request=request,
-        policy="default",
-        outcome=outcome,
-        findings=(),
-        categories=(),
-        period=None,
-        notice=notice,
-        preserve_until=until,
-    )
-
-
-@attrs.frozen
-class FakeManifest:
-    accounts: tuple[str, ...] = ("100001",)
-    counts: dict[str, int] = attrs.Factory(lambda: {"subscriber": 1})
-    records: int = 1
-    merkle_root: str = "ab" * 32
-
-
-def fake_producer(review: Review, source: Any, sink: Any, *, produced_at: dt.datetime) -> Any:
-    line = b'{"account": "100001", "category": "subscriber", "at": "2024-01-01T00:00:00Z"}\n'
-    sink.write("records.jsonl", [line])
-    sink.commit()
-    return FakeManifest()
-
-
-def service(reviewer: Callable[[LegalRequest, object], Review]) -> tuple[Cases, MemoryCaseStore]:
-    store = MemoryCaseStore()
-    clock = ManualClock(dt.datetime(2024, 2, 1, 11, tzinfo=UTC))
-    cases = Cases(store, clock, reviewer=reviewer, producer=fake_producer)
-    return cases, store
+def preservation() -> LegalRequest:
+    return shared_request("09")  # PRES-2024-0050
 
 
 def reviewing(outcome: Outcome, *, windowed: bool) -> Callable[[LegalRequest, object], Review]:
@@ -260,10 +191,10 @@ def test_the_service_moves_a_case_where_the_table_says(monkeypatch: pytest.Monke
     # A deliberately different row: a comply decision with the window closed escalates.
     key = (S.IN_REVIEW, A.DECIDE, Outcome.COMPLY, C.WINDOW_CLOSED)
     cases, _ = service(reviewing(Outcome.COMPLY, windowed=False))
-    assert cases.open(load_request(REQUEST), actor="intake").state is S.READY
+    assert cases.open(preservation(), actor="intake").state is S.READY
     monkeypatch.setitem(TRANSITIONS, key, S.ESCALATED)
     cases, _ = service(reviewing(Outcome.COMPLY, windowed=False))
-    case = cases.open(load_request(REQUEST), actor="intake")
+    case = cases.open(preservation(), actor="intake")
     assert case.state is S.ESCALATED
     assert (case.events[-1].action, case.events[-1].to_state) == (A.DECIDE, S.ESCALATED)
 
@@ -273,16 +204,16 @@ def test_a_decision_without_a_row_is_refused_and_nothing_is_stored(
 ) -> None:
     key = (S.IN_REVIEW, A.DECIDE, Outcome.COMPLY, C.WINDOW_OPEN)
     monkeypatch.delitem(TRANSITIONS, key)
-    cases, store = service(reviewing(Outcome.COMPLY, windowed=True))
-    message = "cannot decide case 'PRES-7' that is in_review with comply/window_open"
+    cases, rig = service(reviewing(Outcome.COMPLY, windowed=True))
+    message = "cannot decide case 'PRES-2024-0050' that is in_review with comply/window_open"
     with pytest.raises(InvalidTransition, match=message):
-        cases.open(load_request(REQUEST), actor="intake")
+        cases.open(preservation(), actor="intake")
     assert cases.find() == []
-    assert list(store.audit.entries()) == []
+    assert list(rig.store.audit.entries()) == []
 
 
 def test_the_rule_for_becoming_ready_is_the_tables(monkeypatch: pytest.MonkeyPatch) -> None:
-    request = load_request(REQUEST)
+    request = preservation()
     windowed = fake_review(request, Outcome.COMPLY, windowed=True)
     cases, _ = service(lambda request, policy: windowed)
     case = cases.open(request, actor="intake")
@@ -296,10 +227,12 @@ def test_the_rule_for_becoming_ready_is_the_tables(monkeypatch: pytest.MonkeyPat
 def test_a_refused_renewal_moves_where_the_table_says(monkeypatch: pytest.MonkeyPatch) -> None:
     outcomes = iter([Outcome.PRESERVE, Outcome.REJECT])
     cases, _ = service(lambda request, policy: fake_review(request, next(outcomes), windowed=False))
-    case = cases.open(load_request(REQUEST), actor="intake")
+    case = cases.open(preservation(), actor="intake")
     assert case.state is S.PRESERVED
     monkeypatch.delitem(TRANSITIONS, (S.PRESERVED, A.RENEW, None, C.REFUSED))
-    with pytest.raises(InvalidTransition, match="cannot renew case 'PRES-7' that is preserved"):
+    with pytest.raises(
+        InvalidTransition, match="cannot renew case 'PRES-2024-0050' that is preserved"
+    ):
         cases.renew(case.id, actor="counsel")
     assert cases.get(case.id) == case
 
@@ -313,16 +246,12 @@ Lookup = tuple[Key, CaseState]
 
 
 def _spy(lookups: list[Lookup]) -> Callable[..., CaseState]:
-    def asking(
-        state: CaseState | None,
-        action: CaseAction,
-        *,
-        outcome: Outcome | None = None,
-        condition: Condition | None = None,
-        case_id: str = "",
-    ) -> CaseState:
-        target = next_state(state, action, outcome=outcome, condition=condition, case_id=case_id)
-        lookups.append(((state, action, outcome, condition), target))
+    """``next_state`` that notes every lookup and its answer in *lookups*."""
+
+    def asking(state: CaseState | None, action: CaseAction, **facts: Any) -> CaseState:
+        target = next_state(state, action, **facts)
+        key = (state, action, facts.get("outcome"), facts.get("condition"))
+        lookups.append((key, target))
         return target
 
     return asking
@@ -376,16 +305,14 @@ def test_any_sequence_of_operations_only_stores_states_the_table_returned(
         return fake_review(request, outcome, windowed=data.draw(st.booleans(), label="window"))
 
     producing = False
-    store = MemoryCaseStore()
-    clock = ManualClock(dt.datetime(2024, 2, 1, 11, tzinfo=UTC))
-    notifier = RecordingNotifier()
-    cases = Cases(store, clock, reviewer=reviewer, producer=fake_producer, notifier=notifier)
+    cases, rig = service(reviewer)
+    store, clock = rig.store, rig.clock
     lookups: list[Lookup] = []
     asked: list[Lookup] = []
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(steps_module, "next_state", _spy(lookups))
         patch.setattr(service_module, "next_state", _spy(lookups))
-        case = cases.open(load_request(REQUEST), actor="intake")
+        case = cases.open(preservation(), actor="intake")
         _asked(case.events, lookups)
         asked += lookups
         operations = data.draw(st.lists(st.sampled_from([*OPERATIONS, "tick"]), max_size=10))

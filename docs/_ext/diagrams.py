@@ -7,7 +7,7 @@ A page holds a marker alone on a line::
 and the marker becomes a ``graphviz`` directive (``sphinx.ext.graphviz``, rendered to SVG
 by ``dot``) whose graph is made now from the code:
 
-* ``lifecycle`` — every row of ``dueprocess._cases.TRANSITIONS`` as an edge;
+* ``lifecycle`` — every row of ``dueprocess.cases.TRANSITIONS`` as an edge;
 * ``outcome`` — the effects in the reviewer's own order (``_OUTCOME_BY_EFFECT``), then the
   rules after them, ending in every :class:`~dueprocess.Outcome`;
 * ``notice`` — the notice decision, ending in every :class:`~dueprocess.parts.NoticeTiming`
@@ -123,7 +123,7 @@ def lifecycle() -> str:
     return _directive(
         "\n".join(lines),
         "The case lifecycle, drawn from the transition table "
-        "(dueprocess._cases.TRANSITIONS), with the outcome or condition that picks "
+        "(dueprocess.cases.TRANSITIONS), with the outcome or condition that picks "
         "each edge. Dashed: back to review (a call-back, a cure, a renewal, a review).",
         "State diagram of the case lifecycle",
     )

@@ -4,7 +4,7 @@ Rules of the road for this module:
 
 * Every state a case can be in is a :class:`CaseState`; every thing that can happen to a
   case is a :class:`CaseAction`. ``TRANSITIONS`` maps (state, action, outcome, condition)
-  to the ONE state the case moves to, and :func:`next_state` is the only way any code
+  to the ONE state the case moves to, and :func:`next_state` is the only way the library
   learns a case's next state: a key missing from the table raises
   :class:`InvalidTransition`. Nothing else in the library decides what is legal or where a
   case goes; the service computes facts (the review's outcome, whether the account

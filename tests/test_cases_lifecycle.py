@@ -45,14 +45,14 @@ def _decided(outcome: Outcome, condition: Condition | None = None) -> CaseState:
 
 
 def test_every_outcome_leads_to_the_state_the_issue_names() -> None:
-    assert _decided(Outcome.VERIFY) is CaseState.AWAITING_VERIFICATION
-    assert _decided(Outcome.PUSH_BACK) is CaseState.PUSHED_BACK
-    assert _decided(Outcome.REJECT) is CaseState.REJECTED
-    assert _decided(Outcome.ESCALATE) is CaseState.ESCALATED
-    assert _decided(Outcome.PRESERVE) is CaseState.PRESERVED
+    assert _decided(Outcome.VERIFY) == CaseState.AWAITING_VERIFICATION
+    assert _decided(Outcome.PUSH_BACK) == CaseState.PUSHED_BACK
+    assert _decided(Outcome.REJECT) == CaseState.REJECTED
+    assert _decided(Outcome.ESCALATE) == CaseState.ESCALATED
+    assert _decided(Outcome.PRESERVE) == CaseState.PRESERVED
     for outcome in (Outcome.COMPLY, Outcome.PARTIAL):
-        assert _decided(outcome, Condition.WINDOW_OPEN) is CaseState.NOTICE_PENDING
-        assert _decided(outcome, Condition.WINDOW_CLOSED) is CaseState.READY
+        assert _decided(outcome, Condition.WINDOW_OPEN) == CaseState.NOTICE_PENDING
+        assert _decided(outcome, Condition.WINDOW_CLOSED) == CaseState.READY
     decide = [key for key in TRANSITIONS if key[:2] == (CaseState.IN_REVIEW, CaseAction.DECIDE)]
     assert {key[2] for key in decide} == set(Outcome)
 
@@ -80,7 +80,7 @@ def test_a_closed_case_only_accepts_a_late_notice_the_lifting_of_its_gag_and_an_
         CaseAction.INVOICE,
     )
     for action in allowed_actions(CaseState.CLOSED):
-        assert next_state(CaseState.CLOSED, action) is CaseState.CLOSED
+        assert next_state(CaseState.CLOSED, action) == CaseState.CLOSED
 
 
 def test_only_a_ready_case_can_be_produced() -> None:

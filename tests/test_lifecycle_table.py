@@ -56,23 +56,23 @@ def documented(
     condition: Condition | None,
 ) -> CaseState:
     """Where the documented lifecycle says *action* leads (for a row the table holds)."""
-    if action is A.OPEN:
+    if action == A.OPEN:
         return S.RECEIVED
-    if action is A.DECIDE:
+    if action == A.DECIDE:
         assert outcome is not None
         if outcome.releases_data:
             # comply and partial wait while the account holder's window is open.
-            return S.NOTICE_PENDING if condition is C.WINDOW_OPEN else S.READY
+            return S.NOTICE_PENDING if condition == C.WINDOW_OPEN else S.READY
         return DECIDED[outcome]
-    if action is A.RENEW and condition is C.REFUSED:
+    if action == A.RENEW and condition == C.REFUSED:
         return S.PRESERVED  # a refused renewal leaves the hold standing
     if action in (A.REVIEW, A.CALLBACK, A.CURE, A.RENEW):
         return S.IN_REVIEW
-    if action is A.ADVANCE:
+    if action == A.ADVANCE:
         return S.READY
-    if action is A.PRODUCE:
+    if action == A.PRODUCE:
         return S.PRODUCED
-    if action is A.CLOSE:
+    if action == A.CLOSE:
         return S.CLOSED
     assert action in IN_PLACE
     assert state is not None
@@ -90,8 +90,8 @@ def test_every_row_of_the_table_gives_the_documented_state() -> None:
     assert TRANSITIONS  # the walk below must not pass on an empty table
     for key, target in TRANSITIONS.items():
         state, action, outcome, condition = key
-        assert next_state(state, action, outcome=outcome, condition=condition) is target
-        assert target is documented(*key), key
+        assert next_state(state, action, outcome=outcome, condition=condition) == target
+        assert target == documented(*key), key
 
 
 def test_every_combination_the_table_lacks_is_refused_naming_state_action_and_case() -> None:
@@ -191,11 +191,11 @@ def test_the_service_moves_a_case_where_the_table_says(monkeypatch: pytest.Monke
     # A deliberately different row: a comply decision with the window closed escalates.
     key = (S.IN_REVIEW, A.DECIDE, Outcome.COMPLY, C.WINDOW_CLOSED)
     cases, _ = service(reviewing(Outcome.COMPLY, windowed=False))
-    assert cases.open(preservation(), actor="intake").state is S.READY
+    assert cases.open(preservation(), actor="intake").state == S.READY
     monkeypatch.setitem(TRANSITIONS, key, S.ESCALATED)
     cases, _ = service(reviewing(Outcome.COMPLY, windowed=False))
     case = cases.open(preservation(), actor="intake")
-    assert case.state is S.ESCALATED
+    assert case.state == S.ESCALATED
     assert (case.events[-1].action, case.events[-1].to_state) == (A.DECIDE, S.ESCALATED)
 
 
@@ -217,18 +217,18 @@ def test_the_rule_for_becoming_ready_is_the_tables(monkeypatch: pytest.MonkeyPat
     windowed = fake_review(request, Outcome.COMPLY, windowed=True)
     cases, _ = service(lambda request, policy: windowed)
     case = cases.open(request, actor="intake")
-    assert case.state is S.NOTICE_PENDING
+    assert case.state == S.NOTICE_PENDING
     monkeypatch.delitem(TRANSITIONS, (S.NOTICE_PENDING, A.ADVANCE, None, C.OVERRIDDEN))
     with pytest.raises(InvalidTransition, match="that is notice_pending with overridden"):
         cases.produce(case.id, MemoryStore(), MemorySink(), actor="counsel", override="order")
-    assert cases.get(case.id).state is S.NOTICE_PENDING
+    assert cases.get(case.id).state == S.NOTICE_PENDING
 
 
 def test_a_refused_renewal_moves_where_the_table_says(monkeypatch: pytest.MonkeyPatch) -> None:
     outcomes = iter([Outcome.PRESERVE, Outcome.REJECT])
     cases, _ = service(lambda request, policy: fake_review(request, next(outcomes), windowed=False))
     case = cases.open(preservation(), actor="intake")
-    assert case.state is S.PRESERVED
+    assert case.state == S.PRESERVED
     monkeypatch.delitem(TRANSITIONS, (S.PRESERVED, A.RENEW, None, C.REFUSED))
     with pytest.raises(
         InvalidTransition, match="cannot renew case 'PRES-2024-0050' that is preserved"
@@ -262,7 +262,7 @@ def _asked(events: tuple[Any, ...], lookups: list[Lookup]) -> None:
     remaining = iter(lookups)
     for event in events:
         assert any(
-            key[:2] == (event.from_state, event.action) and target is event.to_state
+            key[:2] == (event.from_state, event.action) and target == event.to_state
             for key, target in remaining
         ), (event.from_state, event.action, event.to_state, lookups)
 
@@ -331,7 +331,7 @@ def test_any_sequence_of_operations_only_stores_states_the_table_returned(
             _asked(after.events[len(before.events) :], lookups)
             asked += lookups
     for key, target in asked:
-        assert TRANSITIONS[key] is target
+        assert TRANSITIONS[key] == target
     final = store.get(case.id)
     assert final.state is final.events[-1].to_state
     for entry in store.audit.entries():

@@ -19,7 +19,7 @@ from ._common import (
     print_json,
     terminal_safe,
 )
-from ._options import Subcommands, add_case_options, add_command, add_group
+from ._options import CASE, Option, Subcommands, add_command, add_group
 from ._readers import open_cases
 
 __all__ = ["register"]
@@ -91,7 +91,7 @@ def register(subparsers: Subcommands) -> None:
         "check the case audit log",
         "Check the hash-chained audit log of a case database.",
     )
-    parser = add_command(
+    add_command(
         actions,
         "verify",
         "verify the audit chain and every stored case against it (exit 4 naming each problem)",
@@ -99,14 +99,14 @@ def register(subparsers: Subcommands) -> None:
         " row against the chain. With --head, also prove the log still extends a head"
         " published earlier (catches a log truncated or rewritten since).",
         _audit_verify,
+        Option(
+            "--head",
+            metavar="LENGTH:DIGEST",
+            help="a head printed earlier by 'audit head': the log must still extend it",
+        ),
+        *CASE,
     )
-    parser.add_argument(
-        "--head",
-        metavar="LENGTH:DIGEST",
-        help="a head printed earlier by 'audit head': the log must still extend it",
-    )
-    add_case_options(parser)
-    parser = add_command(
+    add_command(
         actions,
         "head",
         "print the chain's head (LENGTH:DIGEST) for publishing",
@@ -114,5 +114,5 @@ def register(subparsers: Subcommands) -> None:
         " of the database cannot reach (the transparency report, a ticket, a"
         " transparency log); 'audit verify --head' later proves the log extends it.",
         _audit_head,
+        *CASE,
     )
-    add_case_options(parser)

@@ -15,7 +15,6 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import attrs
 
@@ -33,16 +32,19 @@ from ._common import (
     terminal_safe,
 )
 from ._options import (
+    CASE,
+    CASE_MOVE,
+    CERTIFICATE,
+    CUSTODIAN,
+    FORCE,
+    POLICY,
+    PRODUCTION,
+    QUIET,
+    REQUEST,
+    Option,
     Subcommands,
-    add_case_options,
-    add_certificate_option,
     add_command,
-    add_custodian_option,
     add_group,
-    add_policy_option,
-    add_production_options,
-    add_progress_options,
-    add_request_argument,
 )
 from ._progress import progress_for
 from ._readers import (
@@ -309,10 +311,8 @@ def _close(args: argparse.Namespace) -> int:
 
 # --- parsers -----------------------------------------------------------------------------
 
-
-def _arg(*names: str, **options: Any) -> Callable[[argparse.ArgumentParser], object]:
-    """An argument of one action, added by :func:`_action` before the shared options."""
-    return lambda parser: parser.add_argument(*names, **options)
+_ID = Option("id", metavar="ID", help="the case id (the request's id)")
+_REASON = Option("--reason")
 
 
 def _action(
@@ -321,26 +321,17 @@ def _action(
     summary: str,
     description: str,
     handler: Callable[[argparse.Namespace], int],
-    *arguments: Callable[[argparse.ArgumentParser], object],
-    moves: bool = True,
-    case_id: bool = True,
-    policy: bool = False,
+    *options: Option,
 ) -> None:
-    """One ``case`` action: the case id, its own *arguments*, ``--db``/``--json`` (and
-    ``--now`` for an action that *moves* a case, recorded as the login), ``--policy``."""
-    if moves:
-        description += " Who acts is the operating-system login."
-    parser = add_command(actions, name, summary, description, handler)
-    if case_id:
-        parser.add_argument("id", metavar="ID", help="the case id (the request's id)")
-    for add in arguments:
-        add(parser)
-    add_case_options(parser, moves=moves)
-    if policy:
-        add_policy_option(parser)
-
-
-_REASON = "--reason"
+    """An action that moves a case: its event is recorded with the login and ``--now``."""
+    add_command(
+        actions,
+        name,
+        summary,
+        f"{description} Who acts is the operating-system login.",
+        handler,
+        *options,
+    )
 
 
 def register(subparsers: Subcommands) -> None:
@@ -361,42 +352,41 @@ def register(subparsers: Subcommands) -> None:
         " escalated or preserved). A preservation renewal must name a hold this platform"
         " placed for the same agency and targets.",
         _open,
-        add_request_argument,
-        case_id=False,
-        policy=True,
+        REQUEST,
+        *CASE_MOVE,
+        POLICY,
     )
-    _action(
+    add_command(
         actions,
         "show",
         "show one case",
         "Show one case: its state, review, deadlines, holds, productions and events.",
         _show,
-        moves=False,
+        _ID,
+        *CASE,
     )
-    _action(
+    add_command(
         actions,
         "list",
         "list cases",
         "List every case, or those in one state, by id.",
         _list,
-        _arg(
+        Option(
             "--state",
             choices=[state.value for state in CaseState],
             help="only cases in this state",
         ),
-        moves=False,
-        case_id=False,
+        *CASE,
     )
-    _action(
+    add_command(
         actions,
         "due",
         "list deadlines falling due before an instant",
         "List every open deadline falling due before an instant (respond_by,"
         " disclose_after, notices due, preservations ending): run it from a scheduler.",
         _due,
-        _arg("--before", required=True, metavar="TIMESTAMP", help="the instant"),
-        moves=False,
-        case_id=False,
+        Option("--before", required=True, metavar="TIMESTAMP", help="the instant"),
+        *CASE,
     )
     _action(
         actions,
@@ -405,8 +395,10 @@ def register(subparsers: Subcommands) -> None:
         "Record the result of calling the requester back on a number found independently;"
         " the only way a verification finding is lifted. The case is reviewed again.",
         _callback,
-        _arg("result", choices=["confirmed", "failed"], help="the callback's result"),
-        policy=True,
+        _ID,
+        Option("result", choices=["confirmed", "failed"], help="the callback's result"),
+        *CASE_MOVE,
+        POLICY,
     )
     _action(
         actions,
@@ -416,8 +408,10 @@ def register(subparsers: Subcommands) -> None:
         " reviewed with or the one --policy names (after the policy changed, or to correct"
         " a decision); the new review decides the state.",
         _review,
-        _arg(_REASON, help="why it is reviewed again"),
-        policy=True,
+        _ID,
+        _REASON.but(help="why it is reviewed again"),
+        *CASE_MOVE,
+        POLICY,
     )
     _action(
         actions,
@@ -427,8 +421,10 @@ def register(subparsers: Subcommands) -> None:
         " document and review it again. A cure may correct the instrument, investigation,"
         " targets and period; it cannot change the requester or record a callback.",
         _cure,
-        functools.partial(add_request_argument, help="the corrected request (same id)"),
-        policy=True,
+        _ID,
+        REQUEST.but(help="the corrected request (same id)"),
+        *CASE_MOVE,
+        POLICY,
     )
     _action(
         actions,
@@ -437,13 +433,10 @@ def register(subparsers: Subcommands) -> None:
         "Renew the preservation a case holds (18 U.S.C. 2703(f)(2): once). A refused"
         " renewal leaves the case and its hold as they were and is recorded (exit 1).",
         _renew,
-        _arg(
-            "file",
-            nargs="?",
-            metavar="REQUEST.json",
-            help="the renewal document (same id), if any",
-        ),
-        policy=True,
+        _ID,
+        REQUEST.but(nargs="?", help="the renewal document (same id), if any"),
+        *CASE_MOVE,
+        POLICY,
     )
     _action(
         actions,
@@ -453,7 +446,9 @@ def register(subparsers: Subcommands) -> None:
         " second_approver requires one (an objection-window override, an emergency release,"
         " content). Someone else must then produce.",
         _approve,
-        _arg(_REASON, help="why it is approved"),
+        _ID,
+        _REASON.but(help="why it is approved"),
+        *CASE_MOVE,
     )
     _action(
         actions,
@@ -463,16 +458,18 @@ def register(subparsers: Subcommands) -> None:
         " case against the audit log (exit 4 on a mismatch). A case waiting for its notice"
         " before disclosure or its objection window needs --override.",
         _produce,
-        add_production_options,
-        add_custodian_option,
-        add_certificate_option,
-        add_progress_options,
-        _arg(
+        _ID,
+        *PRODUCTION,
+        CUSTODIAN,
+        CERTIFICATE,
+        QUIET,
+        Option(
             "--override",
             metavar="REASON",
             help="produce before the notice was given or before disclose_after, for this"
             " reason (audited)",
         ),
+        *CASE_MOVE,
     )
     _action(
         actions,
@@ -482,18 +479,18 @@ def register(subparsers: Subcommands) -> None:
         " account, naming only its own identifiers. With --store, targets are resolved to"
         " accounts; without, each identifier gets its own notice.",
         _notify,
-        _arg(
+        _ID,
+        Option(
             "--outbox",
             required=True,
             metavar="DIR",
             help="where the notices are written as JSON for the service's mailer to send",
         ),
-        _arg("--store", metavar="STORE", help="the record store that resolves targets to accounts"),
-        _arg(
-            "--force",
-            action="store_true",
-            help="replace a different notice file already in the outbox for this case",
+        Option(
+            "--store", metavar="STORE", help="the record store that resolves targets to accounts"
         ),
+        FORCE.but(help="replace a different notice file already in the outbox for this case"),
+        *CASE_MOVE,
     )
     _action(
         actions,
@@ -503,7 +500,9 @@ def register(subparsers: Subcommands) -> None:
         " schedule (fees) of the case's policy: writes OUT.md and OUT.csv (never replacing"
         " a file) and records the invoice in the audit log.",
         _invoice,
-        _arg("--out", required=True, metavar="OUT", help="where to write OUT.md and OUT.csv"),
+        _ID,
+        Option("--out", required=True, metavar="OUT", help="where to write OUT.md and OUT.csv"),
+        *CASE_MOVE,
     )
     _action(
         actions,
@@ -513,8 +512,10 @@ def register(subparsers: Subcommands) -> None:
         " on a day: from then the notice is due (case due lists it, case notify sends it) and"
         " the account holder's ledger shows the disclosure.",
         _lift_gag,
-        _arg("--on", required=True, metavar="DATE", help="the day the gag ended"),
-        _arg(_REASON, help="the order or letter that lifted it"),
+        _ID,
+        Option("--on", required=True, metavar="DATE", help="the day the gag ended"),
+        _REASON.but(help="the order or letter that lifted it"),
+        *CASE_MOVE,
     )
     _action(
         actions,
@@ -523,6 +524,8 @@ def register(subparsers: Subcommands) -> None:
         "Move a notice_pending case to ready once the notice due before disclosure was given"
         " and disclose_after has come.",
         _advance,
+        _ID,
+        *CASE_MOVE,
     )
     _action(
         actions,
@@ -530,5 +533,7 @@ def register(subparsers: Subcommands) -> None:
         "close a case",
         "Close a case: answered, withdrawn, released or abandoned.",
         _close,
-        _arg(_REASON, default="closed", help="why (default: closed)"),
+        _ID,
+        _REASON.but(default="closed", help="why (default: closed)"),
+        *CASE_MOVE,
     )

@@ -16,7 +16,7 @@ from ._common import (
     plural,
     terminal_safe,
 )
-from ._options import Subcommands, add_command, add_policy_option
+from ._options import POLICY, Option, Subcommands, add_command
 from ._readers import policy_from, read_request
 
 __all__ = ["register"]
@@ -70,7 +70,7 @@ def _bundle(args: argparse.Namespace) -> int:
 
 def register(subparsers: Subcommands) -> None:
     """Add ``verify`` and ``bundle``."""
-    parser = add_command(
+    add_command(
         subparsers,
         "verify",
         "check a production (a directory or a zip) against its manifest",
@@ -79,18 +79,15 @@ def register(subparsers: Subcommands) -> None:
         " is what the review of that request (under --policy) allows. Exit 4 on any"
         " mismatch.",
         _verify,
+        Option("production", metavar="DIR|ZIP", help="the production directory, or its zip file"),
+        Option(
+            "--request",
+            metavar="REQUEST.json",
+            help="the request the production answers: its fresh review must be the manifest's",
+        ),
+        POLICY,
     )
-    parser.add_argument(
-        "production", metavar="DIR|ZIP", help="the production directory, or its zip file"
-    )
-    parser.add_argument(
-        "--request",
-        metavar="REQUEST.json",
-        help="the request the production answers: its fresh review must be the manifest's",
-    )
-    add_policy_option(parser)
-
-    parser = add_command(
+    add_command(
         subparsers,
         "bundle",
         "pack a production into one zip file to deliver",
@@ -99,6 +96,6 @@ def register(subparsers: Subcommands) -> None:
         " stored entries, no extra metadata). An existing file is never overwritten."
         " Exit 4 if the production does not verify.",
         _bundle,
+        Option("directory", metavar="DIR", help="the production directory"),
+        Option("--out", required=True, metavar="PRODUCTION.zip", help="the new zip"),
     )
-    parser.add_argument("directory", metavar="DIR", help="the production directory")
-    parser.add_argument("--out", required=True, metavar="PRODUCTION.zip", help="the new zip")

@@ -37,7 +37,7 @@ from ..adapters import (
 from ..exceptions import StoreError
 from ..testing import RecordingSource, SourceCall
 from ._common import bad_input
-from ._options import Subcommands, add_command
+from ._options import FORCE, Option, Subcommands, add_command
 
 __all__ = [
     "DEMO_CASE",
@@ -308,7 +308,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 def register(subparsers: Subcommands) -> None:
     """Add ``demo``."""
-    parser = add_command(
+    add_command(
         subparsers,
         "demo",
         "run the whole pipeline on synthetic data",
@@ -316,14 +316,10 @@ def register(subparsers: Subcommands) -> None:
         " produce the motivating one (HSI-2017-0042), verify it and show that tampering"
         " is caught.",
         _demo,
-    )
-    parser.add_argument(
-        "--out",
-        metavar="DIR",
-        help="a new or empty folder for the demo's files (default: a new temp dir)",
-    )
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        help="use a --out folder that holds files, replacing the demo's own files in it",
+        Option(
+            "--out",
+            metavar="DIR",
+            help="a new or empty folder for the demo's files (default: a new temp dir)",
+        ),
+        FORCE.but(help="use a --out folder that holds files, replacing the demo's own files in it"),
     )

@@ -6,7 +6,7 @@ import argparse
 
 from .._base._dates import format_timestamp
 from ._common import EXIT_OK, plural, print_json, terminal_safe
-from ._options import Subcommands, add_case_options, add_command
+from ._options import CASE, Option, Subcommands, add_command
 from ._readers import clock_from, open_cases
 
 __all__ = ["register"]
@@ -43,7 +43,7 @@ def _ledger(args: argparse.Namespace) -> int:
 
 def register(subparsers: Subcommands) -> None:
     """Add ``ledger``."""
-    parser = add_command(
+    add_command(
         subparsers,
         "ledger",
         "every disclosure of one account's data",
@@ -52,10 +52,12 @@ def register(subparsers: Subcommands) -> None:
         " yet due (a gag order in force) are left out. --all is counsel's view: every"
         " disclosure with its notice status.",
         _ledger,
+        Option("account", metavar="ACCOUNT", help="the account id"),
+        Option(
+            "--all",
+            action="store_true",
+            help="counsel's view: every disclosure, with notice status",
+        ),
+        Option("--now", metavar="TIMESTAMP", help="the instant of the view (default: now)"),
+        *CASE,
     )
-    parser.add_argument("account", metavar="ACCOUNT", help="the account id")
-    parser.add_argument(
-        "--all", action="store_true", help="counsel's view: every disclosure, with notice status"
-    )
-    parser.add_argument("--now", metavar="TIMESTAMP", help="the instant of the view (default: now)")
-    add_case_options(parser)

@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import DEFAULT_POLICY, Policy, compare_reviews, diff_policies, review
 from ..exceptions import InvalidRequest
 from ._common import EXIT_INVALID, EXIT_OK, CommandError, plural, print_json, terminal_safe
-from ._options import Subcommands, add_command, add_group, add_json_option
+from ._options import JSON, Option, Subcommands, add_command, add_group
 from ._readers import read_policy, read_request
 
 __all__ = ["register"]
@@ -86,7 +86,7 @@ def register(subparsers: Subcommands) -> None:
         "compare policies",
         "Work with review policies (JSON objects of dueprocess.Policy fields).",
     )
-    parser = add_command(
+    add_command(
         actions,
         "diff",
         "which requests a new policy would answer differently",
@@ -94,15 +94,13 @@ def register(subparsers: Subcommands) -> None:
         " outcome, category decisions, period or user notice changes. Use it before"
         " adopting a stricter policy. Exit 0 whatever changes; 2 on a bad file.",
         _policy_diff,
+        Option("old", metavar="OLD.json", help="the policy in force (or the word default)"),
+        Option("new", metavar="NEW.json", help="the policy considered (or the word default)"),
+        Option(
+            "requests",
+            nargs="+",
+            metavar="REQUEST",
+            help="request documents, or folders of them (their *.json files)",
+        ),
+        JSON,
     )
-    parser.add_argument("old", metavar="OLD.json", help="the policy in force (or the word default)")
-    parser.add_argument(
-        "new", metavar="NEW.json", help="the policy considered (or the word default)"
-    )
-    parser.add_argument(
-        "requests",
-        nargs="+",
-        metavar="REQUEST",
-        help="request documents, or folders of them (their *.json files)",
-    )
-    add_json_option(parser, "print JSON for other programs")

@@ -15,15 +15,16 @@ from .. import check_producible, produce, review
 from .._base._dates import format_timestamp
 from ._common import EXIT_OK, print_json, terminal_safe
 from ._options import (
+    CERTIFICATE,
+    CUSTODIAN,
+    JSON,
+    POLICY,
+    PRODUCTION,
+    QUIET,
+    REQUEST,
+    Option,
     Subcommands,
-    add_certificate_option,
     add_command,
-    add_custodian_option,
-    add_json_option,
-    add_policy_option,
-    add_production_options,
-    add_progress_options,
-    add_request_argument,
 )
 from ._progress import production_summary, progress_for
 from ._readers import (
@@ -94,7 +95,7 @@ def _produce(args: argparse.Namespace) -> int:
 
 def register(subparsers: Subcommands) -> None:
     """Add ``produce``."""
-    parser = add_command(
+    add_command(
         subparsers,
         "produce",
         "review a request and write the production it allows",
@@ -102,27 +103,25 @@ def register(subparsers: Subcommands) -> None:
         " (records.jsonl, letter.md, certificate.md, manifest.json) into a new directory."
         " Exit 3 when the review releases nothing.",
         _produce,
-    )
-    add_request_argument(parser)
-    add_production_options(parser)
-    parser.add_argument(
-        "--produced-at",
-        metavar="TIMESTAMP",
-        help="when the production is made (default: now, from the system clock)",
-    )
-    add_custodian_option(parser)
-    parser.add_argument(
-        "--override",
-        metavar="REASON",
-        help=(
-            "produce before the review's clock allows (before the request's receipt, or"
-            " inside the account holder's window to object); the letter and the manifest"
-            " record the reason"
+        REQUEST,
+        *PRODUCTION,
+        Option(
+            "--produced-at",
+            metavar="TIMESTAMP",
+            help="when the production is made (default: now, from the system clock)",
         ),
-    )
-    add_policy_option(parser)
-    add_certificate_option(parser)
-    add_progress_options(parser)
-    add_json_option(
-        parser, "print a JSON summary (files, records, Merkle root, seconds taken) for programs"
+        CUSTODIAN,
+        Option(
+            "--override",
+            metavar="REASON",
+            help="produce before the review's clock allows (before the request's receipt, or"
+            " inside the account holder's window to object); the letter and the manifest"
+            " record the reason",
+        ),
+        POLICY,
+        CERTIFICATE,
+        QUIET,
+        JSON.but(
+            help="print a JSON summary (files, records, Merkle root, seconds taken) for programs"
+        ),
     )

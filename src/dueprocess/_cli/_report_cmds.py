@@ -13,7 +13,7 @@ from ..exceptions import ReportError
 from ..reports import ReportPeriod, eu_orders_report, transparency_report
 from ..typing import ReportCase
 from ._common import EXIT_INVALID, EXIT_OK, CommandError, bad_input
-from ._options import Subcommands, add_command
+from ._options import DB, FORCE, Option, Subcommands, add_command
 from ._readers import durable_store
 
 __all__ = ["load_cases", "register"]
@@ -89,7 +89,7 @@ def _report(args: argparse.Namespace) -> int:
 
 def register(subparsers: Subcommands) -> None:
     """Add ``report``."""
-    parser = add_command(
+    add_command(
         subparsers,
         "report",
         "write a transparency report from the case store",
@@ -99,30 +99,25 @@ def register(subparsers: Subcommands) -> None:
         " --format dsa, the EU orders to provide information received in PERIOD per"
         " Member State, with the median times of the DSA transparency template.",
         _report,
-    )
-    parser.add_argument(
-        "--db",
-        required=True,
-        metavar="CASES.sqlite",
-        help="the case store: a SQLite file or a SQLAlchemy URL",
-    )
-    parser.add_argument(
-        "--period",
-        required=True,
-        metavar="PERIOD",
-        help="2026-H1, 2026-H2, 2026 (both halves) or 2026-01-01..2026-03-31",
-    )
-    parser.add_argument("--format", choices=FORMATS, default="table", help="default: table")
-    parser.add_argument(
-        "--out",
-        metavar="FILE",
-        help="write here instead of standard output (a new file; never through a link)",
-    )
-    parser.add_argument("--force", action="store_true", help="replace the --out file if it exists")
-    parser.add_argument(
-        "--bands-option",
-        type=int,
-        choices=(1, 2, 3, 4),
-        metavar="N",
-        help="for --format bands: the reporting option of 50 U.S.C. 1874(a), 1 to 4",
+        DB.but(help="the case store: a SQLite file or a SQLAlchemy URL"),
+        Option(
+            "--period",
+            required=True,
+            metavar="PERIOD",
+            help="2026-H1, 2026-H2, 2026 (both halves) or 2026-01-01..2026-03-31",
+        ),
+        Option("--format", choices=FORMATS, default="table", help="default: table"),
+        Option(
+            "--out",
+            metavar="FILE",
+            help="write here instead of standard output (a new file; never through a link)",
+        ),
+        FORCE.but(help="replace the --out file if it exists"),
+        Option(
+            "--bands-option",
+            type=int,
+            choices=(1, 2, 3, 4),
+            metavar="N",
+            help="for --format bands: the reporting option of 50 U.S.C. 1874(a), 1 to 4",
+        ),
     )

@@ -8,13 +8,7 @@ import sys
 from .. import Review, render_letter, review
 from .._base._dates import format_date, format_timestamp
 from ._common import EXIT_OK, print_json, terminal_lines, terminal_safe
-from ._options import (
-    Subcommands,
-    add_command,
-    add_json_option,
-    add_policy_option,
-    add_request_argument,
-)
+from ._options import JSON, POLICY, REQUEST, Subcommands, add_command
 from ._readers import policy_from, read_request
 
 __all__ = ["register", "summary"]
@@ -78,23 +72,22 @@ def _letter(args: argparse.Namespace) -> int:
 
 def register(subparsers: Subcommands) -> None:
     """Add ``review`` and ``letter``."""
-    parser = add_command(
+    add_command(
         subparsers,
         "review",
         "review a request document",
         "Review a request document (dueprocess.request/1).",
         _review,
+        REQUEST,
+        JSON.but(help="print the dueprocess.review/1 document"),
+        POLICY,
     )
-    add_request_argument(parser)
-    add_json_option(parser, "print the dueprocess.review/1 document")
-    add_policy_option(parser)
-
-    parser = add_command(
+    add_command(
         subparsers,
         "letter",
         "print the response letter for a request",
         "Review a request and print the response letter (Markdown).",
         _letter,
+        REQUEST,
+        POLICY,
     )
-    add_request_argument(parser)
-    add_policy_option(parser)

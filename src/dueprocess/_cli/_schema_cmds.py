@@ -7,7 +7,7 @@ import argparse
 from .. import json_schema
 from ..parts import SCHEMA_NAMES
 from ._common import EXIT_OK, print_json
-from ._options import Subcommands, add_command
+from ._options import Option, Subcommands, add_command
 
 __all__ = ["register"]
 
@@ -19,7 +19,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 def register(subparsers: Subcommands) -> None:
     """Add ``schema``."""
-    parser = add_command(
+    add_command(
         subparsers,
         "schema",
         "print the JSON Schema of a document format",
@@ -27,5 +27,5 @@ def register(subparsers: Subcommands) -> None:
         " generated from the tables dueprocess reads them with: a portal can check a"
         " request in the browser before it is sent.",
         _schema,
+        Option("name", choices=SCHEMA_NAMES, help="which document"),
     )
-    parser.add_argument("name", choices=SCHEMA_NAMES, help="which document")

@@ -10,7 +10,7 @@ from .. import Identity, read_identities, read_records
 from ..adapters import open_record_store, read_lines
 from ..exceptions import InvalidRecords
 from ._common import EXIT_INVALID, EXIT_OK, CommandError, bad_input, plural, terminal_safe
-from ._options import Subcommands, add_command, add_group
+from ._options import Option, Subcommands, add_command, add_group
 from ._readers import durable_store
 
 __all__ = ["register"]
@@ -70,7 +70,7 @@ def register(subparsers: Subcommands) -> None:
     actions = add_group(
         subparsers, "store", "manage a SQLite record store", "Manage a SQLite record store."
     )
-    parser = add_command(
+    add_command(
         actions,
         "import",
         "load records (and identities) from JSON Lines",
@@ -78,13 +78,13 @@ def register(subparsers: Subcommands) -> None:
         " (created if missing). All or nothing: a bad line imports nothing, and every"
         " bad line is named. Importing the same record twice keeps one copy.",
         _store_import,
-    )
-    parser.add_argument(
-        "store", metavar="STORE.sqlite", help="the store: a SQLite file or a SQLAlchemy URL"
-    )
-    parser.add_argument("records", metavar="RECORDS.jsonl", help="the records")
-    parser.add_argument(
-        "--identities",
-        metavar="IDS.jsonl",
-        help='identities, one {"account", "kind", "value"} object a line',
+        Option(
+            "store", metavar="STORE.sqlite", help="the store: a SQLite file or a SQLAlchemy URL"
+        ),
+        Option("records", metavar="RECORDS.jsonl", help="the records"),
+        Option(
+            "--identities",
+            metavar="IDS.jsonl",
+            help='identities, one {"account", "kind", "value"} object a line',
+        ),
     )

@@ -25,6 +25,7 @@ from ._base._enums import (
     NoticeTiming,
     Role,
 )
+from ._formats._schema import SCHEMA_NAMES
 from ._intake._request import (
     Emergency,
     Investigation,
@@ -37,7 +38,6 @@ from ._intake._request import (
     Supervisor,
     Target,
 )
-from ._formats._schema import SCHEMA_NAMES
 from ._production._certificate import DEFAULT_CUSTODIAN, check_certificate_template
 from ._production._manifest import FileDigest
 from ._production._verify import Mismatch

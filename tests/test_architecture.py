@@ -238,3 +238,16 @@ def test_the_cli_import_check_names_an_import_of_a_private_module() -> None:
         "dueprocess._cli._x -> dueprocess._production._produce",
         "dueprocess._cli._x -> dueprocess.adapters._files",
     ]
+
+
+def test_no_command_module_imports_another_command_module() -> None:
+    # What commands share lives in _common, _options, _readers and _progress; a helper
+    # borrowed from another command's module would tie two commands together.
+    commands = {
+        name for name in GRAPH["dueprocess._cli._commands"] if name.startswith("dueprocess._cli.")
+    }
+    commands -= {"dueprocess._cli._options"}
+    assert len(commands) >= 10
+    assert {
+        (name, other) for name in commands for other in GRAPH[name] if other in commands
+    } == set()

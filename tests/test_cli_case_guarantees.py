@@ -21,7 +21,7 @@ def db(tmp_path: Path) -> str:
 
 @pytest.fixture(autouse=True)
 def login(monkeypatch: pytest.MonkeyPatch) -> Any:
-    from dueprocess._cli import _who_when
+    from dueprocess._cli import _readers as _who_when
 
     def set_login(name: str) -> None:
         monkeypatch.setattr(_who_when, "_login", lambda: name)

@@ -22,7 +22,7 @@ def db(tmp_path: Path) -> str:
 @pytest.fixture(autouse=True)
 def login(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     """The operating-system login the CLI takes as the actor ("a" unless changed)."""
-    from dueprocess._cli import _who_when
+    from dueprocess._cli import _readers as _who_when
 
     def set_login(name: str) -> None:
         monkeypatch.setattr(_who_when, "_login", lambda: name)
@@ -380,7 +380,7 @@ def test_the_login_comes_from_the_process_user_not_the_environment(
 
     pwd = pytest.importorskip("pwd")
     monkeypatch.undo()  # the real _login, not the fixture's
-    from dueprocess._cli._who_when import OsLogin
+    from dueprocess._cli._readers import OsLogin
 
     monkeypatch.setenv("LOGNAME", "someone-else")
     monkeypatch.setenv("USER", "someone-else")

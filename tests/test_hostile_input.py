@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from _support import ROOT, make_request, run_atheris
 from dueprocess._cli import main
-from dueprocess._cli._common import MAX_DOCUMENT_BYTES
+from dueprocess._cli._readers import MAX_DOCUMENT_BYTES
 
 VALID = json.dumps(make_request()).encode()
 

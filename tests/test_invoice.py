@@ -124,7 +124,7 @@ def test_a_fee_schedule_round_trips_through_the_policy_document() -> None:
 def test_case_invoice_writes_markdown_and_csv_and_never_replaces_a_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dueprocess._cli import _who_when
+    from dueprocess._cli import _readers as _who_when
 
     monkeypatch.setattr(_who_when, "_login", lambda: "billing")
     db = str(tmp_path / "cases.sqlite")

@@ -114,10 +114,10 @@ TOPIC_OF_NAME: Mapping[str, str] = {
     "NoticeTiming": "review",
     "Outcome": "review",
     "DEFAULT_POLICY": "review",
-    "SCHEMA_NAMES": "intake",
-    "DEFAULT_CUSTODIAN": "production",
     # Constants have no module of their own.
     "CERTIFICATE_TEMPLATE": "production",
+    "DEFAULT_CUSTODIAN": "production",
+    "SCHEMA_NAMES": "intake",
     "__version__": "",
 }
 
@@ -134,18 +134,22 @@ DATA_DOCS: Mapping[str, str] = {
         "pass it to :func:`~dueprocess.produce` (``certificate_template=``); "
         ":doc:`../concepts` shows how."
     ),
-    "DEFAULT_CUSTODIAN": (
-        "Who signs the certificate unless :func:`~dueprocess.produce` is told otherwise."
-    ),
-    "SCHEMA_NAMES": "The documents :func:`~dueprocess.json_schema` describes, by name.",
-    "GENESIS": ("The digest an audit chain's first entry names as its predecessor: 64 zeros."),
+    "GENESIS": "The digest an audit chain's first entry names as its predecessor: 64 zeros.",
     "TRANSITIONS": (
-        "The case lifecycle as one table: from a state and an action to what comes next. "
-        "Drawn, edge by edge, in :doc:`../concepts`."
+        "The case lifecycle as one table: a state, an action, the review's outcome and a "
+        "condition give the one next state. Drawn, row by row, in :doc:`../concepts`."
     ),
     "REPORT_LAYOUTS": (
         "Every published transparency-report layout :func:`read_report_csv` reads, one "
         ":class:`KnownLayout` each."
+    ),
+    "DEFAULT_CUSTODIAN": (
+        "Who signs ``certificate.md`` unless :func:`~dueprocess.produce` is given a"
+        ' ``custodian``: ``"Custodian of Records"``.'
+    ),
+    "SCHEMA_NAMES": (
+        "The documents :func:`~dueprocess.json_schema` describes: ``request``, ``review``,"
+        " ``policy`` and ``manifest``."
     ),
 }
 

@@ -206,7 +206,7 @@ def test_every_public_constant_is_described() -> None:
 def test_the_parts_page_has_a_section_for_each_stage_and_every_part() -> None:
     page = api_reference.render("parts")
     for name in dp.parts.__all__:
-        assert f"dueprocess.parts.{name}\n" in page, name
+        assert f"`~dueprocess.parts.{name}`" in page, name
     for heading in api_reference.PART_SECTIONS.values():
         assert f"## {heading}\n" in page
 

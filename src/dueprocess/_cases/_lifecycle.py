@@ -90,8 +90,8 @@ class CaseAction(_Str):
 class Condition(_Str):
     """A fact besides the review's outcome that decides where an action leads."""
 
-    #: The account holder's window holds the case back: a notice due before disclosure
-    #: was not given, or ``disclose_after`` has not come.
+    #: The account holder's window holds the case back, because a notice due before
+    #: disclosure was not given or ``disclose_after`` has not come.
     WINDOW_OPEN = "window_open"
     #: The notice due before disclosure (if any) was given and ``disclose_after`` (if
     #: any) has come.

@@ -18,8 +18,8 @@ import sys
 import time
 from collections.abc import Callable
 
-from dueprocess import AuditEntry, CaseAction, CaseEvent, CaseState, verify_chain
 from dueprocess._cases._audit import chain_events
+from dueprocess.cases import AuditEntry, CaseAction, CaseEvent, CaseState, verify_chain
 
 #: Exit status when a ratio misses its target (a crash exits 1), so CI can tell them apart.
 MISSED_TARGET = 3

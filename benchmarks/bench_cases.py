@@ -8,7 +8,7 @@ answered from an index (the ``due_at`` column, the ``disclosures`` table), so th
 follows the size of the answer, not of the store.
 
 The stores are filled by bulk insert (SQLite ``executemany``, PostgreSQL ``COPY``) with
-rows made from three real cases built through :class:`dueprocess.Cases`, their ids and
+rows made from three real cases built through :class:`dueprocess.cases.Cases`, their ids and
 account changed per row, as a platform's store would look: most cases closed and
 produced (each disclosing one account, so the ledger's index has a row per case), 1 %
 still open with a deadline later than the day asked about, 50 falling due in that day,
@@ -38,9 +38,10 @@ from typing import Any
 import attrs
 from _request import subpoena
 
-from dueprocess import Cases, Review, load_request
+from dueprocess import Review, load_request
 from dueprocess._cases._codec import encode_case, micros
 from dueprocess.adapters import SqliteCaseStore
+from dueprocess.cases import Cases
 from dueprocess.testing import ManualClock, MemoryCaseStore, MemorySink, MemoryStore
 from dueprocess.typing import CaseStore, RecordSource, Sink
 

@@ -28,17 +28,11 @@ from collections.abc import Callable
 
 import attrs
 
-from dueprocess import Category, Record, verify
-from dueprocess._intake._request import Period
+from dueprocess import Category, Manifest, Record, verify
 from dueprocess._production._certificate import manifest_rows
-from dueprocess._production._manifest import (
-    FILE_CERTIFICATE,
-    FILE_LETTER,
-    FILE_RECORDS,
-    FileDigest,
-    Manifest,
-)
+from dueprocess._production._manifest import FILE_CERTIFICATE, FILE_LETTER, FILE_RECORDS
 from dueprocess._production._merkle import MerkleBuilder
+from dueprocess.parts import FileDigest, Period
 
 #: Exit status when a ratio misses its target (a crash exits 1), so CI can tell them apart.
 MISSED_TARGET = 3

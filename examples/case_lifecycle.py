@@ -81,7 +81,7 @@ def main() -> None:
     clock = ManualClock(dt.datetime(2023, 5, 10, 16, 30, tzinfo=UTC))
     store = MemoryCaseStore()
     notifier = RecordingNotifier()
-    cases = dueprocess.Cases(store, clock, notifier=notifier)
+    cases = dueprocess.cases.Cases(store, clock, notifier=notifier)
 
     # 1. A search warrant arrives: the user is told first and may object for ten days.
     warrant = dueprocess.load_request(json.loads((REQUESTS / "sw-2023-118.json").read_text()))
@@ -93,7 +93,7 @@ def main() -> None:
     print(f"notice delivered to the holder of {notifier.delivered[0].targets[0].value}")
     try:
         cases.produce(case.id, records(), MemorySink(), actor="counsel")
-    except dueprocess.InvalidTransition as refusal:
+    except dueprocess.exceptions.InvalidTransition as refusal:
         print(f"refused: {refusal}")
     clock.set(dt.datetime(2023, 5, 20, 9, tzinfo=UTC))
     sink = MemorySink()
@@ -111,7 +111,7 @@ def main() -> None:
     print(f"renewed: hold {held.holds[-1].id} until {held.holds[-1].expires_on}")
     try:
         cases.renew(held.id, actor="counsel")
-    except dueprocess.RenewalRefused as refusal:
+    except dueprocess.exceptions.RenewalRefused as refusal:
         print(f"renewed again: refused, the hold stands ({refusal})")
 
     # 3. The audit chain proves what happened; one changed entry is named.

@@ -4,7 +4,8 @@ Reads Google's user-data-requests report for 2009-2018 (a copy of the file as
 published, in ``examples/data/``), Facebook's 2013-H1 download and Google's national
 security letters (counts published only as ranges) from ``tests/data/reports/`` (see the
 README there for their sources), puts them in one DataFrame with
-:func:`dueprocess.compare_reports` and draws them with :func:`dueprocess.plot_comparison` into
+:func:`dueprocess.reports.compare_reports` and draws them with
+:func:`dueprocess.reports.plot_comparison` into
 ``docs/_static/provider-comparison.png``.
 
     python examples/compare_providers.py [--out PATH]
@@ -30,15 +31,15 @@ SOURCES = (
 )
 
 
-def providers() -> dict[str, dueprocess.Report]:
+def providers() -> dict[str, dueprocess.reports.Report]:
     """Each provider's published report, by the name to show."""
     google = PUBLISHED if PUBLISHED.exists() else SAMPLE
     return {
-        "Google": dueprocess.read_report_csv(google),
-        "Facebook": dueprocess.read_report_csv(
+        "Google": dueprocess.reports.read_report_csv(google),
+        "Facebook": dueprocess.reports.read_report_csv(
             REPORTS / "meta-government-requests-2013-H1.csv", period="2013-H1"
         ),
-        "Google, national security letters": dueprocess.read_report_csv(
+        "Google, national security letters": dueprocess.reports.read_report_csv(
             REPORTS / "google-us-national-security-nsl.csv",
             legal_process="National Security Letters",
         ),
@@ -50,10 +51,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=CHART, help=f"the PNG to write ({CHART})")
     args = parser.parse_args()
     reports = providers()
-    frame = dueprocess.compare_reports(reports, country="US")
+    frame = dueprocess.reports.compare_reports(reports, country="US")
     years = frame[frame["period_end"].dt.year.between(2012, 2013)]
     print(years[["provider", "period_end", "requests", "requests_low", "requests_high"]])
-    figure = dueprocess.plot_comparison(reports, country="US", source=SOURCES)
+    figure = dueprocess.reports.plot_comparison(reports, country="US", source=SOURCES)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     # No software or date stamp in the file, so the same figures give the same bytes.
     figure.savefig(args.out, dpi=100, metadata={"Software": None})

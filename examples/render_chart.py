@@ -21,10 +21,10 @@ SAMPLE = ROOT / "examples" / "data" / "google-user-data-requests-us-sample.csv"
 CHART = ROOT / "docs" / "_static" / "report-chart.png"
 
 
-def published_report() -> dueprocess.Report:
+def published_report() -> dueprocess.reports.Report:
     """Google's published report: the whole file if at hand, else the US sample."""
     source = PUBLISHED if PUBLISHED.exists() else SAMPLE
-    return dueprocess.read_report_csv(source.read_text(encoding="utf-8"))
+    return dueprocess.reports.read_report_csv(source.read_text(encoding="utf-8"))
 
 
 def main() -> None:

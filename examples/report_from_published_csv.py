@@ -62,7 +62,7 @@ class ClosedCase:
     productions: tuple[Production, ...] = ()
 
 
-def published() -> dueprocess.Report:
+def published() -> dueprocess.reports.Report:
     if PUBLISHED.is_file():
         # newline="" keeps the file's line endings, so the comparison is byte for byte.
         with PUBLISHED.open(encoding="utf-8", newline="") as handle:
@@ -71,7 +71,7 @@ def published() -> dueprocess.Report:
     else:
         text = SAMPLE
         print("read the bundled sample (examples/data has no copy of the file)")
-    report = dueprocess.read_report_csv(text)
+    report = dueprocess.reports.read_report_csv(text)
     same = report.to_csv() == text
     print(f"{report!r}; written out again byte for byte: {same}")
     return report
@@ -96,7 +96,7 @@ def main() -> None:
             percent = "-" if row.percent_with_data is None else f"{row.percent_with_data}%"
             print(f"  {row.legal_process:<30} {row.requests:>6} requests, {percent} with data")
 
-    ours = dueprocess.transparency_report(
+    ours = dueprocess.reports.transparency_report(
         own_cases(), period=(dt.date(2017, 1, 1), dt.date(2026, 12, 31))
     )
     print(f"\nOur own figures from {len(list(REQUESTS.glob('*.json')))} example requests:")
@@ -104,7 +104,7 @@ def main() -> None:
     print("\nMeta's layout, second half of 2026:")
     print(ours.to_meta_csv(dt.date(2026, 12, 31)), end="")
     print("\nNational-security process, option (4) of 50 U.S.C. 1874(a):")
-    bands = ours.to_bands(dueprocess.BandsOption.COMBINED_100_ANNUAL)
+    bands = ours.to_bands(dueprocess.reports.BandsOption.COMBINED_100_ANNUAL)
     for row in bands.rows:
         if row.period_end.year == 2020:
             print(f"  {row.period_end}  {row.category.value}: {row.band}")

@@ -26,19 +26,10 @@ import atheris
 with atheris.instrument_imports():
     import datetime as dt
 
-    from dueprocess import (
-        Category,
-        InvalidRecords,
-        InvalidRequest,
-        Record,
-        ReportError,
-        produce,
-        read_identities,
-        read_records,
-        read_report_csv,
-        verify,
-    )
+    from dueprocess import Category, Record, produce, read_identities, read_records, verify
     from dueprocess.adapters import SqliteStore
+    from dueprocess.exceptions import InvalidRecords, InvalidRequest, ReportError
+    from dueprocess.reports import read_report_csv
     from dueprocess.testing import MemorySink, MemoryStore
 
 PARSERS = ("records", "identities", "manifest", "production", "google", "meta")

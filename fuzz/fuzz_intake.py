@@ -14,8 +14,9 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    from dueprocess import InvalidRequest, load_request, render_letter, review
+    from dueprocess import load_request, render_letter, review
     from dueprocess._cli._common import EXIT_INVALID, CommandError, read_json
+    from dueprocess.exceptions import InvalidRequest
 
 
 def test_one_input(data: bytes) -> None:

@@ -65,7 +65,7 @@ class FakeProducer:
         sink.write("records.jsonl", (line.encode() + b"\n" for line in lines))
         if self.fail:
             sink.abort()
-            raise dueprocess.StoreError("the sink's disk is full")
+            raise dueprocess.exceptions.StoreError("the sink's disk is full")
         sink.commit()
         counts: dict[str, int] = {}
         for _, category in self.records:
@@ -76,7 +76,7 @@ class FakeProducer:
 
 @attrs.define
 class Harness:
-    cases: dueprocess.Cases
+    cases: dueprocess.cases.Cases
     clock: ManualClock
     store: Any
     notifier: RecordingNotifier
@@ -86,7 +86,7 @@ def harness(store: Any = None, *, now: dt.datetime | None = None, producer: Any 
     clock = ManualClock(now or utc(2023, 5, 10, 17))
     store = store if store is not None else MemoryCaseStore()
     notifier = RecordingNotifier()
-    cases = dueprocess.Cases(store, clock, notifier=notifier, producer=producer)
+    cases = dueprocess.cases.Cases(store, clock, notifier=notifier, producer=producer)
     return Harness(cases, clock, store, notifier)
 
 
@@ -105,7 +105,7 @@ def write_json(path: Path, document: Any) -> Path:
     return path
 
 
-def ready(rig: Harness, req: LegalRequest | None = None) -> dueprocess.Case:
+def ready(rig: Harness, req: LegalRequest | None = None) -> dueprocess.cases.Case:
     """Open *req* (the base request), give its notice and let its window close.
 
     The base request schedules notice before disclosure: a case is produced only after

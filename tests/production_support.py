@@ -14,29 +14,31 @@ from typing import Any
 from hypothesis import strategies as st
 
 from dueprocess import (
-    Area,
     Category,
-    CategoryDecision,
-    Channel,
     Decision,
     Effect,
     Finding,
-    Investigation,
-    Issuer,
     LegalRequest,
-    Nature,
     Notice,
-    NoticeTiming,
     Outcome,
-    Period,
-    Process,
     ProcessKind,
     Record,
-    Requester,
     Review,
+    TargetKind,
+)
+from dueprocess.parts import (
+    Area,
+    CategoryDecision,
+    Channel,
+    Investigation,
+    Issuer,
+    Nature,
+    NoticeTiming,
+    Period,
+    Process,
+    Requester,
     Role,
     Target,
-    TargetKind,
 )
 
 UTC = dt.timezone.utc

@@ -13,23 +13,19 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from dueprocess import (
+from dueprocess import Category, LegalRequest, Outcome, ProcessKind, TargetKind
+from dueprocess._base._dates import parse_timestamp
+from dueprocess.parts import (
     Area,
-    Category,
     Channel,
     Investigation,
     Issuer,
-    LegalRequest,
     Nature,
-    Outcome,
     Process,
-    ProcessKind,
     Requester,
     Role,
     Target,
-    TargetKind,
 )
-from dueprocess._base._dates import parse_timestamp
 
 _ids = itertools.count(1)
 

@@ -70,8 +70,8 @@ def update_after_barrier(
     Returns ``"ok"``, ``"conflict"`` or the error's text.
     """
     import dueprocess
-    from dueprocess import CaseAction, CaseEvent, CaseState
     from dueprocess.adapters import SqlStore
+    from dueprocess.cases import CaseAction, CaseEvent, CaseState
 
     with SqlStore(url, schema=schema, create=False) as store:
         case = store.get(case_id)
@@ -89,7 +89,7 @@ def update_after_barrier(
         )
         try:
             store.update(changed, [event])
-        except dueprocess.ConflictError:
+        except dueprocess.exceptions.ConflictError:
             return "conflict"
         except Exception as error:  # reported to the parent, which fails the test
             return f"{type(error).__name__}: {error}"
@@ -108,7 +108,7 @@ def open_cases_after_barrier(
 
     clock = ManualClock(dt.datetime(2023, 5, 10, 17, tzinfo=dt.timezone.utc))
     with SqlStore(url, schema=schema, create=False) as store:
-        cases = dueprocess.Cases(store, clock)
+        cases = dueprocess.cases.Cases(store, clock)
         barrier.wait(timeout=60)
         try:
             for number in range(count):

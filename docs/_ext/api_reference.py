@@ -39,10 +39,11 @@ __all__ = ["MARKER", "TOPICS", "Entry", "entries", "render", "render_document", 
 MARKER = re.compile(r"^% api-reference: (?P<name>[a-z0-9-]+)[ \t]*$", re.MULTILINE)
 
 #: Public modules, in the order their names are collected. A name exported by two of
-#: them (``dueprocess.InvalidRequest`` is ``dueprocess.exceptions.InvalidRequest``) is
+#: them (``dueprocess.exceptions.InvalidRequest`` is ``dueprocess.exceptions.InvalidRequest``) is
 #: documented once, under the first.
 PUBLIC_MODULES = (
     "dueprocess",
+    "dueprocess.parts",
     "dueprocess.cases",
     "dueprocess.reports",
     "dueprocess.exceptions",
@@ -74,7 +75,7 @@ TOPIC_OF_MODULE: tuple[tuple[str, str], ...] = (
     (r"^dueprocess\.typing$", "protocols"),
     (r"^dueprocess\.testing$", "testing"),
     (r"^dueprocess\.adapters\b", "adapters"),
-    (r"^dueprocess\._?(intake|request|schema|json)", "intake"),
+    (r"^dueprocess\._?(intake|request|schema|json|formats)", "intake"),
     (r"^dueprocess\._?(review|rules|policy|letter|citations)", "review"),
     (
         r"^dueprocess\._?(production|manifest|merkle|verify|records|certificate|identity|bundle)",

@@ -10,7 +10,7 @@ by ``dot``) whose graph is made now from the code:
 * ``lifecycle`` — every edge of ``dueprocess._cases.TRANSITIONS``;
 * ``outcome`` — the effects in the reviewer's own order (``_OUTCOME_BY_EFFECT``), then the
   rules after them, ending in every :class:`~dueprocess.Outcome`;
-* ``notice`` — the notice decision, ending in every :class:`~dueprocess.NoticeTiming`
+* ``notice`` — the notice decision, ending in every :class:`~dueprocess.parts.NoticeTiming`
   (a timing the diagram does not show fails the build);
 * ``merkle`` — an RFC 6962 tree over five records, hashed by
   ``dueprocess._production._merkle``, with the inclusion proof of one record that
@@ -73,7 +73,7 @@ def _directive(graph: str, caption: str, alt: str) -> str:
 
 def _edges() -> Iterable[tuple[str, str, str]]:
     """(from, to, label) for every transition; ``start`` is "no case yet"."""
-    from dueprocess._cases import TRANSITIONS
+    from dueprocess.cases import TRANSITIONS
 
     for key, targets in TRANSITIONS.items():
         state, action, *rest = key
@@ -88,7 +88,7 @@ def _edges() -> Iterable[tuple[str, str, str]]:
 
 
 def lifecycle() -> str:
-    from dueprocess import CaseState
+    from dueprocess.cases import CaseState
 
     decided = {"awaiting_verification", "pushed_back", "rejected", "escalated", "preserved"}
     edges: dict[tuple[str, str], list[str]] = {}
@@ -194,7 +194,7 @@ NOTICE_OTHERWISE = "before_disclosure"
 
 
 def notice() -> str:
-    from dueprocess import NoticeTiming
+    from dueprocess.parts import NoticeTiming
 
     shown = {timing for _, timing, _ in NOTICE_STEPS} | {NOTICE_OTHERWISE}
     missing = {timing.value for timing in NoticeTiming} - shown

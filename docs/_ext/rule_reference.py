@@ -580,7 +580,7 @@ def _policy_value(value: object) -> str:
     if isinstance(value, frozenset):
         return _codes(getattr(item, "value", item) for item in _ordered(value))
     if isinstance(value, tuple):
-        if value and isinstance(value[0], dueprocess.AuthorityScope):
+        if value and isinstance(value[0], dueprocess.parts.AuthorityScope):
             return "; ".join(
                 f"{text(scope.statute)} → " + _codes(area.value for area in _ordered(scope.areas))
                 for scope in value
@@ -610,7 +610,7 @@ def policy() -> str:
 
 def case_transitions() -> str:
     """The case lifecycle's transition table: from each state, what may happen and where to."""
-    from dueprocess._cases import TRANSITIONS, CaseAction, CaseState
+    from dueprocess.cases import TRANSITIONS, CaseAction, CaseState
 
     rows = []
     for state in [None, *CaseState]:

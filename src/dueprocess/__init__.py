@@ -1,246 +1,85 @@
 """dueprocess: answer government demands for user data the way a careful legal team would.
 
-The public API is re-exported here by name; the implementation lives in underscore
-modules. Public submodules: :mod:`dueprocess.exceptions`, :mod:`dueprocess.typing`
-(the Protocols), :mod:`dueprocess.testing` (in-memory doubles) and
-:mod:`dueprocess.adapters` (SQLite, SQL, directory sink).
+The main verbs and values of the pipeline, intake → review → production, are here:
+:func:`load_request`, :func:`review`, :func:`produce`, :func:`verify` and the values they
+take and give. The rest has one public home each:
+
+* :mod:`dueprocess.parts` — the values the main ones are made of (a request's parts, a
+  review's parts, a policy's, a manifest's) and their closed sets;
+* :mod:`dueprocess.cases` — cases: lifecycle, deadlines, holds, notices, audit chain, ledger;
+* :mod:`dueprocess.reports` — transparency reports;
+* :mod:`dueprocess.exceptions` — every error;
+* :mod:`dueprocess.typing` — the Protocols a caller implements (stores, sinks, clocks...);
+* :mod:`dueprocess.testing` — in-memory doubles and a settable clock;
+* :mod:`dueprocess.adapters` — SQLite, SQL, directory and zip adapters.
+
+Everything else lives in underscore modules, by stage: ``_intake``, ``_review``,
+``_production``, ``_cases``, ``_reports``, on a small shared ``_base``.
 """
 
 from __future__ import annotations
 
-from ._base._enums import (
-    Area,
-    Callback,
-    Category,
-    Channel,
-    Danger,
-    Decision,
-    Effect,
-    Nature,
-    NondisclosureKind,
-    NoticeTiming,
-    Outcome,
-    ProcessKind,
-    Role,
-    TargetKind,
-)
-from ._cases import (
-    Actor,
-    AuditEntry,
-    AuditFailure,
-    Case,
-    CaseAction,
-    CaseEvent,
-    CaseNotFound,
-    Cases,
-    CaseState,
-    ChainBreak,
-    ChainHead,
-    Deadline,
-    DeadlineKind,
-    Hold,
-    Invoice,
-    InvoiceLine,
-    LedgerEntry,
-    ProductionRecord,
-    UserNotice,
-    parse_head,
-    verify_chain,
-)
-from ._cases._fees import FeeSchedule, load_fees
+# The public submodules, so that ``import dueprocess`` reaches ``dueprocess.cases.Cases``.
+from . import cases as cases
+from . import exceptions as exceptions
+from . import parts as parts
+from . import reports as reports
+from . import testing as testing
+from . import typing as typing
+from ._base._enums import Category, Decision, Effect, Outcome, ProcessKind, TargetKind
+from ._base._version import __version__
 from ._formats._schema import json_schema
 from ._intake._reader import load_request
-from ._intake._request import (
-    Emergency,
-    Investigation,
-    Issuer,
-    LegalRequest,
-    Nondisclosure,
-    Period,
-    Preservation,
-    Process,
-    Requester,
-    Supervisor,
-    Target,
-)
-from ._production._certificate import (
-    CERTIFICATE_TEMPLATE,
-    check_certificate_template,
-    render_certificate,
-)
+from ._intake._request import LegalRequest
+from ._production._certificate import CERTIFICATE_TEMPLATE, render_certificate
 from ._production._identity import identity_key
 from ._production._letter import render_letter
-from ._production._manifest import FileDigest, Manifest
+from ._production._manifest import Manifest
 from ._production._merkle import InclusionProof, merkle_root, verify_inclusion
 from ._production._produce import ProductionProgress, produce
-from ._production._records import (
-    Identity,
-    InvalidRecords,
-    Record,
-    read_identities,
-    read_records,
-)
-from ._production._verify import Mismatch, VerificationResult, verify
-from ._reports import (
-    REPORT_LAYOUTS,
-    Band,
-    BandCategory,
-    BandRow,
-    Bands,
-    BandsOption,
-    ComparisonPoint,
-    EuOrdersReport,
-    EuOrdersRow,
-    KnownLayout,
-    Range,
-    Report,
-    ReportError,
-    ReportLayout,
-    ReportPeriod,
-    ReportProblem,
-    ReportRow,
-    compare_reports,
-    eu_orders_report,
-    plot_comparison,
-    read_report_csv,
-    transparency_report,
-)
-from ._review._policy import DEFAULT_POLICY, AuthorityScope, Policy, load_policy, policy_to_dict
-from ._review._policy_diff import PolicyDiff, ReviewChange, compare_reviews, diff_policies
-from ._review._review import CategoryDecision, Finding, Notice, Review, Scope, ScopedCategory
+from ._production._records import Identity, Record, read_identities, read_records
+from ._production._verify import VerificationResult, verify
+from ._review._policy import DEFAULT_POLICY, Policy, load_policy, policy_to_dict
+from ._review._policy_diff import compare_reviews, diff_policies
+from ._review._review import Finding, Notice, Review, Scope
 from ._review._reviewer import review
-from ._version import __version__
-from .exceptions import (
-    ConflictError,
-    DueProcessError,
-    IntegrityError,
-    InvalidRequest,
-    InvalidTransition,
-    PolicyError,
-    Problem,
-    ProductionRefused,
-    RenewalRefused,
-    StoreError,
-)
 
 __all__ = [
     "CERTIFICATE_TEMPLATE",
     "DEFAULT_POLICY",
-    "REPORT_LAYOUTS",
-    "Actor",
-    "Area",
-    "AuditEntry",
-    "AuditFailure",
-    "AuthorityScope",
-    "Band",
-    "BandCategory",
-    "BandRow",
-    "Bands",
-    "BandsOption",
-    "Callback",
-    "Case",
-    "CaseAction",
-    "CaseEvent",
-    "CaseNotFound",
-    "CaseState",
-    "Cases",
     "Category",
-    "CategoryDecision",
-    "ChainBreak",
-    "ChainHead",
-    "Channel",
-    "ComparisonPoint",
-    "ConflictError",
-    "Danger",
-    "Deadline",
-    "DeadlineKind",
     "Decision",
-    "DueProcessError",
     "Effect",
-    "Emergency",
-    "EuOrdersReport",
-    "EuOrdersRow",
-    "FeeSchedule",
-    "FileDigest",
     "Finding",
-    "Hold",
     "Identity",
     "InclusionProof",
-    "IntegrityError",
-    "InvalidRecords",
-    "InvalidRequest",
-    "InvalidTransition",
-    "Investigation",
-    "Invoice",
-    "InvoiceLine",
-    "Issuer",
-    "KnownLayout",
-    "LedgerEntry",
     "LegalRequest",
     "Manifest",
-    "Mismatch",
-    "Nature",
-    "Nondisclosure",
-    "NondisclosureKind",
     "Notice",
-    "NoticeTiming",
     "Outcome",
-    "Period",
     "Policy",
-    "PolicyDiff",
-    "PolicyError",
-    "Preservation",
-    "Problem",
-    "Process",
     "ProcessKind",
     "ProductionProgress",
-    "ProductionRecord",
-    "ProductionRefused",
-    "Range",
     "Record",
-    "RenewalRefused",
-    "Report",
-    "ReportError",
-    "ReportLayout",
-    "ReportPeriod",
-    "ReportProblem",
-    "ReportRow",
-    "Requester",
     "Review",
-    "ReviewChange",
-    "Role",
     "Scope",
-    "ScopedCategory",
-    "StoreError",
-    "Supervisor",
-    "Target",
     "TargetKind",
-    "UserNotice",
     "VerificationResult",
     "__version__",
-    "check_certificate_template",
-    "compare_reports",
     "compare_reviews",
     "diff_policies",
-    "eu_orders_report",
     "identity_key",
     "json_schema",
-    "load_fees",
     "load_policy",
     "load_request",
     "merkle_root",
-    "parse_head",
-    "plot_comparison",
     "policy_to_dict",
     "produce",
     "read_identities",
     "read_records",
-    "read_report_csv",
     "render_certificate",
     "render_letter",
     "review",
-    "transparency_report",
     "verify",
-    "verify_chain",
     "verify_inclusion",
 ]

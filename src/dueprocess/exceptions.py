@@ -7,6 +7,7 @@ for what you can act on. The command line turns each into one message and an exi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import ClassVar
 
 import attrs
 
@@ -15,9 +16,14 @@ __all__ = [
     "ConflictError",
     "DueProcessError",
     "IntegrityError",
+    "InvalidArgument",
+    "InvalidCaseDocument",
+    "InvalidDocument",
+    "InvalidPolicy",
+    "InvalidRecords",
+    "InvalidReportFile",
     "InvalidRequest",
     "InvalidTransition",
-    "PolicyError",
     "Problem",
     "ProductionRefused",
     "RenewalRefused",
@@ -58,24 +64,31 @@ def _path_key(problem: Problem) -> tuple[tuple[int, int | str], ...]:
     return tuple(parts)
 
 
-class InvalidRequest(DueProcessError):
-    """A document does not fit its format; ``problems`` lists every problem at once.
+class InvalidDocument(DueProcessError):
+    """Something the caller handed in does not fit its format; ``problems`` lists every
+    problem at once, each with its JSON path.
+
+    The subclasses say *what* was invalid: :class:`InvalidRequest` (a request document),
+    :class:`InvalidRecords` (a records or identities file), :class:`InvalidReportFile` (a
+    published transparency-report CSV), :class:`InvalidCaseDocument` (a stored case) and
+    :class:`InvalidArgument` (a value passed to a call: a callback result, an override's
+    reason, an actor). Catch this class to handle all of them alike; the command line
+    reports each with exit code 2.
 
     Problems are deduplicated and ordered by JSON path (array indices as numbers), or
     by ``order`` when the raiser passes its own sort key.
-
-    >>> error = InvalidRequest([Problem("$.id", "must not be empty")])
-    >>> print(error)
-    invalid request document (1 problem):
-      $.id: must not be empty
     """
 
     problems: tuple[Problem, ...]
+    #: What was invalid, in words ("request document", "records", ...): the message's subject.
+    what: str
+    #: The default ``what`` of each subclass.
+    WHAT: ClassVar[str] = "document"
 
     def __init__(
         self,
         problems: Iterable[Problem],
-        what: str = "request document",
+        what: str | None = None,
         *,
         order: Callable[[Problem], tuple[object, ...]] | None = None,
     ) -> None:
@@ -83,15 +96,69 @@ class InvalidRequest(DueProcessError):
         # the sort is stable, so problems with equal keys keep the order they came in.
         key = order or (lambda p: (_path_key(p), p.path, p.message))
         unique = sorted(dict.fromkeys(problems), key=key)
-        self.problems = tuple(unique)
-        self.what = what
+        self._describe(tuple(unique), what)
+
+    def _describe(self, problems: tuple[Problem, ...], what: str | None) -> None:
+        self.problems = problems
+        self.what = what if what is not None else self.WHAT
         count = len(self.problems)
-        lines = [f"invalid {what} ({count} problem{'s' if count != 1 else ''}):"]
+        lines = [f"invalid {self.what} ({count} problem{'s' if count != 1 else ''}):"]
         lines += [f"  {problem}" for problem in self.problems]
         super().__init__("\n".join(lines))
 
 
-class PolicyError(DueProcessError):
+class InvalidRequest(InvalidDocument):
+    """A request document does not fit the request format (docs/formats.md).
+
+    >>> error = InvalidRequest([Problem("$.id", "must not be empty")])
+    >>> print(error)
+    invalid request document (1 problem):
+      $.id: must not be empty
+    """
+
+    WHAT = "request document"
+
+
+class InvalidRecords(InvalidDocument):
+    """A JSON Lines file of records or identities has bad lines; ``problems`` names each.
+
+    Each problem's ``path`` starts with the line number (``line 3, $.at``), and problems
+    keep the order of the file: that is the order a person fixes them in.
+
+    >>> print(InvalidRecords([Problem("line 2, $.at", "required")]))
+    invalid records (1 problem):
+      line 2, $.at: required
+    """
+
+    WHAT = "records"
+
+    def __init__(self, problems: Iterable[Problem], what: str | None = None) -> None:
+        self._describe(tuple(problems), what)
+
+
+class InvalidReportFile(InvalidDocument):
+    """A published transparency-report CSV cannot be read: each problem names its line
+    and column (``line 4, column "Period"``)."""
+
+    WHAT = "transparency report CSV"
+
+
+class InvalidCaseDocument(InvalidDocument):
+    """A stored case document cannot be read back as a case (a store's row was damaged or
+    written by something other than dueprocess)."""
+
+    WHAT = "case document"
+
+
+class InvalidArgument(InvalidDocument, ValueError):
+    """A value passed to a call is not acceptable: a callback result other than
+    ``confirmed``/``failed``, an override without a reason, an actor who is not the
+    authenticated user. ``what`` names the argument."""
+
+    WHAT = "argument"
+
+
+class InvalidPolicy(DueProcessError):
     """A :class:`~dueprocess.Policy` is inconsistent (a negative limit, an unknown category)."""
 
 
@@ -137,5 +204,5 @@ class CaseNotFound(StoreError):
 class ReportError(DueProcessError, ValueError):
     """A report cannot be built or rendered as asked (a bad period, a layout it cannot fill).
 
-    A malformed CSV file is :class:`InvalidRequest` instead, with every problem and its line.
+    A malformed CSV file is :class:`InvalidReportFile` instead, with every problem and its line.
     """

@@ -9,34 +9,39 @@ implementations, :mod:`dueprocess.adapters` SQLite and directory ones.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import Protocol, runtime_checkable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from ._base._enums import Category
-from ._cases._actor import Actor
-from ._cases._audit import AuditEntry, ChainHead
-from ._cases._case import Case, CaseEvent, Hold
-from ._cases._codec import CaseRow, DisclosureRow, HoldRow
-from ._cases._lifecycle import CaseState
-from ._cases._notice import UserNotice
-from ._intake._request import Target
-from ._production._records import Record
-from ._reports._protocols import ReportCase, ReportProduction, ReportReview
+# Only names: this module imports no implementation at run time, so any part of the library
+# (and any caller) can import it without pulling in the rest (tests/test_layout.py).
+if TYPE_CHECKING:
+    from ._base._enums import Category, Outcome
+    from ._cases._actor import Actor
+    from ._cases._audit import AuditEntry, ChainHead
+    from ._cases._case import Case, CaseEvent, Hold
+    from ._cases._codec import CaseRow, DisclosureRow, HoldRow
+    from ._cases._lifecycle import CaseState
+    from ._cases._notice import UserNotice
+    from ._intake._request import LegalRequest, Target
+    from ._production._records import Record
+    from ._review._review import Review
 
 __all__ = [
     "AuditStore",
-    "CaseRow",
     "CaseStore",
     "Clock",
-    "DisclosureRow",
-    "HoldRow",
+    "EuOrderCase",
     "IdentityProvider",
+    "ManifestLike",
     "Notifier",
+    "ProducedAt",
+    "Producer",
     "RecordSource",
     "ReportCase",
     "ReportProduction",
     "ReportReview",
     "Sink",
+    "StateLike",
 ]
 
 
@@ -119,8 +124,8 @@ class AuditStore(Protocol):
 
     * :meth:`entries` yields every entry, ``seq`` 0, 1, 2… in order, exactly as stored:
       a store must not repair, skip or re-hash anything, so that
-      :func:`dueprocess.verify_chain` sees what is really there. Reading may stream.
-    * :meth:`head` returns the :class:`~dueprocess.ChainHead` (length and last digest)
+      :func:`dueprocess.cases.verify_chain` sees what is really there. Reading may stream.
+    * :meth:`head` returns the :class:`~dueprocess.cases.ChainHead` (length and last digest)
       the store recorded with its last append, kept apart from the entries so that
       entries cut from the end are caught; ``None`` while the log is empty.
     * Entries are appended only by the paired :class:`CaseStore`, in the same
@@ -147,7 +152,7 @@ class CaseStore(Protocol):
     * :meth:`update` stores *case* in place of the stored case only if the stored
       ``version`` is ``case.version - 1``, and appends one entry for each of *events*;
       otherwise :class:`~dueprocess.exceptions.ConflictError` (another writer won), or
-      :class:`~dueprocess.CaseNotFound` if there is no such case. Two writers that
+      :class:`~dueprocess.exceptions.CaseNotFound` if there is no such case. Two writers that
       read the same version can never both succeed.
     * Both writes are atomic: the case, its holds, its ledger index rows and its audit
       entries are written together or not at all. Rows are encoded with
@@ -155,7 +160,7 @@ class CaseStore(Protocol):
       ``audit_rows``, from the head read *inside* the same transaction; the last entry
       records the SHA-256 of the case document exactly as stored, and the head is
       updated with them. A write needs at least one event (``ValueError`` otherwise).
-    * :meth:`get` returns the case as stored or raises :class:`~dueprocess.CaseNotFound`;
+    * :meth:`get` returns the case as stored or raises :class:`~dueprocess.exceptions.CaseNotFound`;
       :meth:`cases` returns every case (only those in *state*, if given), by id.
     * :meth:`due` returns the cases whose ``due_at`` column (their earliest open
       deadline) lies strictly before *before*, earliest first; :meth:`disclosed` the
@@ -163,7 +168,7 @@ class CaseStore(Protocol):
       an index, without reading every case.
     * :meth:`case_rows`, :meth:`hold_rows` and :meth:`disclosure_rows` return the rows
       exactly as stored (:class:`CaseRow`, :class:`HoldRow`, :class:`DisclosureRow`),
-      for :meth:`dueprocess.Cases.verify_audit` to check against the audit chain.
+      for :meth:`dueprocess.cases.Cases.verify_audit` to check against the audit chain.
     * :meth:`hold_chain` is the hold registry: every hold of every stored case whose
       ``root`` is that of the hold named *hold_id* (or is *hold_id* itself, for a chain
       whose first hold was never stored), ordered by ``extensions``; empty if unknown.
@@ -215,7 +220,7 @@ class Notifier(Protocol):
 class IdentityProvider(Protocol):
     """Says who is acting: the authenticated user behind every case event.
 
-    Contract: :meth:`current` returns the :class:`~dueprocess.Actor` authenticated for
+    Contract: :meth:`current` returns the :class:`~dueprocess.cases.Actor` authenticated for
     the operation under way (a web service's signed-in user, the operating-system login
     of a command-line session); it never takes the identity from text the actor typed.
     Raise :class:`dueprocess.exceptions.DueProcessError` when no one is authenticated.
@@ -223,3 +228,101 @@ class IdentityProvider(Protocol):
     """
 
     def current(self) -> Actor: ...
+
+
+# --- The case layer's producer (Cases(producer=...)) ---------------------------------
+
+
+class ManifestLike(Protocol):
+    """The figures of a production's manifest the case keeps."""
+
+    @property
+    def accounts(self) -> tuple[str, ...]: ...
+
+    @property
+    def counts(self) -> Mapping[Category, int] | Mapping[str, int]: ...
+
+    @property
+    def records(self) -> int: ...
+
+    @property
+    def merkle_root(self) -> str: ...
+
+
+class Producer(Protocol):
+    """The signature of :func:`dueprocess.produce`."""
+
+    def __call__(
+        self, review: Review, source: RecordSource, sink: Sink, *, produced_at: dt.datetime
+    ) -> ManifestLike: ...
+
+
+# --- What reports read from a case (any store's cases satisfy these structurally) -----
+
+
+class StateLike(Protocol):
+    """A case state; a closed case's state has ``value == "closed"``."""
+
+    @property
+    def value(self) -> str: ...
+
+
+class ReportReview(Protocol):
+    """The part of a :class:`~dueprocess.Review` a report reads."""
+
+    @property
+    def outcome(self) -> Outcome: ...
+
+
+class ReportProduction(Protocol):
+    """The part of a production a report reads: how many records it held."""
+
+    @property
+    def records(self) -> int: ...
+
+
+class ReportCase(Protocol):
+    """One case, as a transparency report sees it.
+
+    Contract:
+
+    * ``request`` is the :class:`~dueprocess.LegalRequest` the case follows; its
+      ``received_at`` places the case in a period, its ``jurisdiction`` in a country.
+    * ``state.value`` is ``"closed"`` once the case is closed; only closed cases count.
+    * ``review`` is the review (``None`` if the case closed without one); an outcome of
+      ``preserve`` means the request's targets were preserved.
+    * ``productions`` are the case's productions; "some data produced" means at least one
+      of them holds a record (``records > 0``).
+    """
+
+    @property
+    def request(self) -> LegalRequest: ...
+
+    @property
+    def review(self) -> ReportReview | None: ...
+
+    @property
+    def state(self) -> StateLike: ...
+
+    @property
+    def productions(self) -> Sequence[ReportProduction]: ...
+
+
+class ProducedAt(Protocol):
+    """The part of a production an EU orders report reads: when it was produced."""
+
+    @property
+    def produced_at(self) -> dt.datetime: ...
+
+
+class EuOrderCase(Protocol):
+    """What :func:`eu_orders_report` reads from a case (a stored ``Case`` has it all)."""
+
+    @property
+    def request(self) -> LegalRequest: ...
+
+    @property
+    def opened_at(self) -> dt.datetime: ...
+
+    @property
+    def productions(self) -> Sequence[ProducedAt]: ...

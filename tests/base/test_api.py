@@ -13,12 +13,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dueprocess
-from dueprocess import DEFAULT_POLICY, Policy, PolicyError
+from dueprocess import DEFAULT_POLICY, Policy
 from dueprocess._base._canonical import canonical_bytes
 from dueprocess._base._dates import format_timestamp, parse_date, parse_timestamp, utc_date
 from dueprocess._base._markdown import md_code, md_text
 from dueprocess._review._citations import cites, normalize_citation
-from dueprocess.exceptions import InvalidRequest, Problem
+from dueprocess.exceptions import InvalidPolicy, InvalidRequest, Problem
 
 
 def isort_style(names: list[str]) -> list[str]:
@@ -83,7 +83,7 @@ def test_the_default_policy_has_the_spec_defaults() -> None:
     ],
 )
 def test_an_inconsistent_policy_is_refused(changes: dict[str, object]) -> None:
-    with pytest.raises(PolicyError):
+    with pytest.raises(InvalidPolicy):
         attrs.evolve(DEFAULT_POLICY, name="custom", **changes)
 
 
@@ -260,7 +260,7 @@ def test_load_policy_keeps_the_base_for_keys_left_out() -> None:
     ],
 )
 def test_load_policy_names_every_problem(document: object, message: str) -> None:
-    with pytest.raises(PolicyError, match=re.escape(message)):
+    with pytest.raises(InvalidPolicy, match=re.escape(message)):
         dueprocess.load_policy(document)  # type: ignore[arg-type]
 
 

@@ -12,9 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dueprocess import AuditEntry, CaseAction, CaseEvent, CaseState, ChainHead, verify_chain
 from dueprocess._base._canonical import canonical_bytes
-from dueprocess._cases._audit import GENESIS, chain_events
+from dueprocess._cases._audit import chain_events
+from dueprocess.cases import (
+    GENESIS,
+    AuditEntry,
+    CaseAction,
+    CaseEvent,
+    CaseState,
+    ChainHead,
+    verify_chain,
+)
 
 from ..cases_support import harness, request, utc
 

@@ -20,20 +20,16 @@ import attrs
 import pytest
 
 import dueprocess
-from dueprocess import (
-    Actor,
-    Case,
-    CaseAction,
-    CaseState,
-    Category,
+from dueprocess import Category, Record
+from dueprocess.adapters import SqliteCaseStore
+from dueprocess.cases import Actor, Case, CaseAction, CaseState
+from dueprocess.exceptions import (
     ConflictError,
     IntegrityError,
     InvalidRequest,
     InvalidTransition,
-    Record,
     RenewalRefused,
 )
-from dueprocess.adapters import SqliteCaseStore
 from dueprocess.testing import FixedIdentity, MemoryCaseStore, MemorySink, MemoryStore
 
 from ..cases_support import FakeProducer, Harness, harness, ready, request, utc
@@ -147,7 +143,7 @@ def test_a_tampered_case_row_releases_nothing_and_the_refusal_is_audited(
     assert len(entries) == audited + 1
     assert entries[-1].action == "refuse"
     assert "production refused" in entries[-1].reason
-    assert dueprocess.verify_chain(entries, head=store.audit.head()) is None
+    assert dueprocess.cases.verify_chain(entries, head=store.audit.head()) is None
     assert rig.cases.ledger_all("100002") == ()
 
 
@@ -271,7 +267,7 @@ def test_the_holders_ledger_leaves_out_a_disclosure_under_a_running_gag(
     rig.cases.produce(case.id, MemoryStore(), MemorySink(), actor="clerk")
     assert len(rig.cases.ledger("100001", now=now)) == int(shown)
     (entry,) = rig.cases.ledger_all("100001")
-    assert entry.notice_timing is dueprocess.NoticeTiming.AFTER_NONDISCLOSURE
+    assert entry.notice_timing is dueprocess.parts.NoticeTiming.AFTER_NONDISCLOSURE
     status = entry.notice_status(now)
     if gag is None:
         assert status == "gag order without an end date: not due"
@@ -305,7 +301,7 @@ def test_a_lifted_gag_makes_the_notice_due_and_the_disclosure_visible(store: Any
     assert lifted.events[-1].action is CaseAction.LIFT_GAG
     assert Case.from_dict(lifted.to_dict()) == lifted
     (due,) = rig.cases.due(before=utc(2040, 1, 1))
-    assert (due.kind, due.at) == (dueprocess.DeadlineKind.NOTICE_NOT_BEFORE, utc(2023, 9, 15))
+    assert (due.kind, due.at) == (dueprocess.cases.DeadlineKind.NOTICE_NOT_BEFORE, utc(2023, 9, 15))
     assert rig.cases.ledger("100001", now=utc(2023, 9, 14)) == ()
     assert len(rig.cases.ledger("100001", now=utc(2023, 9, 15))) == 1
     rig.clock.set(utc(2023, 9, 15))
@@ -535,11 +531,11 @@ def test_a_producer_that_never_commits_publishes_nothing_and_records_nothing(
 def test_a_sink_that_fails_to_publish_a_recorded_production_is_audited(store: Any) -> None:
     class Full(MemorySink):
         def commit(self) -> None:
-            raise dueprocess.StoreError("disk full while renaming")
+            raise dueprocess.exceptions.StoreError("disk full while renaming")
 
     rig = harness(store, now=utc(2023, 6, 1), producer=FakeProducer([("100001", "subscriber")]))
     case = ready(rig)
-    with pytest.raises(dueprocess.StoreError, match="disk full"):
+    with pytest.raises(dueprocess.exceptions.StoreError, match="disk full"):
         rig.cases.produce(case.id, MemoryStore(), Full(), actor="clerk")
     assert store.get(case.id).state is CaseState.PRODUCED  # recorded: the ledger over-reports
     last = list(store.audit.entries())[-1]
@@ -604,14 +600,14 @@ def test_the_actor_comes_from_the_identity_provider(store: Any) -> None:
 
 def test_without_an_identity_provider_an_actor_is_required_and_checked(store: Any) -> None:
     rig = harness(store)
-    with pytest.raises(dueprocess.DueProcessError, match="no actor"):
+    with pytest.raises(dueprocess.exceptions.DueProcessError, match="no actor"):
         rig.cases.open(request())
     with pytest.raises(InvalidRequest, match="one line of visible text"):
         rig.cases.open(request(), actor="mallory\nadmin")
     assert rig.cases.find() == []
 
 
-def _two_person_rig(store: Any, *rules: str) -> tuple[Harness, dueprocess.Cases]:
+def _two_person_rig(store: Any, *rules: str) -> tuple[Harness, dueprocess.cases.Cases]:
     policy = attrs.evolve(
         dueprocess.DEFAULT_POLICY, name="two-person", second_approver=frozenset(rules)
     )
@@ -666,14 +662,14 @@ def test_an_approval_does_not_survive_a_new_review(store: Any) -> None:
 
 
 def test_a_policy_names_only_known_approvals() -> None:
-    with pytest.raises(dueprocess.PolicyError, match="unknown action everything"):
+    with pytest.raises(dueprocess.exceptions.InvalidPolicy, match="unknown action everything"):
         dueprocess.load_policy({"name": "x", "second_approver": ["everything"]})
-    with pytest.raises(dueprocess.PolicyError, match="expected an array of strings"):
+    with pytest.raises(dueprocess.exceptions.InvalidPolicy, match="expected an array of strings"):
         dueprocess.load_policy({"name": "x", "second_approver": "content_production"})
     loaded = dueprocess.load_policy({"name": "x", "second_approver": ["emergency_release"]})
     assert loaded.second_approver == {"emergency_release"}
     assert dueprocess.policy_to_dict(loaded)["second_approver"] == ["emergency_release"]
-    with pytest.raises(dueprocess.PolicyError, match="unknown action"):
+    with pytest.raises(dueprocess.exceptions.InvalidPolicy, match="unknown action"):
         attrs.evolve(dueprocess.DEFAULT_POLICY, name="x", second_approver=frozenset({"x"}))
 
 
@@ -721,7 +717,7 @@ def test_an_identity_provider_that_returns_no_actor_is_refused(store: Any) -> No
             return "jdoe"
 
     rig = harness(store)
-    with pytest.raises(dueprocess.DueProcessError, match="did not return an Actor"):
+    with pytest.raises(dueprocess.exceptions.DueProcessError, match="did not return an Actor"):
         attrs.evolve(rig.cases, identity=Broken()).open(request())
 
 

@@ -9,26 +9,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dueprocess import (
-    CaseAction,
-    CaseState,
+from dueprocess import LegalRequest, Notice, Outcome, Review
+from dueprocess._cases._lifecycle import OUTCOME_STATES, allowed_actions, check_transition
+from dueprocess.cases import TRANSITIONS, CaseAction, CaseState, verify_chain
+from dueprocess.exceptions import (
     DueProcessError,
     InvalidRequest,
     InvalidTransition,
-    LegalRequest,
-    Notice,
-    NoticeTiming,
-    Outcome,
     RenewalRefused,
-    Review,
-    verify_chain,
 )
-from dueprocess._cases._lifecycle import (
-    OUTCOME_STATES,
-    TRANSITIONS,
-    allowed_actions,
-    check_transition,
-)
+from dueprocess.parts import NoticeTiming
 from dueprocess.testing import MemoryStore
 
 from ..cases_support import FakeProducer, harness, shared_request, utc
@@ -226,7 +216,7 @@ def test_random_operations_only_ever_follow_the_transition_table(data: st.DataOb
 
 
 def _assert_consistent(case: object) -> None:
-    from dueprocess import Case
+    from dueprocess.cases import Case
 
     assert isinstance(case, Case)
     assert case.state not in (CaseState.RECEIVED, CaseState.IN_REVIEW)

@@ -10,22 +10,18 @@ import attrs
 import pytest
 
 import dueprocess
-from dueprocess import (
-    Callback,
-    Case,
-    CaseAction,
+from dueprocess import load_request
+from dueprocess.cases import Case, CaseAction, CaseState, DeadlineKind
+from dueprocess.exceptions import (
     CaseNotFound,
-    CaseState,
     ConflictError,
-    DeadlineKind,
     DueProcessError,
     IntegrityError,
     InvalidRequest,
     InvalidTransition,
-    NoticeTiming,
     StoreError,
-    load_request,
 )
+from dueprocess.parts import Callback, NoticeTiming
 from dueprocess.testing import MemorySink, MemoryStore
 
 from ..cases_support import (
@@ -330,7 +326,7 @@ def test_renewing_a_case_extends_its_hold_once_and_then_refuses() -> None:
     assert renewed.holds[1].extends == "hold/0/PRES-2024-0050"
     assert renewed.events[3].action is CaseAction.RENEW
     with pytest.raises(
-        dueprocess.RenewalRefused, match=r"preservation\.extension_limit"
+        dueprocess.exceptions.RenewalRefused, match=r"preservation\.extension_limit"
     ) as refused:
         rig.cases.renew(case.id, actor="counsel")
     again = rig.cases.get(case.id)
@@ -819,7 +815,8 @@ def test_an_override_that_lifts_no_open_window_is_not_recorded() -> None:
 def test_a_case_records_its_policy_and_reviewing_with_changes_it() -> None:
     import attrs as _attrs
 
-    from dueprocess import DEFAULT_POLICY, Case, Cases, load_request
+    from dueprocess import DEFAULT_POLICY, load_request
+    from dueprocess.cases import Case, Cases
     from dueprocess.testing import ManualClock, MemoryCaseStore
 
     from ..support import make_request

@@ -8,7 +8,9 @@ import json
 import attrs
 import pytest
 
-from dueprocess import Case, CaseState, InvalidRequest, InvalidTransition, Outcome, Review
+from dueprocess import Outcome, Review
+from dueprocess.cases import Case, CaseState
+from dueprocess.exceptions import InvalidRequest, InvalidTransition
 from dueprocess.testing import ManualClock, MemorySink, MemoryStore
 
 from ..cases_support import FakeProducer, harness, ready, request, shared_request, utc

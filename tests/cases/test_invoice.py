@@ -14,8 +14,10 @@ import attrs
 import pytest
 
 import dueprocess
-from dueprocess import FeeSchedule, InvalidTransition, PolicyError, load_fees, load_policy
+from dueprocess import load_policy
 from dueprocess._cli import main
+from dueprocess.cases import FeeSchedule, load_fees
+from dueprocess.exceptions import InvalidPolicy, InvalidTransition
 from dueprocess.testing import MemorySink, MemoryStore
 
 from ..cases_support import FakeProducer, harness, ready, request, utc
@@ -52,7 +54,7 @@ def test_an_invoice_bills_the_request_each_account_and_each_record() -> None:
     assert bill.total == Decimal("45.04")
     assert (bill.number, bill.currency, bill.agency) == ("REQ-1-1", "USD", "U.S. Attorney's Office")
     event = case.events[-1]
-    assert event.action is dueprocess.CaseAction.INVOICE
+    assert event.action is dueprocess.cases.CaseAction.INVOICE
     assert event.actor == "billing"
     assert event.detail == {
         "number": "REQ-1-1",
@@ -106,7 +108,7 @@ def test_nothing_is_invoiced_without_a_production_or_a_fee_schedule() -> None:
     ],
 )
 def test_a_bad_fee_schedule_is_a_policy_error(fees: Any, message: str) -> None:
-    with pytest.raises(PolicyError, match=message):
+    with pytest.raises(InvalidPolicy, match=message):
         load_policy({"name": "billed", "fees": fees})
 
 
@@ -166,7 +168,7 @@ def test_case_invoice_writes_markdown_and_csv_and_never_replaces_a_file(
 
 
 def test_an_invoice_outside_the_united_states_names_no_us_statute() -> None:
-    from dueprocess._cases._invoice import Invoice
+    from dueprocess.cases import Invoice
 
     bill = Invoice("N-1", "C", "C", "Agency", "DE", utc(2024, 1, 1), "EUR", ())
     assert bill.basis == "the cost reimbursement the applicable law provides"
@@ -174,7 +176,7 @@ def test_an_invoice_outside_the_united_states_names_no_us_statute() -> None:
 
 
 def test_a_fee_schedule_built_in_code_is_checked_too() -> None:
-    with pytest.raises(PolicyError, match="per_record must be an amount"):
+    with pytest.raises(InvalidPolicy, match="per_record must be an amount"):
         FeeSchedule("USD", per_record=0.5)  # type: ignore[arg-type]
-    with pytest.raises(PolicyError, match="expected an amount"):
+    with pytest.raises(InvalidPolicy, match="expected an amount"):
         load_fees({"currency": "USD", "per_request": "twenty"})

@@ -10,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dueprocess
-from dueprocess import Category, LedgerEntry, NoticeTiming, ProcessKind
+from dueprocess import Category, ProcessKind
+from dueprocess.cases import LedgerEntry
+from dueprocess.parts import NoticeTiming
 from dueprocess.testing import MemorySink, MemoryStore
 
 from ..cases_support import FakeProducer, harness, ready, request, session_records, utc

@@ -16,11 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dueprocess import DEFAULT_POLICY, Policy, PolicyError, load_policy, load_request, review
+from dueprocess import DEFAULT_POLICY, Policy, load_policy, load_request, review
 from dueprocess._base._json import RepeatedKeys, loads
 from dueprocess._cli import main
 from dueprocess._cli._common import json_safe, terminal_lines, terminal_safe
 from dueprocess._review._policy import POLICY_RANGES
+from dueprocess.exceptions import InvalidPolicy
 
 from ..production_support import subscriber
 from ..support import make_request
@@ -156,11 +157,11 @@ OUT_OF_RANGE = [
 def test_a_policy_number_outside_its_range_is_a_policy_error_naming_it(
     name: str, value: Any
 ) -> None:
-    with pytest.raises(PolicyError, match=rf"\$\.{name}: expected a whole number from"):
+    with pytest.raises(InvalidPolicy, match=rf"\$\.{name}: expected a whole number from"):
         load_policy({name: value})
-    with pytest.raises(PolicyError, match=rf"^{name}: expected a whole number from"):
+    with pytest.raises(InvalidPolicy, match=rf"^{name}: expected a whole number from"):
         attrs.evolve(DEFAULT_POLICY, **{name: value})
-    with pytest.raises(PolicyError, match=name):
+    with pytest.raises(InvalidPolicy, match=name):
         Policy(**{name: value})
 
 

@@ -437,8 +437,10 @@ def test_an_outbox_notice_for_several_targets_and_no_account_has_one_file_per_ca
 ) -> None:
     import datetime as dt
 
-    from dueprocess import NoticeTiming, ProcessKind, Target, TargetKind, UserNotice
+    from dueprocess import ProcessKind, TargetKind
     from dueprocess.adapters import OutboxNotifier
+    from dueprocess.cases import UserNotice
+    from dueprocess.parts import NoticeTiming, Target
 
     targets = (Target(TargetKind.ACCOUNT_ID, "1"), Target(TargetKind.ACCOUNT_ID, "2"))
     notice = UserNotice(

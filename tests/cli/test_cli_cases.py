@@ -472,8 +472,11 @@ def test_advance_moves_a_case_to_ready_only_after_the_window(
 def test_an_outbox_that_cannot_be_written_is_a_store_error(tmp_path: Path) -> None:
     import datetime as dt
 
-    from dueprocess import NoticeTiming, ProcessKind, StoreError, UserNotice
+    from dueprocess import ProcessKind
     from dueprocess.adapters import OutboxNotifier
+    from dueprocess.cases import UserNotice
+    from dueprocess.exceptions import StoreError
+    from dueprocess.parts import NoticeTiming
 
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
@@ -495,8 +498,11 @@ def test_a_failed_outbox_write_leaves_no_partial_file(
     import errno
     import os
 
-    from dueprocess import NoticeTiming, ProcessKind, StoreError, UserNotice
+    from dueprocess import ProcessKind
     from dueprocess.adapters import OutboxNotifier
+    from dueprocess.cases import UserNotice
+    from dueprocess.exceptions import StoreError
+    from dueprocess.parts import NoticeTiming
 
     def full(*_: object, **__: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")

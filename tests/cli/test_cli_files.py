@@ -16,12 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from dueprocess import NoticeTiming, ProcessKind, StoreError, UserNotice
+from dueprocess import ProcessKind
 from dueprocess._cli import _report_cmds, main
 from dueprocess._cli._demo import run_demo
 from dueprocess.adapters import OutboxNotifier
 from dueprocess.adapters._files import write_file
 from dueprocess.adapters._sql_open import is_in_memory
+from dueprocess.cases import UserNotice
+from dueprocess.exceptions import StoreError
+from dueprocess.parts import NoticeTiming
 
 from ..report_fakes import make_case
 from ..support import make_request

@@ -2,7 +2,7 @@
 traceback, a hang or an unbounded allocation.
 
 Entry points: ``store import`` (JSON Lines of records and identities), ``verify DIR``
-(a production directory and its manifest), :func:`dueprocess.read_report_csv` (a
+(a production directory and its manifest), :func:`dueprocess.reports.read_report_csv` (a
 published CSV), ``case open`` (a request document) and the case database behind
 ``case``, ``report`` and ``audit verify``. Each gets random and mutated input from
 Hypothesis, and the documented limits and known attacks by name. The atheris harness
@@ -30,7 +30,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dueprocess import InvalidRecords, InvalidRequest, ReportError, read_records, read_report_csv
+from dueprocess import read_records
 from dueprocess._cli import main
 from dueprocess._production._records import MAX_RECORD_BYTES, MAX_RECORD_PROBLEMS
 from dueprocess._production._verify import MAX_LINE_MISMATCHES
@@ -42,7 +42,8 @@ from dueprocess.adapters import (
     verify_directory,
 )
 from dueprocess.adapters._directory import MAX_MANIFEST_BYTES
-from dueprocess.exceptions import IntegrityError
+from dueprocess.exceptions import IntegrityError, InvalidRecords, InvalidRequest, ReportError
+from dueprocess.reports import read_report_csv
 from dueprocess.testing import MemoryStore
 
 from ..production_support import PRODUCED_AT, login, make_review, subscriber

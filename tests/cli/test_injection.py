@@ -29,31 +29,18 @@ import attrs
 import pytest
 
 from dueprocess import (
-    Actor,
-    Case,
-    Cases,
     Category,
-    CategoryDecision,
     Decision,
     Identity,
-    InvalidRecords,
-    InvalidRequest,
     LegalRequest,
     Record,
-    Report,
-    ReportRow,
     Review,
-    StoreError,
-    Target,
     TargetKind,
     load_request,
     produce,
-    read_report_csv,
     render_certificate,
     render_letter,
     review,
-    transparency_report,
-    verify_chain,
 )
 from dueprocess._cli import main
 from dueprocess.adapters import (
@@ -62,6 +49,10 @@ from dueprocess.adapters import (
     SqliteStore,
     verify_directory,
 )
+from dueprocess.cases import Actor, Case, Cases, verify_chain
+from dueprocess.exceptions import InvalidRecords, InvalidRequest, StoreError
+from dueprocess.parts import CategoryDecision, Target
+from dueprocess.reports import Report, ReportRow, read_report_csv, transparency_report
 from dueprocess.testing import ManualClock, MemoryCaseStore, MemorySink, MemoryStore
 
 from ..production_support import PRODUCED_AT, make_review, subscriber

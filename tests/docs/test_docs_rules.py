@@ -175,7 +175,7 @@ def test_the_pages_use_every_generated_section_and_no_unknown_one() -> None:
 
 
 def test_the_concepts_page_shows_every_transition_of_the_case_lifecycle() -> None:
-    from dueprocess._cases import TRANSITIONS
+    from dueprocess.cases import TRANSITIONS
 
     source = (DOCS / "concepts.md").read_text("utf-8")
     transitions = _plain(rule_reference.render_document(source))

@@ -20,7 +20,7 @@ import attrs
 import pytest
 
 import dueprocess as dp
-from dueprocess._cases import TRANSITIONS
+from dueprocess.cases import TRANSITIONS
 
 from ..support import ROOT
 
@@ -105,7 +105,7 @@ def test_the_lifecycle_diagram_has_an_edge_for_every_transition() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "members"), [("outcome", dp.Outcome), ("notice", dp.NoticeTiming)]
+    ("name", "members"), [("outcome", dp.Outcome), ("notice", dp.parts.NoticeTiming)]
 )
 def test_the_decision_diagrams_end_in_every_member(name: str, members: type[enum.Enum]) -> None:
     graph = diagrams.dot(name)
@@ -167,7 +167,7 @@ def test_attrs_signatures_show_defaults_as_written() -> None:
     pytest.importorskip(
         "sphinx", reason="the docs extra is not installed (pip install -e '.[docs]')"
     )
-    signature = api_reference.attrs_signature(dp.Process)
+    signature = api_reference.attrs_signature(dp.parts.Process)
     assert "attr_dict" not in signature
     assert "validated_by: dueprocess._intake._request.Issuer | None = None" in signature
     assert "GOVERNMENT_DOMAINS" in api_reference.attrs_signature(dp.Policy)

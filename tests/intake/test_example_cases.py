@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from dueprocess import InvalidRequest, load_request
+from dueprocess import load_request
+from dueprocess.exceptions import InvalidRequest
 
 from ..support import CASES
 

@@ -9,22 +9,7 @@ from typing import Any
 
 import pytest
 
-from dueprocess import (
-    Area,
-    Callback,
-    Category,
-    Channel,
-    Danger,
-    InvalidRequest,
-    LegalRequest,
-    Nature,
-    NondisclosureKind,
-    Problem,
-    ProcessKind,
-    Role,
-    TargetKind,
-    load_request,
-)
+from dueprocess import Category, LegalRequest, ProcessKind, TargetKind, load_request
 from dueprocess._base._text import QUOTE_LIMIT
 from dueprocess._intake._fields import problem_order
 from dueprocess._intake._limits import (
@@ -36,6 +21,8 @@ from dueprocess._intake._limits import (
     MAX_TARGETS,
     MAX_TEXT_LENGTH,
 )
+from dueprocess.exceptions import InvalidRequest, Problem
+from dueprocess.parts import Area, Callback, Channel, Danger, Nature, NondisclosureKind, Role
 
 MINIMAL: dict[str, Any] = {
     "format": "dueprocess.request/1",

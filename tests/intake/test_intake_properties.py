@@ -12,22 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dueprocess import (
-    Area,
-    Callback,
-    Category,
-    Channel,
-    Danger,
-    InvalidRequest,
-    LegalRequest,
-    Nature,
-    NondisclosureKind,
-    ProcessKind,
-    Role,
-    TargetKind,
-    load_request,
-)
+from dueprocess import Category, LegalRequest, ProcessKind, TargetKind, load_request
 from dueprocess._intake._limits import MAX_PROBLEMS
+from dueprocess.exceptions import InvalidRequest
+from dueprocess.parts import Area, Callback, Channel, Danger, Nature, NondisclosureKind, Role
 
 # Characters that would break a message out of its line or out of UTF-8.
 UNSAFE = ("Cc", "Cs", "Zl", "Zp")

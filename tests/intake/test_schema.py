@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from dueprocess import DEFAULT_POLICY, InvalidRequest, load_request, policy_to_dict, review
+from dueprocess import DEFAULT_POLICY, json_schema, load_request, policy_to_dict, review
 from dueprocess._cli import main
-from dueprocess._formats._schema import SCHEMA_NAMES, json_schema
+from dueprocess._formats._schema import SCHEMA_NAMES
+from dueprocess.exceptions import InvalidRequest
 
 from ..support import BASE_REQUEST, CASES
 
@@ -326,8 +327,9 @@ def test_every_pattern_is_an_ecma_262_regular_expression_as_browsers_read_it(
 
 
 def test_the_policy_schema_takes_its_bounds_from_the_policy_ranges() -> None:
-    from dueprocess import PolicyError, load_policy
+    from dueprocess import load_policy
     from dueprocess._review._policy import POLICY_RANGES
+    from dueprocess.exceptions import InvalidPolicy
 
     schema = validator("policy")
     for key, (low, high) in POLICY_RANGES.items():
@@ -336,7 +338,7 @@ def test_the_policy_schema_takes_its_bounds_from_the_policy_ranges() -> None:
             assert paths == (set() if fits else {f"$.{key}"}), (key, value)
             try:
                 load_policy({"name": "bounds", key: value})
-            except PolicyError:
+            except InvalidPolicy:
                 assert not fits, (key, value)
             else:
                 assert fits, (key, value)

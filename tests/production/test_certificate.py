@@ -9,12 +9,8 @@ from typing import Any
 
 import pytest
 
-from dueprocess import (
-    CERTIFICATE_TEMPLATE,
-    check_certificate_template,
-    produce,
-    verify,
-)
+from dueprocess import CERTIFICATE_TEMPLATE, produce, verify
+from dueprocess.parts import check_certificate_template
 from dueprocess.testing import MemorySink, MemoryStore
 
 from ..production_support import PRODUCED_AT, login, make_review, subscriber

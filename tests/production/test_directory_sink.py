@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from dueprocess import Category, IntegrityError, StoreError, produce, verify_inclusion
+from dueprocess import Category, produce, verify_inclusion
 from dueprocess.adapters import DirectorySink, read_manifest, read_record_lines, verify_directory
+from dueprocess.exceptions import IntegrityError, StoreError
 from dueprocess.testing import MemoryStore
 
 from ..production_support import PRODUCED_AT, login, make_review, subscriber

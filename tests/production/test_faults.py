@@ -27,18 +27,7 @@ from typing import Any
 
 import pytest
 
-from dueprocess import (
-    CaseAction,
-    Cases,
-    CaseState,
-    Category,
-    Record,
-    StoreError,
-    Target,
-    load_request,
-    produce,
-    verify_chain,
-)
+from dueprocess import Category, Record, load_request, produce
 from dueprocess._cli import main
 from dueprocess.adapters import (
     DirectorySink,
@@ -47,6 +36,9 @@ from dueprocess.adapters import (
     _directory,
     verify_directory,
 )
+from dueprocess.cases import CaseAction, Cases, CaseState, verify_chain
+from dueprocess.exceptions import StoreError
+from dueprocess.parts import Target
 from dueprocess.testing import (
     ManualClock,
     MemoryCaseStore,

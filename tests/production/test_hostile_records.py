@@ -21,9 +21,11 @@ from typing import Any
 
 import pytest
 
-from dueprocess import Category, Record, StoreError, Target, produce
+from dueprocess import Category, Record, produce
 from dueprocess._production._records import MAX_FIELD_DEPTH, MAX_RECORD_BYTES
 from dueprocess.adapters import DirectorySink, SqliteStore, verify_directory
+from dueprocess.exceptions import StoreError
+from dueprocess.parts import Target
 from dueprocess.testing import MemorySink, MemoryStore
 
 from ..production_support import PRODUCED_AT, login, make_review, subscriber

@@ -8,7 +8,8 @@ from typing import Any
 import attrs
 import pytest
 
-from dueprocess import Target, TargetKind, load_request, render_letter, review
+from dueprocess import TargetKind, load_request, render_letter, review
+from dueprocess.parts import Target
 
 from ..support import make_request
 

@@ -14,18 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from dueprocess import (
-    InvalidRequest,
-    Manifest,
-    ProductionRefused,
-    Review,
-    load_request,
-    produce,
-    review,
-)
+from dueprocess import Manifest, Review, load_request, produce, review
 from dueprocess._cli import main
 from dueprocess._production._manifest import parse_manifest
 from dueprocess.adapters import verify_directory
+from dueprocess.exceptions import InvalidRequest, ProductionRefused
 from dueprocess.testing import MemorySink, MemoryStore
 
 from ..production_support import login, subscriber

@@ -11,19 +11,10 @@ from typing import Any
 
 import pytest
 
-from dueprocess import (
-    Category,
-    Identity,
-    ProductionRefused,
-    Record,
-    StoreError,
-    Target,
-    TargetKind,
-    produce,
-    render_letter,
-    verify,
-)
+from dueprocess import Category, Identity, Record, TargetKind, produce, render_letter, verify
 from dueprocess._production._produce import check_producible
+from dueprocess.exceptions import ProductionRefused, StoreError
+from dueprocess.parts import Target
 from dueprocess.testing import MemorySink, MemoryStore, RecordingSource, SourceCall
 
 from ..production_support import (

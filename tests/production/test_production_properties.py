@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dueprocess import Category, Identity, Record, Review, StoreError, TargetKind, produce, verify
+from dueprocess import Category, Identity, Record, Review, TargetKind, produce, verify
+from dueprocess.exceptions import StoreError
 from dueprocess.testing import MemorySink, MemoryStore, RecordingSource
 
 from ..production_support import PRODUCED_AT, canonical, lines, records, reviews

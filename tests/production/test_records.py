@@ -12,14 +12,13 @@ from hypothesis import given, settings
 from dueprocess import (
     Category,
     Identity,
-    InvalidRecords,
-    InvalidRequest,
     Record,
     TargetKind,
+    identity_key,
     read_identities,
     read_records,
 )
-from dueprocess._production._records import identity_key
+from dueprocess.exceptions import InvalidRecords, InvalidRequest
 
 from ..production_support import canonical, records
 

@@ -11,9 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dueprocess import (
-    IntegrityError,
     Manifest,
-    Mismatch,
     Review,
     VerificationResult,
     merkle_root,
@@ -22,6 +20,8 @@ from dueprocess import (
     verify_inclusion,
 )
 from dueprocess._production._verify import MAX_LINE_MISMATCHES
+from dueprocess.exceptions import IntegrityError
+from dueprocess.parts import Mismatch
 from dueprocess.testing import MemorySink, MemoryStore
 
 from ..production_support import PRODUCED_AT, lines, login, make_review, record, subscriber

@@ -8,14 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dueprocess import (
+from dueprocess import Category, ProcessKind
+from dueprocess.exceptions import ReportError
+from dueprocess.reports import (
     Band,
     BandCategory,
     BandRow,
     BandsOption,
-    Category,
-    ProcessKind,
-    ReportError,
     read_report_csv,
     transparency_report,
 )

@@ -9,21 +9,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dueprocess import (
-    Outcome,
-    ProcessKind,
-    Report,
-    ReportError,
-    ReportPeriod,
-    ReportRow,
-    read_report_csv,
-    transparency_report,
-)
+from dueprocess import Outcome, ProcessKind
 from dueprocess._reports._google import (
     COLUMNS,
     ELSEWHERE_LABELS,
     US_LABELS,
     label_for,
+)
+from dueprocess.exceptions import ReportError
+from dueprocess.reports import (
+    Report,
+    ReportPeriod,
+    ReportRow,
+    read_report_csv,
+    transparency_report,
 )
 
 from ..report_fakes import FakeCase, FakeState, email, make_case

@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dueprocess import Range, Report, ReportRow, read_report_csv, transparency_report
+from dueprocess.reports import Range, Report, ReportRow, read_report_csv, transparency_report
 
 from .. import support
 

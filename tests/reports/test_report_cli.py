@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from dueprocess import Cases, ProcessKind, load_request
+from dueprocess import ProcessKind, load_request
 from dueprocess._cli import _report_cmds, main
 from dueprocess.adapters import SqliteCaseStore
+from dueprocess.cases import Cases
 from dueprocess.testing import ManualClock
 
 from .. import support

@@ -10,17 +10,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dueprocess import (
-    InvalidRequest,
-    Outcome,
-    ProcessKind,
+from dueprocess import Outcome, ProcessKind
+from dueprocess.exceptions import InvalidRequest, ReportError
+from dueprocess.reports import (
+    DateStyle,
+    LayoutKind,
     Report,
-    ReportError,
     ReportRow,
     read_report_csv,
     transparency_report,
 )
-from dueprocess._reports._csvio import DateStyle, LayoutKind
 
 from .. import support
 from ..report_fakes import email, make_case

@@ -8,7 +8,9 @@ from fractions import Fraction
 
 import attrs
 
-from dueprocess import Cases, LegalRequest, ProcessKind, eu_orders_report, load_request
+from dueprocess import LegalRequest, ProcessKind, load_request
+from dueprocess.cases import Cases
+from dueprocess.reports import eu_orders_report
 from dueprocess.testing import ManualClock, MemoryCaseStore
 
 from .. import support

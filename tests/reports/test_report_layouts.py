@@ -11,15 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dueprocess import (
-    REPORT_LAYOUTS,
-    InvalidRequest,
-    Range,
-    ReportError,
-    read_report_csv,
-    transparency_report,
-)
 from dueprocess._reports._csvio import parse_count
+from dueprocess.exceptions import InvalidRequest, ReportError
+from dueprocess.reports import REPORT_LAYOUTS, Range, read_report_csv, transparency_report
 
 from .. import support
 
@@ -347,8 +341,8 @@ def test_any_report_written_in_a_layout_reads_back_to_the_same_rows(
 ) -> None:
     import attrs
 
-    from dueprocess import Report, ReportRow
     from dueprocess._reports._layouts import BY_NAME
+    from dueprocess.reports import Report, ReportRow
 
     end = dt.date(2021, 12, 31)
     meta = name == "meta-2013"

@@ -8,14 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from dueprocess import (
-    ProcessKind,
-    Report,
-    ReportError,
-    ReportRow,
-    read_report_csv,
-    transparency_report,
-)
+from dueprocess import ProcessKind
+from dueprocess.exceptions import ReportError
+from dueprocess.reports import Report, ReportRow, read_report_csv, transparency_report
 
 from ..report_fakes import make_case
 

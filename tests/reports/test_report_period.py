@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dueprocess import ReportError, ReportPeriod
 from dueprocess._reports._period import as_period
+from dueprocess.exceptions import ReportError
+from dueprocess.reports import ReportPeriod
 
 
 @pytest.mark.parametrize(

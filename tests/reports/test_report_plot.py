@@ -7,8 +7,14 @@ import math
 
 import pytest
 
-from dueprocess import Report, ReportRow, compare_reports, plot_comparison, read_report_csv
 from dueprocess._reports._plot import MARKERS, PALETTE, half_year_ends
+from dueprocess.reports import (
+    Report,
+    ReportRow,
+    compare_reports,
+    plot_comparison,
+    read_report_csv,
+)
 
 from .. import support
 
@@ -173,7 +179,7 @@ def test_compare_uses_an_all_row_alone_where_a_period_also_has_process_rows() ->
 
 
 def test_compare_refuses_a_country_no_report_has() -> None:
-    from dueprocess import ReportError
+    from dueprocess.exceptions import ReportError
 
     with pytest.raises(ReportError, match="Narnia"):
         plot_comparison(providers(), country="Narnia")
@@ -191,7 +197,7 @@ def test_the_comparison_chart_has_one_series_per_provider_and_its_caption() -> N
 
 
 def test_a_report_from_cases_names_its_cases_as_the_source() -> None:
-    from dueprocess import transparency_report
+    from dueprocess.reports import transparency_report
 
     from ..report_fakes import make_case
 

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from dueprocess import InvalidRequest, load_request, review
+from dueprocess import load_request, review
 from dueprocess._cli import main
+from dueprocess.exceptions import InvalidRequest
 
 from ..support import load_case, public_cases
 

@@ -30,24 +30,20 @@ import pytest
 
 from dueprocess import (
     DEFAULT_POLICY,
-    Area,
     Category,
-    Danger,
     Decision,
     Effect,
     LegalRequest,
-    Nature,
     Outcome,
     Policy,
     ProcessKind,
     Review,
-    Role,
     load_request,
     review,
 )
-from dueprocess._intake._request import Emergency, Issuer, Period
 from dueprocess._review._policy import POLICY_RANGES
 from dueprocess._review._rules import tables as T
+from dueprocess.parts import Area, Danger, Emergency, Issuer, Nature, Period, Role
 
 from ..support import make_request
 

@@ -206,7 +206,8 @@ def test_the_outcome_and_decision_values_are_the_enums() -> None:
 def test_each_difference_is_described_in_words() -> None:
     import datetime as dt
 
-    from dueprocess import CategoryDecision, Notice, NoticeTiming
+    from dueprocess import Notice
+    from dueprocess.parts import CategoryDecision, NoticeTiming
 
     request = load_request(make_request())
     old = review(request)

@@ -9,7 +9,8 @@ import attrs
 import pytest
 
 import dueprocess
-from dueprocess import DEFAULT_POLICY, AuthorityScope, Policy, load_request, review
+from dueprocess import DEFAULT_POLICY, Policy, load_request, review
+from dueprocess.parts import AuthorityScope
 
 from ..support import make_request
 
@@ -384,7 +385,7 @@ def test_authority_scopes_are_a_policy() -> None:
         DEFAULT_POLICY,
         name="custom",
         authority_scopes=[
-            AuthorityScope("Fed. R. Crim. P. 17", frozenset({dueprocess.Area.CUSTOMS}))
+            AuthorityScope("Fed. R. Crim. P. 17", frozenset({dueprocess.parts.Area.CUSTOMS}))
         ],
     )
     assert "purpose.authority_mismatch" in codes(run(policy))

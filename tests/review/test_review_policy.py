@@ -11,7 +11,6 @@ import pytest
 from dueprocess import (
     DEFAULT_POLICY,
     Policy,
-    PolicyError,
     Review,
     load_policy,
     load_request,
@@ -20,6 +19,7 @@ from dueprocess import (
     review,
 )
 from dueprocess._base._canonical import canonical_bytes
+from dueprocess.exceptions import InvalidPolicy
 
 from ..support import make_request
 
@@ -65,11 +65,11 @@ def test_the_letter_shows_the_policy_name_and_hash() -> None:
 
 @pytest.mark.parametrize("name", ["default", "Default", " default "])
 def test_the_default_name_is_reserved_for_the_default_policy(name: str) -> None:
-    with pytest.raises(PolicyError, match="reserved for DEFAULT_POLICY"):
+    with pytest.raises(InvalidPolicy, match="reserved for DEFAULT_POLICY"):
         load_policy({"name": name, "free_mail_domains": []})
-    with pytest.raises(PolicyError, match="give it its own name"):
+    with pytest.raises(InvalidPolicy, match="give it its own name"):
         Policy(name=name, max_targets=3)
-    with pytest.raises(PolicyError, match="reserved"):
+    with pytest.raises(InvalidPolicy, match="reserved"):
         attrs.evolve(DEFAULT_POLICY, max_period_days=90)
 
 
@@ -80,7 +80,7 @@ def test_a_policy_left_unchanged_may_keep_the_default_name() -> None:
 
 
 def test_a_changed_policy_without_a_name_of_its_own_is_refused() -> None:
-    with pytest.raises(PolicyError, match="reserved"):
+    with pytest.raises(InvalidPolicy, match="reserved"):
         load_policy({"max_targets": 3})
     assert load_policy({"name": "small", "max_targets": 3}).max_targets == 3
 

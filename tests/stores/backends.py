@@ -18,9 +18,9 @@ from typing import Any
 import attrs
 import pytest
 
-from dueprocess import Case, Cases, StoreError
-from dueprocess._cases._codec import CaseRow, DisclosureRow, HoldRow
 from dueprocess.adapters import SqliteCaseStore
+from dueprocess.cases import Case, CaseRow, Cases, DisclosureRow, HoldRow
+from dueprocess.exceptions import StoreError
 from dueprocess.testing import MemoryCaseStore
 
 from ..cases_support import harness, request
@@ -134,7 +134,7 @@ class MemoryBackend(Backend):
         self.store.audit._head = None
 
     def set_head(self, length: int, digest: str) -> None:
-        from dueprocess import ChainHead
+        from dueprocess.cases import ChainHead
 
         self.store.audit._head = ChainHead(length, digest)
 

@@ -12,8 +12,9 @@ from pathlib import Path
 import attrs
 import pytest
 
-from dueprocess import CaseState, StoreError, verify_chain
 from dueprocess.adapters import SqliteAuditLog, SqliteCaseStore, SqliteStore
+from dueprocess.cases import CaseState, verify_chain
+from dueprocess.exceptions import StoreError
 
 from ..cases_support import harness, request
 
@@ -117,7 +118,8 @@ _RACER = textwrap.dedent(
     import sys, time
     from pathlib import Path
     import datetime as dt
-    from dueprocess import Cases, ConflictError
+    from dueprocess.cases import Cases
+    from dueprocess.exceptions import ConflictError
     from dueprocess.adapters import SqliteCaseStore
     from dueprocess.testing import ManualClock
 

@@ -16,8 +16,10 @@ from typing import Any
 
 import pytest
 
-from dueprocess import Category, StoreError, Target, TargetKind, produce
+from dueprocess import Category, TargetKind, produce
 from dueprocess.adapters import IdentityTableMapping, RecordTableMapping, SqliteStore, SqlStore
+from dueprocess.exceptions import StoreError
+from dueprocess.parts import Target
 from dueprocess.testing import MemorySink
 
 from ..production_support import PRODUCED_AT, login, make_review

@@ -17,10 +17,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dueprocess import Identity, StoreError, Target, TargetKind, identity_key
+from dueprocess import Identity, TargetKind, identity_key
 from dueprocess._cli import main
 from dueprocess._production._identity import _NFC_TO_ASCII
 from dueprocess.adapters import SqliteStore, SqlStore
+from dueprocess.exceptions import StoreError
+from dueprocess.parts import Target
 from dueprocess.testing import MemoryStore
 
 from ..production_support import subscriber

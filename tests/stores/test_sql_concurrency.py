@@ -9,7 +9,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from dueprocess import CaseState, verify_chain
+from dueprocess.cases import CaseState, verify_chain
 
 from ..cases_support import harness, request
 from ..sql import SqlDatabase

@@ -21,17 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dueprocess
-from dueprocess import (
-    Case,
-    Category,
-    ConflictError,
-    InvalidRecords,
-    Record,
-    StoreError,
-    Target,
-    TargetKind,
-    produce,
-)
+from dueprocess import Category, Record, TargetKind, produce
 from dueprocess._cli import main
 from dueprocess.adapters import (
     IdentityTableMapping,
@@ -47,6 +37,9 @@ from dueprocess.adapters import (
     open_case_store,
     open_record_store,
 )
+from dueprocess.cases import Case
+from dueprocess.exceptions import ConflictError, InvalidRecords, StoreError
+from dueprocess.parts import Target
 from dueprocess.testing import MemorySink, MemoryStore
 from dueprocess.typing import AuditStore, CaseStore, RecordSource
 

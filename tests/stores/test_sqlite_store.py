@@ -11,17 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dueprocess import (
-    Category,
-    Identity,
-    InvalidRecords,
-    Record,
-    StoreError,
-    Target,
-    TargetKind,
-    produce,
-)
+from dueprocess import Category, Identity, Record, TargetKind, produce
 from dueprocess.adapters import SqliteStore
+from dueprocess.exceptions import InvalidRecords, StoreError
+from dueprocess.parts import Target
 from dueprocess.testing import MemorySink, MemoryStore
 from dueprocess.typing import RecordSource
 

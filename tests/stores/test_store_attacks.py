@@ -18,11 +18,11 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dueprocess import CaseNotFound, ChainHead, IntegrityError, StoreError, parse_head
-from dueprocess._cases import checked_case
-from dueprocess._cases._codec import CaseRow, DisclosureRow, HoldRow
+from dueprocess._cases._integrity import checked_case
 from dueprocess._cli import main
 from dueprocess.adapters import SqliteStore
+from dueprocess.cases import CaseRow, ChainHead, DisclosureRow, HoldRow, parse_head
+from dueprocess.exceptions import CaseNotFound, IntegrityError, StoreError
 from dueprocess.testing import MemorySink, MemoryStore
 
 from ..cases_support import FakeProducer, request, shared_request, utc

@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dueprocess
-from dueprocess import CaseNotFound, CaseState, ConflictError, Hold, StoreError, verify_chain
 from dueprocess._cases._ledger import ledger_entries
+from dueprocess.cases import CaseState, Hold, verify_chain
+from dueprocess.exceptions import CaseNotFound, ConflictError, StoreError
 from dueprocess.testing import MemorySink, MemoryStore
 from dueprocess.typing import AuditStore, CaseStore
 
@@ -24,19 +25,21 @@ from ..cases_support import FakeProducer, request, shared_request, utc
 from .backends import Backend, opened
 
 
-def _close_event(case: dueprocess.Case, **detail: Any) -> dueprocess.CaseEvent:
-    return dueprocess.CaseEvent(
+def _close_event(case: dueprocess.cases.Case, **detail: Any) -> dueprocess.cases.CaseEvent:
+    return dueprocess.cases.CaseEvent(
         utc(2023, 5, 11),
         "counsel",
         case.state,
         CaseState.CLOSED,
         "closed",
-        dueprocess.CaseAction.CLOSE,
+        dueprocess.cases.CaseAction.CLOSE,
         detail,
     )
 
 
-def _closed(case: dueprocess.Case, **detail: Any) -> tuple[dueprocess.Case, dueprocess.CaseEvent]:
+def _closed(
+    case: dueprocess.cases.Case, **detail: Any
+) -> tuple[dueprocess.cases.Case, dueprocess.cases.CaseEvent]:
     event = _close_event(case, **detail)
     changed = attrs.evolve(
         case, version=case.version + 1, state=CaseState.CLOSED, events=(*case.events, event)

@@ -1,6 +1,6 @@
 """Who acts on a case: an :class:`Actor` from an identity provider, never free text alone.
 
-A :class:`~dueprocess.Cases` service is handed an identity provider
+A :class:`~dueprocess.cases.Cases` service is handed an identity provider
 (:class:`~dueprocess.typing.IdentityProvider`) that says who is authenticated; the command
 line's is the operating-system login, a web service's its own signed-in user. Every event
 records that actor's id. A service built without a provider takes the ``actor`` each
@@ -19,7 +19,11 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ..exceptions import DueProcessError, InvalidRequest, Problem
+from ..exceptions import (
+    DueProcessError,
+    InvalidArgument,
+    Problem,
+)
 
 if TYPE_CHECKING:
     from ..typing import IdentityProvider
@@ -71,7 +75,7 @@ def resolve_actor(identity: IdentityProvider | None, actor: Actor | str | None) 
         if not isinstance(current, Actor):
             raise DueProcessError("the identity provider did not return an Actor")
         if actor is not None and as_actor(actor).id != current.id:
-            raise InvalidRequest(
+            raise InvalidArgument(
                 [
                     Problem(
                         "$.actor",
@@ -88,7 +92,7 @@ def resolve_actor(identity: IdentityProvider | None, actor: Actor | str | None) 
     try:
         return as_actor(actor).id
     except ValueError as error:
-        raise InvalidRequest([Problem("$.actor", str(error))], what="actor") from None
+        raise InvalidArgument([Problem("$.actor", str(error))], what="actor") from None
 
 
 @attrs.frozen

@@ -1,6 +1,6 @@
 """The case's values: the case itself, its events, its productions and its holds.
 
-A :class:`Case` is a frozen snapshot; every operation of :class:`~dueprocess.Cases`
+A :class:`Case` is a frozen snapshot; every operation of :class:`~dueprocess.cases.Cases`
 derives a new snapshot with ``attrs.evolve`` and stores it under the next ``version``.
 ``Case.to_dict()`` is the ``dueprocess.case/1`` document a store keeps and the command
 line prints; :meth:`Case.from_dict` rebuilds the identical case from it.
@@ -21,7 +21,7 @@ from .._intake._reader import load_request
 from .._intake._request import LegalRequest, Target
 from .._review._policy import Policy, load_policy, policy_to_dict
 from .._review._review import Review
-from ..exceptions import CaseNotFound, InvalidRequest, PolicyError, Problem
+from ..exceptions import CaseNotFound, InvalidCaseDocument, InvalidPolicy, InvalidRequest, Problem
 from ._lifecycle import CaseAction, CaseState
 
 if TYPE_CHECKING:
@@ -261,7 +261,9 @@ class Case:
 
     @classmethod
     def from_dict(cls, document: Mapping[str, Any]) -> Case:
-        """Rebuild a case from its document; a malformed document raises ``InvalidRequest``."""
+        """Rebuild a case from its document; a malformed document raises
+        :class:`~dueprocess.exceptions.InvalidCaseDocument` (a stored request that no longer
+        loads is listed with its problems under ``$.request``)."""
         try:
             if document.get("format") != CASE_FORMAT:
                 raise ValueError(f"format is {document.get('format')!r}, not {CASE_FORMAT!r}")
@@ -287,11 +289,16 @@ class Case:
                     else None
                 ),
             )
-        except InvalidRequest:
-            raise
-        except (KeyError, TypeError, ValueError, AttributeError, PolicyError) as error:
+        except InvalidRequest as error:
+            raise InvalidCaseDocument(
+                [
+                    Problem("$.request" + problem.path[1:], problem.message)
+                    for problem in error.problems
+                ]
+            ) from None
+        except (KeyError, TypeError, ValueError, AttributeError, InvalidPolicy) as error:
             detail = f"missing key {error}" if isinstance(error, KeyError) else str(error)
-            raise InvalidRequest([Problem("$", detail)], what="case document") from None
+            raise InvalidCaseDocument([Problem("$", detail)]) from None
 
     def __repr__(self) -> str:
         return (

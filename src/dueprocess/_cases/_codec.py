@@ -30,7 +30,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from ..exceptions import IntegrityError, InvalidRequest, PolicyError, StoreError
+from ..exceptions import IntegrityError, InvalidPolicy, InvalidRequest, StoreError
 from ._audit import AuditEntry, ChainHead, case_binding, chain_events
 from ._case import Case, CaseEvent, Detail, Hold
 
@@ -60,7 +60,7 @@ _UNREADABLE = (
     IndexError,
     RecursionError,
     InvalidRequest,
-    PolicyError,
+    InvalidPolicy,
 )
 
 
@@ -251,7 +251,7 @@ def decode_hold(document: object) -> Hold:
 
 def decode_entry(seq: object, case_id: object, body: object, digest: object) -> AuditEntry:
     """The entry an audit row holds, keeping the row's exact bytes and its ``case_id``
-    column for :func:`~dueprocess.verify_chain`; :class:`IntegrityError` naming the row
+    column for :func:`~dueprocess.cases.verify_chain`; :class:`IntegrityError` naming the row
     if it holds none."""
     try:
         if not isinstance(body, str) or not isinstance(digest, str):

@@ -1,6 +1,6 @@
 """Deadlines: what falls due on a case, and when (docs/concepts.md, "Case").
 
-A scheduler outside the library asks :meth:`~dueprocess.Cases.due` what falls due before
+A scheduler outside the library asks :meth:`~dueprocess.cases.Cases.due` what falls due before
 an instant and acts on it; the library itself never waits or reads a clock. A deadline
 given as a date in the review falls due at 00:00:00Z on that day: ``disclose_after`` is
 the first day production may happen, ``not_before`` the first day the notice may go,

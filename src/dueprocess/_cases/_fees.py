@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from ..exceptions import PolicyError
+from ..exceptions import InvalidPolicy
 
 __all__ = ["FeeSchedule", "load_fees"]
 
@@ -29,16 +29,16 @@ _AMOUNTS = ("per_request", "per_account", "per_record")
 
 def _amount(_: object, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
     if not isinstance(value, Decimal) or not value.is_finite() or not 0 <= value <= MAX_FEE:
-        raise PolicyError(
+        raise InvalidPolicy(
             f"fees.{attribute.name} must be an amount from 0 to {MAX_FEE}, got {value!r}"
         )
     if value != value.quantize(Decimal("0.0001")):
-        raise PolicyError(f"fees.{attribute.name} has more than four decimal places: {value}")
+        raise InvalidPolicy(f"fees.{attribute.name} has more than four decimal places: {value}")
 
 
 def _currency(_: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not _CURRENCY.match(value):
-        raise PolicyError(f"fees.currency must be an ISO 4217 code such as USD, got {value!r}")
+        raise InvalidPolicy(f"fees.currency must be an ISO 4217 code such as USD, got {value!r}")
 
 
 @attrs.frozen
@@ -71,13 +71,13 @@ def _decimal(value: object) -> Decimal | None:
 
 
 def load_fees(document: object) -> FeeSchedule:
-    """A fee schedule from its JSON object; :class:`PolicyError` naming every problem.
+    """A fee schedule from its JSON object; :class:`InvalidPolicy` naming every problem.
 
     >>> load_fees({"currency": "EUR", "per_request": "40.00"}).per_request
     Decimal('40.00')
     """
     if not isinstance(document, Mapping):
-        raise PolicyError("fees: expected an object with currency and amounts")
+        raise InvalidPolicy("fees: expected an object with currency and amounts")
     problems = [
         f"$.fees.{key}: unknown key" for key in document if key not in ("currency", *_AMOUNTS)
     ]
@@ -96,5 +96,5 @@ def load_fees(document: object) -> FeeSchedule:
             else:
                 values[key] = amount
     if problems:
-        raise PolicyError("invalid fees:\n  " + "\n  ".join(problems))
+        raise InvalidPolicy("invalid fees:\n  " + "\n  ".join(problems))
     return FeeSchedule(**values)

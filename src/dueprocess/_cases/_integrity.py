@@ -38,7 +38,7 @@ __all__ = ["AuditFailure", "checked_case", "verify_store"]
 @attrs.frozen
 class AuditFailure:
     """Why a store's audit does not verify: the chain's first break, if any, and every
-    stored row that disagrees with it (a :class:`~dueprocess.Mismatch` whose ``subject``
+    stored row that disagrees with it (a :class:`~dueprocess.parts.Mismatch` whose ``subject``
     names the case, hold or index row)."""
 
     chain: ChainBreak | None

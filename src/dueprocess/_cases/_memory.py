@@ -111,7 +111,7 @@ class MemoryCaseStore:
         log._head = head
 
     def get(self, case_id: str) -> Case:
-        """The stored case; :class:`~dueprocess.CaseNotFound` if there is none."""
+        """The stored case; :class:`~dueprocess.exceptions.CaseNotFound` if there is none."""
         row = self._cases.get(case_id)
         if row is None:
             raise CaseNotFound(case_id)

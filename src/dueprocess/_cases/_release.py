@@ -5,7 +5,7 @@ A case row can be edited by anyone with write access to the case database. So be
 production, the stored case is checked against the audit chain (the request and review
 digests the chain recorded when the case was decided), and the stored request is reviewed
 again under the recorded policy. Only what that fresh review allows is released; any
-disagreement raises :class:`~dueprocess.IntegrityError`.
+disagreement raises :class:`~dueprocess.exceptions.IntegrityError`.
 
 :func:`check_against_chain` is the chain half; a store that binds whole case documents to
 the chain (a stronger check) can be used through the same function.
@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import attrs
 
-from .._base._enums import Category
 from .._intake._request import LegalRequest
 from .._review._policy import Policy
 from .._review._review import Review
@@ -30,39 +29,14 @@ from ._lifecycle import CaseAction, CaseState
 from ._steps import GuardedSink, close_window, move, review_digest
 
 if TYPE_CHECKING:
-    from ..typing import RecordSource, Sink
+    from ..typing import Producer, RecordSource
 
 __all__ = [
-    "Producer",
     "default_producer",
     "fresh_review",
     "produced_case",
     "run_producer",
 ]
-
-
-class ManifestLike(Protocol):
-    """The figures of a production's manifest the case keeps."""
-
-    @property
-    def accounts(self) -> tuple[str, ...]: ...
-
-    @property
-    def counts(self) -> Mapping[Category, int] | Mapping[str, int]: ...
-
-    @property
-    def records(self) -> int: ...
-
-    @property
-    def merkle_root(self) -> str: ...
-
-
-class Producer(Protocol):
-    """The signature of :func:`dueprocess.produce`."""
-
-    def __call__(
-        self, review: Review, source: RecordSource, sink: Sink, *, produced_at: dt.datetime
-    ) -> ManifestLike: ...
 
 
 def default_producer() -> Producer:

@@ -27,6 +27,7 @@ from ..exceptions import (
     ConflictError,
     DueProcessError,
     IntegrityError,
+    InvalidArgument,
     InvalidRequest,
     InvalidTransition,
     Problem,
@@ -44,7 +45,6 @@ from ._ledger import LedgerEntry, ledger_entries
 from ._lifecycle import CaseAction, CaseState, check_transition
 from ._notice import account_notices, not_due_until, under_gag
 from ._release import (
-    Producer,
     default_producer,
     fresh_review,
     produced_case,
@@ -66,9 +66,17 @@ from ._steps import (
 )
 
 if TYPE_CHECKING:
-    from ..typing import CaseStore, Clock, IdentityProvider, Notifier, RecordSource, Sink
+    from ..typing import (
+        CaseStore,
+        Clock,
+        IdentityProvider,
+        Notifier,
+        Producer,
+        RecordSource,
+        Sink,
+    )
 
-__all__ = ["Cases", "Producer"]
+__all__ = ["Cases"]
 
 
 Reviewer = Callable[[LegalRequest, Policy], Review]
@@ -133,7 +141,7 @@ class Cases:
     # --- reading ---------------------------------------------------------------------
 
     def get(self, case_id: str) -> Case:
-        """The case with that id; :class:`~dueprocess.CaseNotFound` if none."""
+        """The case with that id; :class:`~dueprocess.exceptions.CaseNotFound` if none."""
         return self._store.get(case_id)
 
     def find(self, state: CaseState | str | None = None) -> list[Case]:
@@ -247,7 +255,7 @@ class Cases:
         who = resolve_actor(self._identity, actor)
         outcome = callback_result(result)
         if outcome is None:
-            raise InvalidRequest(
+            raise InvalidArgument(
                 [Problem("$.requester.callback", f"expected confirmed or failed, got {result!r}")],
                 what="callback result",
             )
@@ -312,7 +320,7 @@ class Cases:
         rules' extension limit applies.
 
         A renewal the review refuses leaves the case, its review and its hold as they
-        were: the refusal is recorded as an event and :class:`~dueprocess.RenewalRefused`
+        were: the refusal is recorded as an event and :class:`~dueprocess.exceptions.RenewalRefused`
         (carrying the updated case) is raised.
         """
         who = resolve_actor(self._identity, actor)
@@ -501,7 +509,7 @@ class Cases:
         """
         who = resolve_actor(self._identity, actor)
         if override is not None and not override.strip():
-            raise InvalidRequest(
+            raise InvalidArgument(
                 [Problem("$.override", "an override needs a reason")], what="production override"
             )
         case = self._store.get(case_id)

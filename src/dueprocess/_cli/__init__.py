@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .._version import __version__
+from .. import __version__
 from ._common import EXIT_ERROR, CommandError, run_command, terminal_lines
 
 __all__ = ["main"]

@@ -1,6 +1,6 @@
 """``dueprocess case …``, ``dueprocess audit head|verify`` and ``dueprocess ledger``.
 
-A thin shell over :class:`dueprocess.Cases` with a SQLite case database. Who acts and
+A thin shell over :class:`dueprocess.cases.Cases` with a SQLite case database. Who acts and
 when come from ``_who_when``: the operating-system login, and the system clock or a
 ``--now`` no more than five minutes ahead of it. Every ``case`` command and ``ledger``
 print JSON with ``--json`` so other programs can drive them. Exit codes: 0 done, 2
@@ -20,13 +20,12 @@ from typing import Any
 
 import attrs
 
+from .. import load_request, produce
 from .._base._dates import format_timestamp, parse_date
-from .._cases import Case, CaseNotFound, Cases, CaseState, ChainHead, UserNotice, parse_head
-from .._intake._reader import load_request
 from .._production._certificate import DEFAULT_CUSTODIAN
-from .._production._produce import produce
 from ..adapters import DirectorySink, OutboxNotifier, open_case_store, open_record_store
-from ..exceptions import StoreError
+from ..cases import Case, Cases, CaseState, ChainHead, UserNotice, parse_head
+from ..exceptions import CaseNotFound, StoreError
 from ..typing import Notifier
 from ._certificate_option import add_certificate_option, certificate_template
 from ._common import (

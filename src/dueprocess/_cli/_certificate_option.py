@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .._production._certificate import check_certificate_template
+from ..parts import check_certificate_template
 from ._common import EXIT_INVALID, CommandError, read_text
 
 __all__ = ["add_certificate_option", "certificate_template"]

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from .._intake._reader import load_request
-from .._review._reviewer import review
+from .. import load_request, review
 from ..adapters import bundle_production, verify_production
 from ..exceptions import StoreError
 from ._common import (

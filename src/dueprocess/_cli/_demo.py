@@ -24,15 +24,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .. import Category, Identity, Record, Review, TargetKind, load_request, produce, review
 from .._base._dates import format_date, format_timestamp
-from .._base._enums import Category, TargetKind
-from .._intake._reader import load_request
 from .._production._manifest import FILE_RECORDS
-from .._production._memory import RecordingSource, SourceCall
-from .._production._produce import produce
-from .._production._records import Identity, Record
-from .._review._review import Review
-from .._review._reviewer import review
 from ..adapters import (
     DirectorySink,
     SqliteStore,
@@ -41,6 +35,7 @@ from ..adapters import (
     verify_directory,
 )
 from ..exceptions import StoreError
+from ..testing import RecordingSource, SourceCall
 
 __all__ = [
     "DEMO_CASE",

@@ -15,20 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import Identity, load_request, produce, read_identities, read_records, review
 from .._base._dates import format_timestamp, parse_timestamp
-from .._intake._reader import load_request
 from .._production._certificate import DEFAULT_CUSTODIAN
-from .._production._produce import check_producible, produce, too_early
-from .._production._records import (
-    MAX_RECORD_BYTES,
-    Identity,
-    InvalidRecords,
-    read_identities,
-    read_records,
-)
-from .._review._reviewer import review
+from .._production._produce import check_producible, too_early
+from .._production._records import MAX_RECORD_BYTES
 from ..adapters import DirectorySink, SqliteStore, open_record_store
-from ..exceptions import StoreError
+from ..exceptions import InvalidRecords, StoreError
 from ._certificate_option import add_certificate_option, certificate_template
 from ._common import (
     EXIT_INVALID,

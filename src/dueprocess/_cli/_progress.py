@@ -18,9 +18,8 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol, TextIO
 
+from .. import Manifest, ProductionProgress
 from .._base._dates import format_timestamp
-from .._production._manifest import Manifest
-from .._production._produce import ProductionProgress
 
 __all__ = ["ProgressDisplay", "add_progress_options", "production_summary", "progress_for"]
 

@@ -7,14 +7,14 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .._cases._lifecycle import CaseState
 from .._intake._limits import EARLIEST_DATE, LATEST_DATE
-from .._reports import ReportError, ReportPeriod, eu_orders_report, transparency_report
-from .._reports._protocols import ReportCase
 from ..adapters import open_case_store
 from ..adapters._files import check_writable, write_file
 from ..adapters._sql_open import is_url
-from ..exceptions import StoreError
+from ..cases import CaseState
+from ..exceptions import ReportError, StoreError
+from ..reports import ReportPeriod, eu_orders_report, transparency_report
+from ..typing import ReportCase
 from ._common import EXIT_INVALID, EXIT_OK, CommandError, durable_store, terminal_safe
 
 __all__ = ["load_cases", "register"]

@@ -5,13 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .. import DEFAULT_POLICY, Policy, Review, load_policy, load_request, render_letter, review
 from .._base._dates import format_date, format_timestamp
-from .._intake._reader import load_request
-from .._production._letter import render_letter
-from .._review._policy import DEFAULT_POLICY, Policy, load_policy
-from .._review._review import Review
-from .._review._reviewer import review
-from ..exceptions import PolicyError
+from ..exceptions import InvalidPolicy
 from ._common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -71,7 +67,7 @@ def policy_from(args: argparse.Namespace) -> Policy:
         return DEFAULT_POLICY
     try:
         return load_policy(read_json(path))
-    except PolicyError as error:
+    except InvalidPolicy as error:
         raise CommandError(f"{path}: {error}", EXIT_INVALID) from None
 
 

@@ -8,12 +8,18 @@ import json
 import sys
 from pathlib import Path
 
-from .._formats._schema import SCHEMA_NAMES, json_schema
-from .._intake._reader import load_request
-from .._review._policy import DEFAULT_POLICY, Policy, load_policy
-from .._review._policy_diff import changed_settings, compare_reviews
-from .._review._reviewer import review
-from ..exceptions import InvalidRequest, PolicyError
+from .. import (
+    DEFAULT_POLICY,
+    Policy,
+    compare_reviews,
+    json_schema,
+    load_policy,
+    load_request,
+    review,
+)
+from .._formats._schema import SCHEMA_NAMES
+from .._review._policy_diff import changed_settings
+from ..exceptions import InvalidPolicy, InvalidRequest
 from ._common import EXIT_INVALID, EXIT_OK, CommandError, plural, read_json
 from ._review_cmds import terminal_safe
 
@@ -34,7 +40,7 @@ def _policy(path: str) -> Policy:
         return DEFAULT_POLICY
     try:
         return load_policy(read_json(path))
-    except PolicyError as error:
+    except InvalidPolicy as error:
         raise CommandError(f"{path}: {error}", EXIT_INVALID) from None
 
 

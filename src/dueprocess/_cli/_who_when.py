@@ -15,7 +15,7 @@ import getpass
 import os
 
 from .._base._dates import format_timestamp, parse_timestamp
-from .._cases import Actor
+from ..cases import Actor
 from ._common import EXIT_INVALID, CommandError
 
 __all__ = ["MAX_CLOCK_AHEAD", "OsLogin", "clock_from", "reject_actor_option", "timestamp"]

@@ -2,7 +2,7 @@
 
 ``load_request`` walks the document once, following the format's own tables of keys,
 and collects every problem with its JSONPath before raising them together as
-:class:`~dueprocess.InvalidRequest`, so a person can fix a document in one pass.
+:class:`~dueprocess.exceptions.InvalidRequest`, so a person can fix a document in one pass.
 
 Rules of the road for hostile input (docs/limits.md):
 

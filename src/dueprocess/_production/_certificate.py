@@ -23,9 +23,9 @@ import string
 
 from .._base._dates import format_date, format_timestamp
 from .._base._markdown import md_text
+from .._base._version import __version__
 from .._review._review import Review
 from .._review._rules import tables
-from .._version import __version__
 from ._certificate_template import CERTIFICATE_TEMPLATE, PLACEHOLDERS, REQUIRED_PLACEHOLDERS
 from ._manifest import FILE_CERTIFICATE, FILE_MANIFEST, FILE_RECORDS, Manifest
 

@@ -28,7 +28,13 @@ from .._base._dates import format_date, format_timestamp
 from .._base._enums import Category, Effect, Outcome, TargetKind
 from .._base._markdown import md_text
 from .._review._review import Review, ScopedCategory
-from ..exceptions import DueProcessError, InvalidRequest, Problem, ProductionRefused, StoreError
+from ..exceptions import (
+    DueProcessError,
+    InvalidArgument,
+    Problem,
+    ProductionRefused,
+    StoreError,
+)
 from ..typing import RecordSource, Sink
 from . import _letter
 from ._certificate import DEFAULT_CUSTODIAN, check_certificate_template, render_certificate
@@ -143,7 +149,7 @@ def produce(
             refuse a ``produced_at`` before the request was received, or before the
             review's ``notice.disclose_after`` (the first day of release, after the
             user's window to object), unless *override* gives a reason. A caller that
-            keeps that clock itself (:class:`~dueprocess.Cases`) leaves it off.
+            keeps that clock itself (:class:`~dueprocess.cases.Cases`) leaves it off.
         override: why the production is made early anyway. When it was needed, the
             letter says what was overridden and why, and the manifest carries it
             (``override``); an override that overrides nothing is not recorded.
@@ -164,7 +170,7 @@ def produce(
         check_certificate_template(certificate_template)
     early = too_early(review, produced_at)
     if override is not None and (not override.strip() or not is_one_line(override)):
-        raise InvalidRequest(
+        raise InvalidArgument(
             [Problem("$.override", "an override needs a reason, on one line")],
             what="production override",
         )

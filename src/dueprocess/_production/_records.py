@@ -27,7 +27,7 @@ from .._base._enums import Category, TargetKind
 from .._base._json import RepeatedKeys
 from .._base._json import loads as strict_json
 from .._base._text import key_path
-from ..exceptions import InvalidRequest, Problem, StoreError
+from ..exceptions import InvalidRecords, Problem, StoreError
 from ._identity import identity_key
 
 __all__ = [
@@ -84,29 +84,6 @@ MAX_RECORD_PROBLEMS = 1_000
 _RECORD_KEYS = ("account", "category", "at", "fields")
 _IDENTITY_KEYS = ("account", "kind", "value")
 _UTC = dt.timezone.utc
-
-
-class InvalidRecords(InvalidRequest):
-    """A JSON Lines file of records or identities has bad lines; ``problems`` names each.
-
-    Each problem's ``path`` starts with the line number (``line 3, $.at``), and problems
-    keep the order of the file. It is an :class:`~dueprocess.InvalidRequest`, so the
-    command line reports it with exit code 2.
-
-    >>> print(InvalidRecords([Problem("line 2, $.at", "required")], what="records"))
-    invalid records (1 problem):
-      line 2, $.at: required
-    """
-
-    def __init__(self, problems: Iterable[Problem], what: str = "records") -> None:
-        # Unlike a request document's problems (ordered by JSON path), a file's
-        # problems stay in line order: that is the order a person fixes them in.
-        self.problems = tuple(problems)
-        self.what = what
-        count = len(self.problems)
-        lines = [f"invalid {what} ({count} problem{'s' if count != 1 else ''}):"]
-        lines += [f"  {problem}" for problem in self.problems]
-        Exception.__init__(self, "\n".join(lines))
 
 
 @attrs.frozen

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import attrs
 
 from .._base._dates import utc_date
 from .._base._enums import Outcome
+from ..exceptions import ReportError
 from ._bands import NationalSecurityTally
 from ._cldr import territory_name
 from ._csvio import round_half_up
-from ._errors import ReportError
 from ._google import NATIONAL_SECURITY_KINDS, label_for
 from ._period import PeriodSpec, ReportPeriod, as_period
-from ._protocols import ReportCase
 from ._report import Report
 from ._rows import PRESERVATION, ReportRow
+
+if TYPE_CHECKING:
+    from ..typing import ReportCase
 
 __all__ = ["transparency_report"]
 

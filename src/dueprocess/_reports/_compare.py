@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._errors import ReportError
+from ..exceptions import ReportError
 from ._range import Count, Range, count_high, count_low
 from ._rows import ALL_PROCESS, ReportRow
 

@@ -89,7 +89,7 @@ class ReportLayout:
     ``columns`` are header labels the layout kind knows (``CLDR Territory Code`` or the
     older ``Country Code``, ...). ``percent_places`` is the number of decimals every
     percentage is shown with (``None``: each as it was published). ``name`` is the
-    declaration the layout comes from (see ``dueprocess.REPORT_LAYOUTS``);
+    declaration the layout comes from (see ``dueprocess.reports.REPORT_LAYOUTS``);
     ``header_line`` the header as the file wrote it (quotes included), empty to write
     ``columns``; ``quoted_columns`` the columns whose every cell is quoted;
     ``none_marker`` what a cell with no figure shows (X writes ``-``);

@@ -27,20 +27,22 @@ Rules of the road for this module:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from fractions import Fraction
-from typing import Final, Protocol
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
 from .._base._dates import utc_date
 from .._base._enums import ProcessKind
-from .._intake._request import LegalRequest
 from .._review._rules.tables import EU_MEMBER_STATES
 from ._csvio import LayoutKind, ReportLayout, round_half_up, write_table
 from ._period import PeriodSpec, ReportPeriod, as_period
 
-__all__ = ["DSA_COLUMNS", "EuOrderCase", "EuOrdersReport", "EuOrdersRow", "eu_orders_report"]
+if TYPE_CHECKING:
+    from ..typing import EuOrderCase
+
+__all__ = ["DSA_COLUMNS", "EuOrdersReport", "EuOrdersRow", "eu_orders_report"]
 
 DSA_COLUMNS: Final = (
     "Reporting period",
@@ -49,24 +51,6 @@ DSA_COLUMNS: Final = (
     "Median time to inform the authority of the receipt of the order to provide information",
     "Median time to give effect to the order to provide information",
 )
-
-
-class _Produced(Protocol):
-    @property
-    def produced_at(self) -> dt.datetime: ...
-
-
-class EuOrderCase(Protocol):
-    """What :func:`eu_orders_report` reads from a case (a stored ``Case`` has it all)."""
-
-    @property
-    def request(self) -> LegalRequest: ...
-
-    @property
-    def opened_at(self) -> dt.datetime: ...
-
-    @property
-    def productions(self) -> Sequence[_Produced]: ...
 
 
 @attrs.frozen
@@ -148,7 +132,7 @@ def eu_orders_report(cases: Iterable[EuOrderCase], *, period: PeriodSpec) -> EuO
 
     Args:
         cases: the cases, e.g. everything a case store holds.
-        period: as for :func:`dueprocess.transparency_report`.
+        period: as for :func:`dueprocess.reports.transparency_report`.
 
     >>> report = eu_orders_report([], period="2026-H1")
     >>> report.to_csv().splitlines()[-1]

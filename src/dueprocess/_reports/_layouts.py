@@ -334,7 +334,7 @@ REPORT_LAYOUTS: Final[tuple[KnownLayout, ...]] = (
         ),
     ),
 )
-"""Every layout :func:`dueprocess.read_report_csv` knows, in the order they are tried."""
+"""Every layout :func:`dueprocess.reports.read_report_csv` knows, in the order they are tried."""
 
 BY_NAME: Final[Mapping[str, KnownLayout]] = MappingProxyType(
     {known.name: known for known in REPORT_LAYOUTS}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from ..exceptions import Problem
+from ..exceptions import Problem, ReportError
 from ._cldr import code_for_name
 from ._csvio import (
     LayoutKind,
@@ -26,7 +26,6 @@ from ._csvio import (
     restore,
     write_table,
 )
-from ._errors import ReportError
 from ._google import percent_cell
 from ._layouts import EXTRA, KnownLayout
 from ._range import Count, Range, count_high, count_low

@@ -33,7 +33,7 @@ from typing import Final
 
 import attrs
 
-from ..exceptions import Problem
+from ..exceptions import Problem, ReportError
 from ._cldr import code_for_name
 from ._csvio import (
     Observed,
@@ -48,7 +48,6 @@ from ._csvio import (
     round_half_up,
     write_table,
 )
-from ._errors import ReportError
 from ._google import EMERGENCY
 from ._layouts import BY_NAME, EXTRA, KnownLayout
 from ._long import positions_of

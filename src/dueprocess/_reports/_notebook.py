@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from ._errors import ReportError
+from ..exceptions import ReportError
 from ._range import Count, Range, count_high, count_low
 from ._rows import ReportRow
 

@@ -15,7 +15,7 @@ from typing import Union
 import attrs
 
 from .._base._dates import parse_date
-from ._errors import ReportError
+from ..exceptions import ReportError
 
 __all__ = ["PeriodSpec", "ReportPeriod", "as_period"]
 

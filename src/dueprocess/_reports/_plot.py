@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final
 
-from ._errors import ReportError
+from ..exceptions import ReportError
 from ._range import Count, Range, count_high, count_low
 from ._rows import ALL_PROCESS, ReportRow
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import attrs
 
-from ._errors import ReportError
+from ..exceptions import ReportError
 
 __all__ = ["Count", "Range", "count_high", "count_low"]
 

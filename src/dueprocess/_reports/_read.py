@@ -6,9 +6,8 @@ import io
 import os
 from typing import IO, Union
 
-from ..exceptions import InvalidRequest, Problem
+from ..exceptions import InvalidReportFile, Problem, ReportError
 from ._csvio import LayoutKind, cell_path, read_table
-from ._errors import ReportError
 from ._layouts import detect_layout
 from ._long import parse_long
 from ._meta import parse_meta
@@ -17,7 +16,6 @@ from ._report import Report
 
 __all__ = ["ReportSource", "read_report_csv"]
 
-_WHAT = "transparency report CSV"
 
 ReportSource = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]", IO[str], IO[bytes]]
 """What :func:`read_report_csv` reads: text, bytes, a path, or an open file."""
@@ -43,9 +41,8 @@ def _text(source: object) -> str:
         try:
             return bytes(data).decode("utf-8")
         except UnicodeDecodeError as error:
-            raise InvalidRequest(
-                [Problem(cell_path(1), f"not UTF-8 text: byte {error.start} cannot be decoded")],
-                what=_WHAT,
+            raise InvalidReportFile(
+                [Problem(cell_path(1), f"not UTF-8 text: byte {error.start} cannot be decoded")]
             ) from None
     raise ReportError(
         "read_report_csv reads text (str), bytes, a path (os.PathLike) or an open file,"
@@ -58,7 +55,7 @@ def read_report_csv(
 ) -> Report:
     """Parse a published report in any known layout, so figures can be compared.
 
-    The layout is recognised from the header (see ``dueprocess.REPORT_LAYOUTS``):
+    The layout is recognised from the header (see ``dueprocess.reports.REPORT_LAYOUTS``):
     Google's download of today (``Country/Region``, ``Percentage disclosed``,
     ``Accounts``), its 2018 layout and older variants (``Country Code``, ``Data
     Requests``, ``MM/DD/YYYY`` dates, no ``Legal Process`` column, which reads as
@@ -80,7 +77,7 @@ def read_report_csv(
             e.g. ``"National Security Letters"``); the default is the layout's own.
 
     Raises:
-        InvalidRequest: the text is not such a file; every problem is listed, its path
+        InvalidReportFile: the text is not such a file; every problem is listed, its path
             ``$[LINE].COLUMN`` naming the file line and the column.
         ReportError: a period given for a file with periods, none for one without, or
             a *source* of another type.
@@ -95,7 +92,7 @@ def read_report_csv(
     """
     table, problems = read_table(_text(source))
     if table is None:
-        raise InvalidRequest(problems, what=_WHAT)
+        raise InvalidReportFile(problems)
     known, header_problems = detect_layout(table.header)
     if known is None:
         if isinstance(source, str) and "\n" not in source:
@@ -106,7 +103,7 @@ def read_report_csv(
                     " pathlib.Path (or the open file)",
                 )
             )
-        raise InvalidRequest(header_problems, what=_WHAT)
+        raise InvalidReportFile(header_problems)
     if known.style.kind is LayoutKind.META:
         if period is None:
             raise ReportError(
@@ -122,5 +119,5 @@ def read_report_csv(
         rows, totals, layout, more = parse_long(table, known, legal_process)
     problems += more
     if problems:
-        raise InvalidRequest(problems, what=_WHAT)
+        raise InvalidReportFile(problems)
     return Report(rows=rows, totals=totals, source_layout=layout)

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ..exceptions import ReportError
 from . import _google, _meta
 from ._bands import Bands, BandsOption, NationalSecurityTally, bands_for
 from ._check import ReportProblem, check_report
 from ._csvio import LayoutKind, ReportLayout
-from ._errors import ReportError
 from ._layouts import BY_NAME, KnownLayout
 from ._long import render_long
 from ._period import ReportPeriod
@@ -50,8 +50,8 @@ def _shown(cell: str) -> str:
 class Report:
     """A transparency report: one row per period, country and kind of legal process.
 
-    Build one from cases with :func:`dueprocess.transparency_report`, or read a published
-    CSV with :func:`dueprocess.read_report_csv`.
+    Build one from cases with :func:`dueprocess.reports.transparency_report`, or read a published
+    CSV with :func:`dueprocess.reports.read_report_csv`.
 
     Attributes:
         rows: the rows in export order (period, then country name, then legal process for
@@ -254,7 +254,7 @@ class Report:
         if source is None:
             known = BY_NAME.get(self.source_layout.name)
             if self.periods:
-                source = "closed cases, counted by dueprocess.transparency_report"
+                source = "closed cases, counted by dueprocess.reports.transparency_report"
             else:
                 source = known.description if known else ""
         return plot_report(self.rows, country=country, source=source)

@@ -21,7 +21,7 @@ from .._base._canonical import canonical_bytes
 from .._base._enums import Area, Category
 from .._cases._fees import FeeSchedule, load_fees
 from .._intake._limits import MAX_TARGETS
-from ..exceptions import PolicyError
+from ..exceptions import InvalidPolicy
 from ._rules import tables
 
 __all__ = [
@@ -37,7 +37,7 @@ __all__ = [
 
 def _strings(values: Iterable[str]) -> tuple[str, ...]:
     if isinstance(values, str):
-        raise PolicyError("expected a list of strings, got a single string")
+        raise InvalidPolicy("expected a list of strings, got a single string")
     return tuple(str(value).strip().lower() for value in values)
 
 
@@ -45,7 +45,7 @@ def _categories(values: Iterable[Category | str]) -> frozenset[Category]:
     try:
         return frozenset(Category(value) for value in values)
     except ValueError as error:
-        raise PolicyError(f"emergency_categories: {error}") from None
+        raise InvalidPolicy(f"emergency_categories: {error}") from None
 
 
 @attrs.frozen
@@ -60,7 +60,7 @@ def _scopes(values: Iterable[AuthorityScope]) -> tuple[AuthorityScope, ...]:
     scopes = tuple(values)
     for scope in scopes:
         if not isinstance(scope, AuthorityScope):
-            raise PolicyError(f"authority_scopes must hold AuthorityScope rows, got {scope!r}")
+            raise InvalidPolicy(f"authority_scopes must hold AuthorityScope rows, got {scope!r}")
     return scopes
 
 
@@ -75,17 +75,19 @@ SECOND_APPROVER_ACTIONS: Mapping[str, str] = {
 
 def _approvals(values: Iterable[str]) -> frozenset[str]:
     if isinstance(values, str):
-        raise PolicyError("second_approver: expected a list of strings, got a single string")
+        raise InvalidPolicy("second_approver: expected a list of strings, got a single string")
     chosen = frozenset(values)
     unknown = sorted(str(value) for value in chosen - SECOND_APPROVER_ACTIONS.keys())
     if unknown:
         known = ", ".join(SECOND_APPROVER_ACTIONS)
-        raise PolicyError(f"second_approver: unknown action {', '.join(unknown)} (known: {known})")
+        raise InvalidPolicy(
+            f"second_approver: unknown action {', '.join(unknown)} (known: {known})"
+        )
     return chosen
 
 
 #: The range, both ends included, of every numeric policy field. Checked by ``Policy``
-#: and :func:`load_policy`; a value outside it is a :class:`PolicyError` naming the field.
+#: and :func:`load_policy`; a value outside it is a :class:`InvalidPolicy` naming the field.
 #: Why these bounds: a period of at least one day and at most a century (request dates
 #: lie in 1900-2999, so no date computed from them leaves the calendar); at least one
 #: target and at most the intake's own limit; a statement of facts holds at most 100,000
@@ -113,7 +115,7 @@ def _range_problem(name: str, value: object) -> str | None:
 def _in_range(_: object, attribute: attrs.Attribute[int], value: int) -> None:
     problem = _range_problem(attribute.name, value)
     if problem is not None:
-        raise PolicyError(f"{attribute.name}: {problem}")
+        raise InvalidPolicy(f"{attribute.name}: {problem}")
 
 
 @attrs.frozen(repr=False)
@@ -155,7 +157,7 @@ class Policy:
 
     def __attrs_post_init__(self) -> None:
         if self.name.strip().lower() == RESERVED_NAME and _differs_from_defaults(self):
-            raise PolicyError(
+            raise InvalidPolicy(
                 f"the policy name {self.name!r} is reserved for DEFAULT_POLICY, and this policy "
                 "differs from it; give it its own name (for example "
                 'attrs.evolve(DEFAULT_POLICY, name=\'strict\', ...) or "name": "strict")'
@@ -244,13 +246,13 @@ def load_policy(document: Mapping[str, Any], base: Policy = DEFAULT_POLICY) -> P
     """Build a policy from a JSON object; keys left out keep *base*'s values.
 
     ``authority_scopes`` is an object of statute → list of areas. Every problem is
-    reported at once in one :class:`~dueprocess.PolicyError`.
+    reported at once in one :class:`~dueprocess.exceptions.InvalidPolicy`.
 
     >>> load_policy({"name": "strict", "max_period_days": 90}).max_period_days
     90
     """
     if not isinstance(document, Mapping):
-        raise PolicyError("a policy must be a JSON object")
+        raise InvalidPolicy("a policy must be a JSON object")
     problems: list[str] = []
     changes: dict[str, Any] = {}
     for key, value in document.items():
@@ -270,7 +272,7 @@ def load_policy(document: Mapping[str, Any], base: Policy = DEFAULT_POLICY) -> P
             if value is not None:
                 try:
                     changes[key] = load_fees(value)
-                except PolicyError as error:
+                except InvalidPolicy as error:
                     problems.append(
                         str(error).replace("invalid fees:\n  ", "").replace("\n  ", "; ")
                     )
@@ -295,7 +297,7 @@ def load_policy(document: Mapping[str, Any], base: Policy = DEFAULT_POLICY) -> P
         else:
             changes[key] = value
     if problems:
-        raise PolicyError("invalid policy:\n  " + "\n  ".join(problems))
+        raise InvalidPolicy("invalid policy:\n  " + "\n  ".join(problems))
     return attrs.evolve(base, **changes)
 
 

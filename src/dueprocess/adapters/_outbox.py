@@ -21,7 +21,7 @@ __all__ = ["OutboxNotifier"]
 
 
 class OutboxNotifier:
-    """Delivers a :class:`~dueprocess.UserNotice` as ``notice-<digest>.json`` in a folder.
+    """Delivers a :class:`~dueprocess.cases.UserNotice` as ``notice-<digest>.json`` in a folder.
 
     The file is written like every file dueprocess writes (:func:`write_file`): new,
     whole, never through a symbolic link. Delivering the same notice again finds the
@@ -58,7 +58,8 @@ class OutboxNotifier:
         return None
 
     def deliver(self, notice: UserNotice) -> None:
-        """Write the notice; raise :class:`~dueprocess.StoreError` if it cannot be written."""
+        """Write the notice; raise :class:`~dueprocess.exceptions.StoreError` if it cannot be
+        written."""
         target = self.path_for(notice.case_id, self.recipient(notice))
         data = canonical_bytes(notice.to_dict()) + b"\n"
         if self.directory.is_symlink():

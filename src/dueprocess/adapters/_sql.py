@@ -1,7 +1,7 @@
 """A store over any database SQLAlchemy reaches: PostgreSQL, warehouses, SQLite.
 
 :class:`SqlStore` is a record source for :func:`dueprocess.produce` and, with the same
-object, the case and audit store of :class:`dueprocess.Cases`. It keeps its records in
+object, the case and audit store of :class:`dueprocess.cases.Cases`. It keeps its records in
 its own tables (:mod:`._sql_schema`), or reads the service's tables through
 :class:`~dueprocess.adapters.RecordTableMapping` without copying a row.
 
@@ -301,7 +301,7 @@ class SqlStore(SqlCaseTables, Closing):
         """Import JSON Lines of ``dueprocess.record/1`` objects, all or nothing.
 
         Returns how many records were new. Every line is checked; if any is bad,
-        nothing is imported and :class:`~dueprocess.InvalidRecords` names every bad line.
+        nothing is imported and :class:`~dueprocess.exceptions.InvalidRecords` names every bad line.
         """
         return self.add_records(read_records(lines, what=what))
 

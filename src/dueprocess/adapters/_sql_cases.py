@@ -238,7 +238,7 @@ class SqlCaseTables(SqlConnection):
     # --- reading -----------------------------------------------------------------------
 
     def get(self, case_id: str) -> Case:
-        """The stored case; :class:`~dueprocess.CaseNotFound` if there is none."""
+        """The stored case; :class:`~dueprocess.exceptions.CaseNotFound` if there is none."""
         cases = self._tables.cases
         with self._transaction("read a case", write=False) as connection:
             document = connection.execute(

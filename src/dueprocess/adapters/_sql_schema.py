@@ -48,7 +48,7 @@ Choices, and why:
   of forking the chain, and rows cut from the end of ``audit`` are noticed.
 * On PostgreSQL and SQLite a trigger refuses ``UPDATE`` and ``DELETE`` on ``audit``
   (and ``TRUNCATE`` on PostgreSQL): the log is append-only in the database too. Whoever
-  drops the trigger is still caught by :func:`dueprocess.verify_chain`.
+  drops the trigger is still caught by :func:`dueprocess.cases.verify_chain`.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ Choices, and why:
 * ``audit.body`` is the entry's canonical JSON exactly as hashed; ``digest`` is kept
   beside it. Triggers refuse ``UPDATE`` and ``DELETE`` on ``audit``: the log is
   append-only in the database too, not just in this API (someone who drops the triggers
-  is still caught by :func:`dueprocess.verify_chain`).
+  is still caught by :func:`dueprocess.cases.verify_chain`).
 * The head lives in its own row so that rows cut from the end of ``audit`` are noticed.
 * Rows are encoded and read by ``dueprocess._cases._codec``, the codec every store
   shares; ``due_at`` and ``disclosures`` are the indexes ``due()`` and ``disclosed()``
@@ -341,7 +341,7 @@ class SqliteCaseStore(Closing):
     # --- reading -----------------------------------------------------------------------
 
     def get(self, case_id: str) -> Case:
-        """The stored case; :class:`~dueprocess.CaseNotFound` if there is none."""
+        """The stored case; :class:`~dueprocess.exceptions.CaseNotFound` if there is none."""
         row = self._query("SELECT document FROM cases WHERE id = ?", (case_id,)).fetchone()
         if row is None:
             raise CaseNotFound(case_id)

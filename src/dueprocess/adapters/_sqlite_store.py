@@ -283,7 +283,7 @@ class SqliteStore(Closing):
         """Import JSON Lines of ``dueprocess.record/1`` objects, all or nothing.
 
         Returns how many records were new. Every line is checked; if any is bad,
-        nothing is imported and :class:`~dueprocess.InvalidRecords` names every bad line.
+        nothing is imported and :class:`~dueprocess.exceptions.InvalidRecords` names every bad line.
         """
         return self.add_records(read_records(lines, what=what))
 

@@ -521,7 +521,7 @@ def _case() -> dict[str, Any]:
 
     request = dp.load_request(json.loads(MOTIVATING.read_text("utf-8")))
     clock = ManualClock(dt.datetime(2017, 3, 2, 16, 0, tzinfo=dt.timezone.utc))
-    cases = dp.Cases(MemoryCaseStore(), clock)
+    cases = dp.cases.Cases(MemoryCaseStore(), clock)
     case = cases.open(request, actor="intake")
     clock.advance(dt.timedelta(days=10))
     case = cases.produce(case.id, MemoryStore.of(demo_records()), MemorySink(), actor="legal")

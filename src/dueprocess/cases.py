@@ -22,13 +22,13 @@ from ._cases._audit import (
 from ._cases._case import Case, CaseEvent, Hold, ProductionRecord
 from ._cases._codec import CaseRow, DisclosureRow, HoldRow
 from ._cases._deadlines import Deadline, DeadlineKind
-from ._cases._fees import FeeSchedule, load_fees
 from ._cases._integrity import AuditFailure
 from ._cases._invoice import Invoice, InvoiceLine
 from ._cases._ledger import LedgerEntry
 from ._cases._lifecycle import TRANSITIONS, CaseAction, CaseState
 from ._cases._notice import UserNotice
 from ._cases._service import Cases
+from ._review._fees import FeeSchedule, load_fees
 
 __all__ = [
     "GENESIS",

@@ -13,10 +13,13 @@ import re
 from collections.abc import Mapping
 from typing import Final
 
-__all__ = ["QUOTE_LIMIT", "describe", "key_path", "quote", "unknown_key"]
+__all__ = ["QUOTE_LIMIT", "describe", "key_path", "neutralise", "quote", "restore", "unknown_key"]
 
 #: Characters of an input string a message quotes before cutting it short.
 QUOTE_LIMIT: Final = 60
+# A cell a spreadsheet would run as a formula starts with one of these (OWASP, "CSV
+# injection"); the CSV writers of reports and invoices neutralise them.
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 # A key that can be written as ``$.key`` in a path.
 _KEY: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
 
@@ -63,3 +66,29 @@ def unknown_key(key: str, allowed: frozenset[str]) -> str:
     if close:
         return f"unknown key; did you mean {close[0]!r}?"
     return "unknown key; the keys allowed here are " + ", ".join(sorted(allowed))
+
+
+def _runs_as_formula(text: str) -> bool:
+    # Apostrophes already in front count too, so that neutralise/restore are inverses
+    # even for text that itself starts with "'=".
+    return text.lstrip("'").startswith(_FORMULA_START)
+
+
+def neutralise(text: str) -> str:
+    """Prefix an apostrophe to text a spreadsheet would run as a formula.
+
+    >>> neutralise("=1+1"), neutralise("Germany"), neutralise("'=1")
+    ("'=1+1", 'Germany', "''=1")
+    """
+    return "'" + text if _runs_as_formula(text) else text
+
+
+def restore(text: str) -> str:
+    """Undo :func:`neutralise`: drop the apostrophe it added.
+
+    >>> restore("'=1+1"), restore("''=1"), restore("'s-Hertogenbosch")
+    ('=1+1', "'=1", "'s-Hertogenbosch")
+    """
+    if text.startswith("'") and _runs_as_formula(text):
+        return text[1:]
+    return text

@@ -18,11 +18,11 @@ import attrs
 
 from .._base._dates import format_timestamp
 from .._base._markdown import md_text
-from .._reports._csvio import neutralise
+from .._base._text import neutralise
+from .._review._fees import FeeSchedule
 from .._review._policy import Policy
 from ..exceptions import InvalidTransition
 from ._case import Case
-from ._fees import FeeSchedule
 from ._lifecycle import CaseAction
 from ._steps import move
 

@@ -43,12 +43,12 @@ from .._base._enums import (
     ProcessKind,
     TargetKind,
 )
-from .._cases._fees import MAX_FEE
 from .._intake import _fields as intake
 from .._intake import _limits as limits
 from .._intake._request import FORMAT as REQUEST_FORMAT
 from .._production._manifest import _KEYS as MANIFEST_KEYS
 from .._production._manifest import MANIFEST_FORMAT
+from .._review._fees import MAX_FEE
 from .._review._policy import _POLICY_KEYS, POLICY_RANGES, SECOND_APPROVER_ACTIONS, Policy
 from .._review._review import REVIEW_FORMAT
 

@@ -38,8 +38,13 @@ from typing import Final
 import attrs
 
 from .._base._enums import Category, ProcessKind
+from .._base._text import neutralise
 from .._intake._request import LegalRequest
-from ._csvio import LayoutKind, ReportLayout, neutralise, write_table
+from ._csvio import (
+    LayoutKind,
+    ReportLayout,
+    write_table,
+)
 from ._period import ReportPeriod
 
 __all__ = [

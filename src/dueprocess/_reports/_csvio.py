@@ -43,18 +43,14 @@ __all__ = [
     "format_count",
     "format_day",
     "format_percent",
-    "neutralise",
     "parse_count",
     "parse_day",
     "parse_percent",
     "read_table",
     "records",
-    "restore",
     "round_half_up",
     "write_table",
 ]
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class LayoutKind(str, enum.Enum):
@@ -259,32 +255,6 @@ def write_table(layout: ReportLayout, rows: Iterable[Sequence[str]]) -> str:
     if not layout.final_newline:
         text = text.removesuffix(layout.newline)
     return ("\ufeff" if layout.byte_order_mark else "") + text
-
-
-def _runs_as_formula(text: str) -> bool:
-    # Apostrophes already in front count too, so that neutralise/restore are inverses
-    # even for text that itself starts with "'=".
-    return text.lstrip("'").startswith(_FORMULA_START)
-
-
-def neutralise(text: str) -> str:
-    """Prefix an apostrophe to text a spreadsheet would run as a formula.
-
-    >>> neutralise("=1+1"), neutralise("Germany"), neutralise("'=1")
-    ("'=1+1", 'Germany', "''=1")
-    """
-    return "'" + text if _runs_as_formula(text) else text
-
-
-def restore(text: str) -> str:
-    """Undo :func:`neutralise`: drop the apostrophe it added.
-
-    >>> restore("'=1+1"), restore("''=1"), restore("'s-Hertogenbosch")
-    ('=1+1', "'=1", "'s-Hertogenbosch")
-    """
-    if text.startswith("'") and _runs_as_formula(text):
-        return text[1:]
-    return text
 
 
 # --- numbers -----------------------------------------------------------------------------

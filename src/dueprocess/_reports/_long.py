@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from .._base._text import neutralise, restore
 from ..exceptions import Problem, ReportError
 from ._cldr import code_for_name
 from ._csvio import (
@@ -21,9 +22,7 @@ from ._csvio import (
     Table,
     format_count,
     format_day,
-    neutralise,
     records,
-    restore,
     write_table,
 )
 from ._google import percent_cell

@@ -33,6 +33,7 @@ from typing import Final
 
 import attrs
 
+from .._base._text import neutralise, restore
 from ..exceptions import Problem, ReportError
 from ._cldr import code_for_name
 from ._csvio import (
@@ -42,9 +43,7 @@ from ._csvio import (
     Table,
     format_count,
     format_percent,
-    neutralise,
     records,
-    restore,
     round_half_up,
     write_table,
 )

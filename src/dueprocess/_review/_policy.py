@@ -19,9 +19,9 @@ import attrs
 
 from .._base._canonical import canonical_bytes
 from .._base._enums import Area, Category
-from .._cases._fees import FeeSchedule, load_fees
 from .._intake._limits import MAX_TARGETS
 from ..exceptions import InvalidPolicy
+from ._fees import FeeSchedule, load_fees
 from ._rules import tables
 
 __all__ = [

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from dueprocess import Category, LegalRequest, Outcome, ProcessKind, TargetKind
-from dueprocess._base._dates import parse_timestamp
 from dueprocess.parts import (
     Area,
     Channel,
@@ -70,7 +69,7 @@ def make_request(
     """A real request of *kind* from *jurisdiction*, received at *received*."""
     return LegalRequest(
         id=f"REQ-{next(_ids)}",
-        received_at=parse_timestamp(received),
+        received_at=dt.datetime.fromisoformat(received.replace("Z", "+00:00")),
         channel=Channel.PORTAL,
         jurisdiction=jurisdiction,
         process=Process(

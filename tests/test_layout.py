@@ -142,6 +142,7 @@ def test_the_checks_find_a_stray_module_a_missing_conftest_and_a_pythonpath_impo
         ('addopts = ["-ra", "--import-mode=importlib"]\n', ["--import-mode=importlib"]),
         ("", []),
     ],
+    ids=["pythonpath", "import-mode", "neither"],
 )
 def test_the_pyproject_check_names_pythonpath_and_another_import_mode(
     tmp_path: Path, setting: str, problems: list[str]

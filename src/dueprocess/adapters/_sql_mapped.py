@@ -66,6 +66,34 @@ def bound(moment: dt.datetime, *, naive: bool) -> dt.datetime:
     return utc.replace(tzinfo=None) if naive else utc
 
 
+def text_bounds(
+    start: dt.datetime | None, end: dt.datetime | None
+) -> tuple[str | None, str | None]:
+    """A window's bounds as SQLite timestamp text, so that both stay inclusive.
+
+    SQLite keeps a timestamp as text and compares it as text. A service may write
+    ``2020-01-15 02:40:00`` where SQLAlchemy writes ``2020-01-15 02:40:00.000000``; a
+    lower bound written with its zero fraction would then miss the row at exactly that
+    instant (the shorter text sorts first). So the lower bound leaves a zero fraction out
+    and the upper bound always writes six digits: each text row of the instant compares
+    inside the window, whichever of the two forms it was written in.
+
+    >>> moment = dt.datetime(2020, 1, 15, 2, 40, tzinfo=dt.timezone.utc)
+    >>> text_bounds(moment, moment)
+    ('2020-01-15 02:40:00', '2020-01-15 02:40:00.000000')
+    """
+
+    def text(moment: dt.datetime, *, fraction: bool) -> str:
+        utc = moment.astimezone(_UTC)
+        shown = utc.strftime("%Y-%m-%d %H:%M:%S")
+        return f"{shown}.{utc.microsecond:06d}" if fraction or utc.microsecond else shown
+
+    return (
+        None if start is None else text(start, fraction=False),
+        None if end is None else text(end, fraction=True),
+    )
+
+
 def json_value(value: object) -> Any:
     """A column's value as a JSON value (see the module's rules)."""
     if value is None or isinstance(value, (str, bool, int, float)):
@@ -167,6 +195,8 @@ class BoundRecordTable:
     table: sa.Table
     naive_at: bool
     integer_account: bool
+    #: The column keeps timestamps as text (SQLite): the bounds are compared as text.
+    text_at: bool = False
 
     def select(
         self,
@@ -194,6 +224,13 @@ class BoundRecordTable:
         query = sa.select(*wanted).where(columns[mapping.account] == value)
         if mapping.fixed_category is None:
             query = query.where(columns[str(mapping.category)] == category.value)
+        if self.text_at:
+            low, high = text_bounds(start, end)
+            if low is not None:
+                query = query.where(at >= sa.literal(low, sa.String()))
+            if high is not None:
+                query = query.where(at <= sa.literal(high, sa.String()))
+            return query.order_by(at)
         if start is not None:
             query = query.where(at >= bound(start, naive=self.naive_at))
         if end is not None:
@@ -261,6 +298,7 @@ def bind_record_table(mapping: RecordTableMapping, connection: sa.Connection) ->
         table=table,
         naive_at=_naive(at, connection.dialect),
         integer_account=_is_integer(table.c[mapping.account]),
+        text_at=connection.dialect.name == "sqlite" and isinstance(at.type, sa.DateTime),
     )
 
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import random
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +26,6 @@ from dueprocess.testing import MemoryStore
 from dueprocess.typing import RecordSource
 
 UTC = dt.timezone.utc
-POSTGRES_ENV = "DUEPROCESS_TEST_POSTGRES_URL"
 ACCOUNTS = ("100001", "100002", "Alice", "alice")  # the last two differ only in case
 CATEGORIES = (Category.SESSION_LOGS, Category.SUBSCRIBER, Category.CONTENT)
 START = dt.datetime(2020, 1, 1, tzinfo=UTC)
@@ -92,32 +89,18 @@ def _sql(url: str, schema: str | None) -> Iterator[RecordSource]:
 
 
 def _sql_sqlite(tmp_path: Path) -> Iterator[RecordSource]:
-    pytest.importorskip("sqlalchemy")
-    yield from _sql(f"sqlite:///{tmp_path / 'records.db'}", None)
-
-
-def _postgres_url() -> str:
-    url = os.environ.get(POSTGRES_ENV, "").strip()
-    if url:
-        return url
-    if os.environ.get("CI", "").strip().lower() in ("true", "1", "yes"):
-        pytest.fail(f"CI=true but {POSTGRES_ENV} is not set", pytrace=False)
-    pytest.skip(f"PostgreSQL runs need {POSTGRES_ENV} (.ci/postgres.sh start)")
+    yield from _sql_on("sqlite", tmp_path)
 
 
 def _sql_postgresql(tmp_path: Path) -> Iterator[RecordSource]:
-    sa = pytest.importorskip("sqlalchemy")
-    url = _postgres_url()
-    schema = f"contract_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    try:
-        yield from _sql(url, schema)
-    finally:
-        with engine.begin() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        engine.dispose()
+    yield from _sql_on("postgresql", tmp_path)
+
+
+def _sql_on(backend: str, tmp_path: Path) -> Iterator[RecordSource]:
+    from ..sql import open_database  # skips without SQLAlchemy (or PostgreSQL, except in CI)
+
+    for database in open_database(backend, tmp_path):
+        yield from _sql(database.url, database.schema)
 
 
 def _mapped(tmp_path: Path) -> Iterator[RecordSource]:

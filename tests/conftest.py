@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -20,3 +21,18 @@ def login(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
         monkeypatch.setattr(_who_when, "_login", lambda: name)
 
     return set_login
+
+
+@pytest.fixture
+def imported_store(tmp_path: Path) -> str:
+    """A SQLite record store that ``dueprocess store import`` filled with the records and
+    identities of ``production_support.records_file`` and ``identities_file``; its path
+    (``cli`` and ``production``)."""
+    from dueprocess._cli import main
+
+    from .production_support import identities_file, records_file
+
+    path = str(tmp_path / "store.sqlite")
+    arguments = ["store", "import", path, records_file(tmp_path)]
+    assert main([*arguments, "--identities", identities_file(tmp_path)]) == 0
+    return path

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
@@ -40,6 +41,8 @@ from dueprocess.parts import (
     Role,
     Target,
 )
+
+from .support import make_request
 
 UTC = dt.timezone.utc
 PRODUCED_AT = dt.datetime(2017, 3, 20, 12, 0, tzinfo=UTC)
@@ -215,3 +218,38 @@ def reviews(draw: st.DrawFn) -> Review:
     period = None if no_period else (f"2017-01-0{1 + start}", f"2017-01-0{1 + start + length}")
     outcome = draw(st.sampled_from(["comply", "partial"]))
     return make_review(targets=targets, decisions=decisions, period=period, outcome=outcome)
+
+
+# --- files the command line reads ---------------------------------------------------
+
+
+def write_lines(path: Path, documents: list[Any]) -> str:
+    path.write_text("".join(json.dumps(d) + "\n" for d in documents), encoding="utf-8")
+    return str(path)
+
+
+def records_file(tmp_path: Path) -> str:
+    documents = [
+        subscriber("100001").to_dict(),
+        *(login("100001", f"2023-03-{day:02d}T10:00:00").to_dict() for day in range(1, 11)),
+        login("100001", "2023-05-01T10:00:00").to_dict(),
+        record("100001", "content", "2023-03-05T00:00:00", text="private").to_dict(),
+        login("100002", "2023-03-02T10:00:00").to_dict(),
+    ]
+    return write_lines(tmp_path / "records.jsonl", documents)
+
+
+def identities_file(tmp_path: Path) -> str:
+    return write_lines(
+        tmp_path / "ids.jsonl",
+        [
+            {"account": "100001", "kind": "email", "value": "suspect@example.com"},
+            {"account": "100002", "kind": "username", "value": "other"},
+        ],
+    )
+
+
+def request_file(tmp_path: Path, **changes: Any) -> str:
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps(make_request(**changes)), encoding="utf-8")
+    return str(path)

@@ -54,10 +54,12 @@ def group_problems(tests: Path) -> list[str]:
 
 def pythonpath_imports(tests: Path) -> list[str]:
     """Absolute imports of a module of *tests* (which only ``pythonpath`` would find)."""
-    local = {path.stem for path in tests.glob("*.py")} | {
+    # Every module anywhere in the tree (a helper of a group, another test module) and
+    # every group: an absolute import of one only works through ``pythonpath``.
+    local = {path.stem for path in tests.rglob("*.py")} | {
         path.name for path in tests.iterdir() if path.is_dir()
     }
-    local -= {"__init__"}
+    local -= {"__init__", "conftest"}
     found = []
     for path in sorted(tests.rglob("*.py")):
         if "data" in path.relative_to(tests).parts:
@@ -121,7 +123,8 @@ def test_the_checks_find_a_stray_module_a_missing_conftest_and_a_pythonpath_impo
         (tmp_path / group / "__init__.py").write_text("", encoding="utf-8")
     (tmp_path / "review" / "test_x.py").write_text(
         "from support import make_request\nfrom _support import CASES\n"
-        "from ..support import ROOT\nimport dueprocess\n",
+        "from ..support import ROOT\nimport dueprocess\n"
+        "def f():\n    from test_x import helper\n",
         encoding="utf-8",
     )
     assert stray_test_modules(tmp_path) == ["test_stray.py"]
@@ -132,6 +135,7 @@ def test_the_checks_find_a_stray_module_a_missing_conftest_and_a_pythonpath_impo
     assert pythonpath_imports(tmp_path) == [
         "review/test_x.py:1: support",
         "review/test_x.py:2: _support",
+        "review/test_x.py:6: test_x",
     ]
 
 

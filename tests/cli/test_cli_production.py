@@ -7,65 +7,20 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from dueprocess._cli import main
 
-from ..production_support import login, record, subscriber
-from ..support import EXAMPLES, make_request
-
-
-def write_lines(path: Path, documents: list[Any]) -> str:
-    path.write_text("".join(json.dumps(d) + "\n" for d in documents), encoding="utf-8")
-    return str(path)
-
-
-def records_file(tmp_path: Path) -> str:
-    documents = [
-        subscriber("100001").to_dict(),
-        *(login("100001", f"2023-03-{day:02d}T10:00:00").to_dict() for day in range(1, 11)),
-        login("100001", "2023-05-01T10:00:00").to_dict(),
-        record("100001", "content", "2023-03-05T00:00:00", text="private").to_dict(),
-        login("100002", "2023-03-02T10:00:00").to_dict(),
-    ]
-    return write_lines(tmp_path / "records.jsonl", documents)
-
-
-def identities_file(tmp_path: Path) -> str:
-    return write_lines(
-        tmp_path / "ids.jsonl",
-        [
-            {"account": "100001", "kind": "email", "value": "suspect@example.com"},
-            {"account": "100002", "kind": "username", "value": "other"},
-        ],
-    )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> str:
-    path = str(tmp_path / "store.sqlite")
-    assert (
-        main(
-            [
-                "store",
-                "import",
-                path,
-                records_file(tmp_path),
-                "--identities",
-                identities_file(tmp_path),
-            ]
-        )
-        == 0
-    )
-    return path
-
-
-def request_file(tmp_path: Path, **changes: Any) -> str:
-    path = tmp_path / "request.json"
-    path.write_text(json.dumps(make_request(**changes)), encoding="utf-8")
-    return str(path)
+from ..production_support import (
+    identities_file,
+    login,
+    records_file,
+    request_file,
+    subscriber,
+    write_lines,
+)
+from ..support import EXAMPLES
 
 
 def test_store_import_loads_records_and_identities(
@@ -125,22 +80,22 @@ def test_bad_identities_alone_import_nothing(
 
 
 def test_a_failed_import_into_an_existing_store_leaves_it_as_it_was(
-    tmp_path: Path, store: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, imported_store: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bad = write_lines(tmp_path / "bad.jsonl", [subscriber("9").to_dict(), {"account": "9"}])
-    assert main(["store", "import", store, bad]) == 2
-    assert main(["store", "import", store, str(tmp_path / "missing.jsonl")]) == 2
+    assert main(["store", "import", imported_store, bad]) == 2
+    assert main(["store", "import", imported_store, str(tmp_path / "missing.jsonl")]) == 2
     assert "missing.jsonl: cannot read" in capsys.readouterr().err
-    assert Path(store).exists()
-    assert main(["store", "import", store, records_file(tmp_path)]) == 0
+    assert Path(imported_store).exists()
+    assert main(["store", "import", imported_store, records_file(tmp_path)]) == 0
     assert "(it holds 2 accounts, 2 identities, 14 records)" in capsys.readouterr().out
 
 
 def test_produce_writes_a_verifiable_production(
-    tmp_path: Path, store: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, imported_store: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
-    args = ["produce", request_file(tmp_path), "--store", store, "--out", str(out)]
+    args = ["produce", request_file(tmp_path), "--store", imported_store, "--out", str(out)]
     assert main([*args, "--produced-at", "2023-05-20T09:00:00Z", "--custodian", "Pat"]) == 0
     printed = capsys.readouterr().out
     assert printed.startswith(f"produced REQ-1 into {out}\n  outcome: comply\n")
@@ -157,19 +112,28 @@ def test_produce_writes_a_verifiable_production(
 
 
 def test_produce_finds_accounts_through_identities(
-    tmp_path: Path, store: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, imported_store: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     request = request_file(tmp_path, targets=[{"kind": "email", "value": "Suspect@Example.com"}])
-    assert main(["produce", request, "--store", store, "--out", str(tmp_path / "o")]) == 0
+    assert main(["produce", request, "--store", imported_store, "--out", str(tmp_path / "o")]) == 0
     assert "  accounts: 100001\n" in capsys.readouterr().out
 
 
 def test_produce_stamps_the_system_clock_by_default(
-    tmp_path: Path, store: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, imported_store: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     assert (
-        main(["produce", request_file(tmp_path), "--store", store, "--out", str(tmp_path / "o")])
+        main(
+            [
+                "produce",
+                request_file(tmp_path),
+                "--store",
+                imported_store,
+                "--out",
+                str(tmp_path / "o"),
+            ]
+        )
         == 0
     )
     after = dt.datetime.now(dt.timezone.utc)
@@ -179,11 +143,11 @@ def test_produce_stamps_the_system_clock_by_default(
 
 
 def test_produce_exits_3_with_the_outcome_and_reasons_when_nothing_is_released(
-    tmp_path: Path, store: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, imported_store: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
     request = request_file(tmp_path, requester__email="agent@gmail.com")
-    assert main(["produce", request, "--store", store, "--out", str(out)]) == 3
+    assert main(["produce", request, "--store", imported_store, "--out", str(out)]) == 3
     err = capsys.readouterr().err
     assert "outcome reject, nothing may be produced" in err
     assert "requester.free_email:" in err
@@ -211,11 +175,15 @@ def test_produce_refuses_before_opening_a_store(
     ],
 )
 def test_produce_exits_2_on_bad_input(
-    tmp_path: Path, store: str, capsys: pytest.CaptureFixture[str], setup: str, message: str
+    tmp_path: Path,
+    imported_store: str,
+    capsys: pytest.CaptureFixture[str],
+    setup: str,
+    message: str,
 ) -> None:
     request = request_file(tmp_path)
     out = tmp_path / "out"
-    args = ["produce", request, "--store", store, "--out", str(out)]
+    args = ["produce", request, "--store", imported_store, "--out", str(out)]
     if setup == "bad_request":
         args[1] = request_file(tmp_path, id="")
     elif setup == "missing_store":
@@ -268,9 +236,13 @@ def edit_records(out: Path, how: str) -> None:
     ],
 )
 def test_verify_exits_4_naming_each_mismatch(
-    tmp_path: Path, store: str, capsys: pytest.CaptureFixture[str], how: str, named: list[str]
+    tmp_path: Path,
+    imported_store: str,
+    capsys: pytest.CaptureFixture[str],
+    how: str,
+    named: list[str],
 ) -> None:
-    out = produced(tmp_path, store)
+    out = produced(tmp_path, imported_store)
     capsys.readouterr()
     edit_records(out, how)
     assert main(["verify", str(out)]) == 4
@@ -281,9 +253,9 @@ def test_verify_exits_4_naming_each_mismatch(
 
 
 def test_verify_exits_4_when_the_manifest_is_edited(
-    tmp_path: Path, store: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, imported_store: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = produced(tmp_path, store)
+    out = produced(tmp_path, imported_store)
     capsys.readouterr()
     path = out / "manifest.json"
     path.write_text(path.read_text().replace('"records": 11', '"records": 10'))
@@ -303,7 +275,9 @@ def test_verify_exits_4_on_a_directory_that_is_not_a_production(
     )
 
 
-def test_the_installed_command_runs_the_example_request(tmp_path: Path, store: str) -> None:
+def test_the_installed_command_runs_the_example_request(
+    tmp_path: Path, imported_store: str
+) -> None:
     result = subprocess.run(
         [
             sys.executable,
@@ -312,7 +286,7 @@ def test_the_installed_command_runs_the_example_request(tmp_path: Path, store: s
             "produce",
             str(EXAMPLES / "requests" / "hsi-2017-0042.json"),
             "--store",
-            store,
+            imported_store,
             "--out",
             str(tmp_path / "hsi"),
             "--produced-at",

@@ -90,9 +90,9 @@ def test_a_bad_template_is_refused_before_anything_is_read_or_written(
 def test_the_cli_takes_a_certificate_template(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from test_cli_production import identities_file, records_file, request_file
-
     from dueprocess._cli import main
+
+    from ..production_support import identities_file, records_file, request_file
 
     db = str(tmp_path / "s.sqlite")
     assert (

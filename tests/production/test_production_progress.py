@@ -197,33 +197,21 @@ def test_without_tqdm_a_terminal_gets_plain_lines(monkeypatch: pytest.MonkeyPatc
 
 
 @pytest.fixture
-def cli_store(tmp_path: Path) -> str:
-    from test_cli_production import identities_file, records_file
-
-    from dueprocess._cli import main
-
-    path = str(tmp_path / "store.sqlite")
-    arguments = ["store", "import", path, records_file(tmp_path)]
-    assert main([*arguments, "--identities", identities_file(tmp_path)]) == 0
-    return path
-
-
-@pytest.fixture
 def request_path(tmp_path: Path) -> str:
-    from test_cli_production import request_file
+    from ..production_support import request_file
 
     return request_file(tmp_path)
 
 
 def test_produce_json_prints_files_records_root_and_seconds(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], cli_store: str, request_path: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], imported_store: str, request_path: str
 ) -> None:
     from dueprocess._cli import main
 
     out = tmp_path / "out"
     capsys.readouterr()
     code = main(
-        ["produce", request_path, "--store", cli_store, "--out", str(out), "--json", "--quiet"]
+        ["produce", request_path, "--store", imported_store, "--out", str(out), "--json", "--quiet"]
     )
     captured = capsys.readouterr()
     assert code == 0
@@ -241,7 +229,7 @@ def test_produce_json_prints_files_records_root_and_seconds(
 def test_produce_quiet_writes_nothing_to_stderr_and_the_usual_summary_to_stdout(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-    cli_store: str,
+    imported_store: str,
     request_path: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -251,12 +239,20 @@ def test_produce_quiet_writes_nothing_to_stderr_and_the_usual_summary_to_stdout(
     monkeypatch.setattr(ProgressDisplay, "__call__", lambda self, e: calls.append(e))
     capsys.readouterr()
     code = main(
-        ["produce", request_path, "--store", cli_store, "--out", str(tmp_path / "q"), "--quiet"]
+        [
+            "produce",
+            request_path,
+            "--store",
+            imported_store,
+            "--out",
+            str(tmp_path / "q"),
+            "--quiet",
+        ]
     )
     assert code == 0
     assert calls == []
     assert capsys.readouterr().out.startswith("produced ")
-    main(["produce", request_path, "--store", cli_store, "--out", str(tmp_path / "loud")])
+    main(["produce", request_path, "--store", imported_store, "--out", str(tmp_path / "loud")])
     assert calls
     assert calls[-1].done
 

@@ -16,7 +16,7 @@ from ..support import make_request
 
 @pytest.fixture
 def setup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, str]:
-    from test_cli_production import identities_file, records_file, request_file
+    from ..production_support import identities_file, records_file, request_file
 
     db = str(tmp_path / "s.sqlite")
     argv = [

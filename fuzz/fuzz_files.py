@@ -11,7 +11,7 @@ file:
    verification result, intact only for the real manifest;
 3. a production's ``records.jsonl`` (with the real manifest): likewise;
 4. a transparency report in Google's CSV layout, and 5. in Meta's: a report (which
-   writes back and reads again) or :class:`InvalidRequest` / :class:`ReportError`.
+   writes back and reads again) or :class:`InvalidReportFile` / :class:`ReportError`.
 
 Any other exception, a hang or a leak is a crash that libFuzzer reports with its input.
 Seeds: ``fuzz/corpus_files``, one valid file per parser, named by it.
@@ -28,7 +28,7 @@ with atheris.instrument_imports():
 
     from dueprocess import Category, Record, produce, read_identities, read_records, verify
     from dueprocess.adapters import SqliteStore
-    from dueprocess.exceptions import InvalidRecords, InvalidRequest, ReportError
+    from dueprocess.exceptions import InvalidRecords, InvalidReportFile, ReportError
     from dueprocess.reports import read_report_csv
     from dueprocess.testing import MemorySink, MemoryStore
 
@@ -127,7 +127,7 @@ def _report(body: bytes, period: str | None) -> None:
     text = body.decode("utf-8", errors="replace")
     try:
         report = read_report_csv(text, period=period)
-    except (InvalidRequest, ReportError) as error:
+    except (InvalidReportFile, ReportError) as error:
         _require(bool(str(error)))
         return
     report.to_text()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ._cases._notice import UserNotice
     from ._intake._request import LegalRequest, Target
     from ._production._records import Record
+    from ._review._policy import Policy
     from ._review._review import Review
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "ReportCase",
     "ReportProduction",
     "ReportReview",
+    "Reviewer",
     "Sink",
     "StateLike",
 ]
@@ -230,7 +232,17 @@ class IdentityProvider(Protocol):
     def current(self) -> Actor: ...
 
 
-# --- The case layer's producer (Cases(producer=...)) ---------------------------------
+# --- The case layer's reviewer and producer (Cases(reviewer=..., producer=...)) --------
+
+
+class Reviewer(Protocol):
+    """The signature of :func:`dueprocess.review`: a request and a policy in, a review out.
+
+    The case layer reviews each request (and reviews it again before it releases
+    anything) through this; it must be pure and deterministic, as ``review`` is.
+    """
+
+    def __call__(self, request: LegalRequest, policy: Policy, /) -> Review: ...
 
 
 class ManifestLike(Protocol):

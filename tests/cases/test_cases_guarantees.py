@@ -26,6 +26,7 @@ from dueprocess.cases import Actor, Case, CaseAction, CaseState
 from dueprocess.exceptions import (
     ConflictError,
     IntegrityError,
+    InvalidArgument,
     InvalidRequest,
     InvalidTransition,
     RenewalRefused,
@@ -593,7 +594,7 @@ def test_the_actor_comes_from_the_identity_provider(store: Any) -> None:
     cases = attrs.evolve(rig.cases, identity=FixedIdentity(Actor("jdoe", "J. Doe")))
     case = cases.open(request(), actor=None)
     assert {e.actor for e in case.events} == {"jdoe"}
-    with pytest.raises(InvalidRequest, match="'boss' is not the authenticated user 'jdoe'"):
+    with pytest.raises(InvalidArgument, match="'boss' is not the authenticated user 'jdoe'"):
         cases.close(case.id, actor="boss")
     assert cases.close(case.id, actor=Actor("jdoe")).events[-1].actor == "jdoe"
 
@@ -602,7 +603,7 @@ def test_without_an_identity_provider_an_actor_is_required_and_checked(store: An
     rig = harness(store)
     with pytest.raises(dueprocess.exceptions.DueProcessError, match="no actor"):
         rig.cases.open(request())
-    with pytest.raises(InvalidRequest, match="one line of visible text"):
+    with pytest.raises(InvalidArgument, match="one line of visible text"):
         rig.cases.open(request(), actor="mallory\nadmin")
     assert rig.cases.find() == []
 

@@ -17,6 +17,7 @@ from dueprocess.exceptions import (
     ConflictError,
     DueProcessError,
     IntegrityError,
+    InvalidArgument,
     InvalidRequest,
     InvalidTransition,
     StoreError,
@@ -196,7 +197,7 @@ def test_a_failed_callback_rejects_even_a_ready_case() -> None:
 def test_a_callback_result_must_be_confirmed_or_failed(result: str) -> None:
     rig = harness()
     case = rig.cases.open(request(requester__email="a@example.com"), actor="intake")
-    with pytest.raises(InvalidRequest, match="expected confirmed or failed"):
+    with pytest.raises(InvalidArgument, match="expected confirmed or failed"):
         rig.cases.record_callback(case.id, result, actor="bob")
     assert rig.cases.get(case.id) == case
 
@@ -624,7 +625,7 @@ def test_an_override_with_a_reason_produces_early_and_is_audited() -> None:
 def test_an_override_needs_a_reason(override: str) -> None:
     rig = harness(producer=FakeProducer())
     case = rig.cases.open(request(), actor="intake")
-    with pytest.raises(InvalidRequest, match="needs a reason"):
+    with pytest.raises(InvalidArgument, match="needs a reason"):
         rig.cases.produce(case.id, MemoryStore(), MemorySink(), actor="x", override=override)
 
 

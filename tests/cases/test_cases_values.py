@@ -10,7 +10,7 @@ import pytest
 
 from dueprocess import Outcome, Review
 from dueprocess.cases import Case, CaseState
-from dueprocess.exceptions import InvalidRequest, InvalidTransition
+from dueprocess.exceptions import InvalidCaseDocument, InvalidTransition
 from dueprocess.testing import ManualClock, MemorySink, MemoryStore
 
 from ..cases_support import FakeProducer, harness, ready, request, shared_request, utc
@@ -44,7 +44,7 @@ def test_a_malformed_case_document_is_invalid_with_a_reason(
     change: dict[str, object], message: str
 ) -> None:
     document = {**_produced().to_dict(), **change}
-    with pytest.raises(InvalidRequest, match=message) as raised:
+    with pytest.raises(InvalidCaseDocument, match=message) as raised:
         Case.from_dict(document)
     assert raised.value.what == "case document"
 
@@ -52,14 +52,14 @@ def test_a_malformed_case_document_is_invalid_with_a_reason(
 def test_a_case_document_without_a_key_names_it() -> None:
     document = _produced().to_dict()
     del document["holds"]
-    with pytest.raises(InvalidRequest, match="missing key 'holds'"):
+    with pytest.raises(InvalidCaseDocument, match="missing key 'holds'"):
         Case.from_dict(document)
 
 
 def test_a_case_document_with_an_invalid_request_lists_the_requests_problems() -> None:
     document = _produced().to_dict()
     document["request"]["id"] = ""
-    with pytest.raises(InvalidRequest, match=r"\$\.id"):
+    with pytest.raises(InvalidCaseDocument, match=r"\$\.request\.id"):
         Case.from_dict(document)
 
 

@@ -42,7 +42,12 @@ from dueprocess.adapters import (
     verify_directory,
 )
 from dueprocess.adapters._directory import MAX_MANIFEST_BYTES
-from dueprocess.exceptions import IntegrityError, InvalidRecords, InvalidRequest, ReportError
+from dueprocess.exceptions import (
+    IntegrityError,
+    InvalidRecords,
+    InvalidReportFile,
+    ReportError,
+)
 from dueprocess.reports import read_report_csv
 from dueprocess.testing import MemoryStore
 
@@ -438,7 +443,7 @@ def _read_any(text: str) -> None:
     for period in (None, "2018-H1"):
         try:
             report = read_report_csv(text, period=period)
-        except (InvalidRequest, ReportError) as error:
+        except (InvalidReportFile, ReportError) as error:
             messages = str(error).splitlines()
             assert messages
             assert messages[0]

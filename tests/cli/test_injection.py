@@ -50,7 +50,7 @@ from dueprocess.adapters import (
     verify_directory,
 )
 from dueprocess.cases import Actor, Case, Cases, verify_chain
-from dueprocess.exceptions import InvalidRecords, InvalidRequest, StoreError
+from dueprocess.exceptions import InvalidArgument, InvalidRecords, InvalidRequest, StoreError
 from dueprocess.parts import CategoryDecision, Target
 from dueprocess.reports import Report, ReportRow, read_report_csv, transparency_report
 from dueprocess.testing import ManualClock, MemoryCaseStore, MemorySink, MemoryStore
@@ -388,7 +388,7 @@ def test_an_actor_with_control_or_bidirectional_characters_is_refused(text: str)
     if _actor(text) == text:
         return  # a hostile text that is still one line of visible text
     clock = ManualClock(dt.datetime(2023, 5, 10, 17, tzinfo=UTC))
-    with pytest.raises(InvalidRequest, match="invalid actor"):
+    with pytest.raises(InvalidArgument, match="invalid actor"):
         Cases(MemoryCaseStore(), clock).open(_request(), actor=text)
 
 

@@ -18,7 +18,7 @@ from dueprocess import Manifest, Review, load_request, produce, review
 from dueprocess._cli import main
 from dueprocess._production._manifest import parse_manifest
 from dueprocess.adapters import verify_directory
-from dueprocess.exceptions import InvalidRequest, ProductionRefused
+from dueprocess.exceptions import InvalidArgument, ProductionRefused
 from dueprocess.testing import MemorySink, MemoryStore
 
 from ..production_support import login, subscriber
@@ -130,7 +130,7 @@ def test_when_every_target_resolves_the_letter_says_all_records() -> None:
 
 @pytest.mark.parametrize("reason", ["", "   ", "two\nlines"])
 def test_an_override_without_a_one_line_reason_is_refused(reason: str) -> None:
-    with pytest.raises(InvalidRequest, match="override"):
+    with pytest.raises(InvalidArgument, match="override"):
         produce(
             _review(),
             _store(),

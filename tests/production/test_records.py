@@ -18,7 +18,7 @@ from dueprocess import (
     read_identities,
     read_records,
 )
-from dueprocess.exceptions import InvalidRecords, InvalidRequest
+from dueprocess.exceptions import InvalidDocument, InvalidRecords
 
 from ..production_support import canonical, records
 
@@ -112,7 +112,7 @@ def test_a_bad_record_is_refused_naming_where_and_why(
     assert any(p.path == path and message in p.message for p in caught.value.problems), (
         caught.value.problems
     )
-    assert isinstance(caught.value, InvalidRequest)
+    assert isinstance(caught.value, InvalidDocument)
 
 
 def test_every_problem_of_a_record_is_reported_at_once() -> None:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dueprocess import Outcome, ProcessKind
-from dueprocess.exceptions import InvalidRequest, ReportError
+from dueprocess.exceptions import InvalidReportFile, ReportError
 from dueprocess.reports import (
     DateStyle,
     LayoutKind,
@@ -319,7 +319,7 @@ def test_an_apostrophe_not_followed_by_a_formula_character_is_kept() -> None:
 def test_a_malformed_file_is_invalid_with_the_line_and_column(
     text: str, path: str, message: str
 ) -> None:
-    with pytest.raises(InvalidRequest) as caught:
+    with pytest.raises(InvalidReportFile) as caught:
         read_report_csv(text, period="2018-H1") if text.startswith("Country") else read_report_csv(
             text
         )
@@ -331,7 +331,7 @@ def test_a_malformed_file_is_invalid_with_the_line_and_column(
 
 def test_every_problem_of_a_file_is_listed_at_once() -> None:
     text = f"{GOOGLE}\n2018-06-31,Chile,CL,All,x,5,1\n2018-06-30,Peru,PE,All,1,5x,y\n"
-    with pytest.raises(InvalidRequest) as caught:
+    with pytest.raises(InvalidReportFile) as caught:
         read_report_csv(text)
     assert [p.path for p in caught.value.problems] == [
         "$[2].Period Ending",

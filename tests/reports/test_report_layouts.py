@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dueprocess._reports._csvio import parse_count
-from dueprocess.exceptions import InvalidRequest, ReportError
+from dueprocess.exceptions import InvalidReportFile, ReportError
 from dueprocess.reports import REPORT_LAYOUTS, Range, read_report_csv, transparency_report
 
 from .. import support
@@ -145,12 +145,12 @@ def test_xs_file_keeps_dashes_footnote_marks_crlf_and_its_total_apart() -> None:
 
 def test_a_total_row_in_the_middle_of_xs_file_is_refused() -> None:
     lines = X.read_text("utf-8").splitlines(keepends=True)
-    with pytest.raises(InvalidRequest, match="after the TOTAL row"):
+    with pytest.raises(InvalidReportFile, match="after the TOTAL row"):
         read_report_csv("".join([lines[0], lines[-1], lines[1]]))
 
 
 def test_an_unknown_header_is_refused_with_every_known_layout_listed() -> None:
-    with pytest.raises(InvalidRequest) as caught:
+    with pytest.raises(InvalidReportFile) as caught:
         read_report_csv("When,Where,How many\n2020-06-30,Chile,3\n")
     (problem,) = caught.value.problems
     for known in REPORT_LAYOUTS:
@@ -159,7 +159,7 @@ def test_an_unknown_header_is_refused_with_every_known_layout_listed() -> None:
 
 def test_an_unknown_column_is_refused_not_dropped() -> None:
     text = GOOGLE_2024.read_text("utf-8").splitlines()
-    with pytest.raises(InvalidRequest) as caught:
+    with pytest.raises(InvalidReportFile) as caught:
         read_report_csv(text[0] + ",Remarks\n" + text[1] + ",none\n")
     assert [p.path for p in caught.value.problems] == ["$[1].Remarks"]
     assert "google-2024" in caught.value.problems[0].message
@@ -195,7 +195,7 @@ def test_anything_else_is_refused_by_name(source: object) -> None:
 
 
 def test_bytes_that_are_not_utf8_and_missing_paths_are_clean_errors(tmp_path: Path) -> None:
-    with pytest.raises(InvalidRequest, match="not UTF-8"):
+    with pytest.raises(InvalidReportFile, match="not UTF-8"):
         read_report_csv(b"Country\xff\n")
     with pytest.raises(ReportError, match="cannot read"):
         read_report_csv(tmp_path / "absent.csv")
@@ -231,12 +231,12 @@ def test_a_count_or_range_reads_back_from_how_it_is_written(
 
 def test_a_backwards_range_in_a_file_is_a_problem_of_its_cell() -> None:
     header = META_2013.read_text("utf-8-sig").splitlines()[0]
-    with pytest.raises(InvalidRequest, match="cannot end below its start"):
+    with pytest.raises(InvalidReportFile, match="cannot end below its start"):
         read_report_csv(f'{header}\nChile,"20 - 10",1,0%\n', period="2013-H1")
 
 
 def test_a_path_given_as_a_str_is_read_as_text_with_a_hint() -> None:
-    with pytest.raises(InvalidRequest) as caught:
+    with pytest.raises(InvalidReportFile) as caught:
         read_report_csv(str(META_2013), period="2013-H1")
     assert any("pass its path as a pathlib.Path" in p.message for p in caught.value.problems)
 
@@ -252,17 +252,17 @@ NATIONAL_SECURITY_HEADER = NSL.read_text("utf-8").splitlines()[0]
     ],
 )
 def test_a_bad_range_in_a_national_security_file_is_named(line: str, message: str) -> None:
-    with pytest.raises(InvalidRequest) as caught:
+    with pytest.raises(InvalidReportFile) as caught:
         read_report_csv(f"{NATIONAL_SECURITY_HEADER}\n{line}\n")
     assert any(message in problem.message for problem in caught.value.problems)
 
 
 def test_a_repeated_text_column_and_stray_quotes_are_problems_of_their_place() -> None:
     header = X.read_text("utf-8").splitlines()[0]
-    with pytest.raises(InvalidRequest, match=r"\$\[1\]\.FLAGS: a second column"):
+    with pytest.raises(InvalidReportFile, match=r"\$\[1\]\.FLAGS: a second column"):
         read_report_csv(header + ",FLAGS\r\n")
     for bad, message in (('"a"b', "text after the closing quote"), ('a"b', "quote inside")):
-        with pytest.raises(InvalidRequest, match=message):
+        with pytest.raises(InvalidReportFile, match=message):
             read_report_csv(f"{header}\r\nJul - Dec 2021,{bad},AR,1,0%,1,-,-,-\r\n")
 
 
@@ -399,7 +399,7 @@ def test_a_damaged_file_reads_to_a_clear_error_or_to_rows_that_write_back(
     data, options = sample
     try:
         report = read_report_csv(data, **options)  # type: ignore[arg-type]
-    except (InvalidRequest, ReportError) as error:
+    except (InvalidReportFile, ReportError) as error:
         messages = str(error).splitlines()
         assert messages
         assert messages[0]
@@ -415,5 +415,5 @@ def test_a_damaged_file_reads_to_a_clear_error_or_to_rows_that_write_back(
 
 def test_footnote_marks_are_read_only_in_xs_layout() -> None:
     header = NSL.read_text("utf-8").splitlines()[0]
-    with pytest.raises(InvalidRequest, match=r"\$\[2\]\.Number of requests \(range MAX\)"):
+    with pytest.raises(InvalidReportFile, match=r"\$\[2\]\.Number of requests \(range MAX\)"):
         read_report_csv(f"{header}\n2009-06-30,0,9*,2000,2499\n")

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from ..exceptions import IntegrityError, InvalidPolicy, InvalidRequest, StoreError
+from ..exceptions import IntegrityError, InvalidDocument, InvalidPolicy, StoreError
 from ._audit import AuditEntry, ChainHead, case_binding, chain_events
 from ._case import Case, CaseEvent, Detail, Hold
 
@@ -59,7 +59,7 @@ _UNREADABLE = (
     AttributeError,
     IndexError,
     RecursionError,
-    InvalidRequest,
+    InvalidDocument,
     InvalidPolicy,
 )
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import attrs
@@ -73,13 +72,13 @@ if TYPE_CHECKING:
         Notifier,
         Producer,
         RecordSource,
+        Reviewer,
         Sink,
     )
 
 __all__ = ["Cases"]
 
 
-Reviewer = Callable[[LegalRequest, Policy], Review]
 ActorLike = Actor | str
 
 

@@ -16,7 +16,7 @@ from ..exceptions import (
     ConflictError,
     DueProcessError,
     IntegrityError,
-    InvalidRequest,
+    InvalidDocument,
     InvalidTransition,
     ProductionRefused,
     StoreError,
@@ -223,7 +223,7 @@ def run_command(args: argparse.Namespace) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
-    except InvalidRequest as error:
+    except InvalidDocument as error:
         raise CommandError(str(error), EXIT_INVALID) from None
     except ProductionRefused as error:
         raise CommandError(str(error), EXIT_NOTHING_RELEASED) from None

@@ -36,7 +36,7 @@ import attrs
 
 from .._base._enums import Category
 from .._review._review import Review
-from ..exceptions import IntegrityError, InvalidRequest
+from ..exceptions import IntegrityError, InvalidDocument
 from ._certificate import manifest_rows
 from ._manifest import (
     FILE_CERTIFICATE,
@@ -320,7 +320,7 @@ class _RecordsCheck:
         self.merkle.append(line)
         try:
             record = Record.from_dict(json.loads(line), strict=False)
-        except InvalidRequest as error:
+        except InvalidDocument as error:
             problem = error.problems[0] if error.problems else None
             self._problem(number, f"not a record ({problem})")
             return

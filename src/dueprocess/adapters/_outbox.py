@@ -29,7 +29,9 @@ class OutboxNotifier:
     for that); a different notice under the same name is refused unless ``replace``.
 
     >>> import tempfile, datetime as dt
-    >>> from dueprocess import NoticeTiming, ProcessKind, UserNotice
+    >>> from dueprocess import ProcessKind
+    >>> from dueprocess.cases import UserNotice
+    >>> from dueprocess.parts import NoticeTiming
     >>> outbox = OutboxNotifier(tempfile.mkdtemp())
     >>> outbox.deliver(UserNotice("C-1", "C-1", NoticeTiming.BEFORE_DISCLOSURE, None,
     ...     (), "Agency", "US", ProcessKind.SUBPOENA, (), account="100001"))

@@ -88,33 +88,19 @@ def test_a_bad_template_is_refused_before_anything_is_read_or_written(
 
 
 def test_the_cli_takes_a_certificate_template(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, imported_store: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from dueprocess._cli import main
 
-    from ..production_support import identities_file, records_file, request_file
+    from ..production_support import request_file
 
-    db = str(tmp_path / "s.sqlite")
-    assert (
-        main(
-            [
-                "store",
-                "import",
-                db,
-                records_file(tmp_path),
-                "--identities",
-                identities_file(tmp_path),
-            ]
-        )
-        == 0
-    )
     good = tmp_path / "cert.md"
     good.write_text("# Our certificate\n${request_rows}\n${records_rows}\n", encoding="utf-8")
     bad = tmp_path / "bad.md"
     bad.write_text("# Ours\n$who\n", encoding="utf-8")
     request = request_file(tmp_path)
     out = tmp_path / "out"
-    base = ["produce", request, "--store", db, "--quiet", "--certificate-template"]
+    base = ["produce", request, "--store", imported_store, "--quiet", "--certificate-template"]
     capsys.readouterr()
     assert main([*base, str(bad), "--out", str(tmp_path / "no")]) == 2
     assert "unknown placeholder $who" in capsys.readouterr().err

@@ -15,22 +15,14 @@ from ..support import make_request
 
 
 @pytest.fixture
-def setup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, str]:
-    from ..production_support import identities_file, records_file, request_file
+def setup(
+    tmp_path: Path, imported_store: str, capsys: pytest.CaptureFixture[str]
+) -> tuple[Path, str]:
+    from ..production_support import request_file
 
-    db = str(tmp_path / "s.sqlite")
-    argv = [
-        "store",
-        "import",
-        db,
-        records_file(tmp_path),
-        "--identities",
-        identities_file(tmp_path),
-    ]
-    assert main(argv) == 0
     request = request_file(tmp_path)
     out = tmp_path / "out"
-    assert main(["produce", request, "--store", db, "--out", str(out), "--quiet"]) == 0
+    assert main(["produce", request, "--store", imported_store, "--out", str(out), "--quiet"]) == 0
     capsys.readouterr()
     return out, request
 

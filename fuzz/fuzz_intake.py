@@ -15,7 +15,8 @@ import atheris
 
 with atheris.instrument_imports():
     from dueprocess import load_request, render_letter, review
-    from dueprocess._cli._common import EXIT_INVALID, CommandError, read_json
+    from dueprocess._cli._common import EXIT_INVALID, CommandError
+    from dueprocess._cli._readers import read_json
     from dueprocess.exceptions import InvalidRequest
 
 

@@ -11,7 +11,8 @@ from typing import Any
 import attrs
 
 import dueprocess
-from dueprocess import Category, LegalRequest, Record, Review, load_request
+from dueprocess import Category, LegalRequest, Notice, Outcome, Record, Review, load_request
+from dueprocess.parts import NoticeTiming
 from dueprocess.testing import ManualClock, MemoryCaseStore, RecordingNotifier
 from dueprocess.typing import RecordSource, Sink
 
@@ -36,6 +37,35 @@ def shared_request(stem: str, **changes: Any) -> LegalRequest:
     for key, value in changes.items():
         document[key] = value
     return load_request(document)
+
+
+def fake_review(request: LegalRequest, outcome: Outcome, *, windowed: bool) -> Review:
+    """A review of *request* with *outcome*, standing in for the reviewer: one that
+    releases data waits for notice before disclosure if *windowed* (ten days), one that
+    preserves holds for 90 days past the hold it renews."""
+    received = request.received_date
+    if outcome.releases_data and windowed:
+        notice = Notice(
+            True, NoticeTiming.BEFORE_DISCLOSURE, received, received + dt.timedelta(days=10)
+        )
+    elif outcome.releases_data:
+        notice = Notice(False, NoticeTiming.WITHHELD)
+    else:
+        notice = Notice(False, NoticeTiming.NONE)
+    until = None
+    if outcome is Outcome.PRESERVE:
+        base = request.preservation.prior_expires_on if request.preservation else received
+        until = base + dt.timedelta(days=90)
+    return Review(
+        request=request,
+        policy="default",
+        outcome=outcome,
+        findings=(),
+        categories=(),
+        period=None,
+        notice=notice,
+        preserve_until=until,
+    )
 
 
 @attrs.frozen

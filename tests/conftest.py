@@ -15,10 +15,10 @@ def login(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
 
     ``login("clerk")`` makes every later command act as ``clerk`` (``cli`` and ``cases``).
     """
-    from dueprocess._cli import _who_when
+    from dueprocess._cli import _readers
 
     def set_login(name: str) -> None:
-        monkeypatch.setattr(_who_when, "_login", lambda: name)
+        monkeypatch.setattr(_readers, "_login", lambda: name)
 
     return set_login
 

@@ -104,6 +104,8 @@ TOPIC_OF_NAME: Mapping[str, str] = {
     "DEFAULT_POLICY": "review",
     # Constants have no module of their own.
     "CERTIFICATE_TEMPLATE": "production",
+    "DEFAULT_CUSTODIAN": "production",
+    "SCHEMA_NAMES": "intake",
     "REPORT_LAYOUTS": "reports",
     "__version__": "",
 }
@@ -114,6 +116,14 @@ DATA_DOCS: Mapping[str, str] = {
         'The default :class:`~dueprocess.Policy`; its ``name`` is ``"default"``. Every field '
         "and its value is listed in :doc:`../rules`. Derive a stricter one with "
         '``attrs.evolve(DEFAULT_POLICY, name="strict", max_period_days=90)``.'
+    ),
+    "DEFAULT_CUSTODIAN": (
+        "Who signs ``certificate.md`` unless :func:`~dueprocess.produce` is given a"
+        ' ``custodian``: ``"Custodian of Records"``.'
+    ),
+    "SCHEMA_NAMES": (
+        "The documents :func:`~dueprocess.json_schema` describes: ``request``, ``review``,"
+        " ``policy`` and ``manifest``."
     ),
 }
 

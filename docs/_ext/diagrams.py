@@ -7,7 +7,7 @@ A page holds a marker alone on a line::
 and the marker becomes a ``graphviz`` directive (``sphinx.ext.graphviz``, rendered to SVG
 by ``dot``) whose graph is made now from the code:
 
-* ``lifecycle`` — every edge of ``dueprocess._cases.TRANSITIONS``;
+* ``lifecycle`` — every row of ``dueprocess.cases.TRANSITIONS`` as an edge;
 * ``outcome`` — the effects in the reviewer's own order (``_OUTCOME_BY_EFFECT``), then the
   rules after them, ending in every :class:`~dueprocess.Outcome`;
 * ``notice`` — the notice decision, ending in every :class:`~dueprocess.parts.NoticeTiming`
@@ -71,29 +71,36 @@ def _directive(graph: str, caption: str, alt: str) -> str:
 # --- the case lifecycle ----------------------------------------------------------------
 
 
-def _edges() -> Iterable[tuple[str, str, str]]:
-    """(from, to, label) for every transition; ``start`` is "no case yet"."""
+def _edges() -> Iterable[tuple[str, str, str, tuple[str | None, str | None]]]:
+    """(from, to, action, (outcome, condition)) for every row of the table; ``start`` is
+    "no case yet"."""
     from dueprocess.cases import TRANSITIONS
 
-    for key, targets in TRANSITIONS.items():
-        state, action, *rest = key
-        label = action.value + (f" ({rest[0].value})" if rest and rest[0] is not None else "")
+    for (state, action, outcome, condition), target in TRANSITIONS.items():
+        picks = (outcome.value if outcome else None, condition.value if condition else None)
         source = state.value if state is not None else "start"
-        if isinstance(targets, (frozenset, set, tuple, list)):
-            chosen = sorted(targets, key=lambda target: list(type(target)).index(target))
-        else:
-            chosen = [targets]
-        for target in chosen:
-            yield source, target.value, label
+        yield source, target.value, action.value, picks
+
+
+def _label(actions: dict[str, list[tuple[str | None, str | None]]]) -> str:
+    """``decide (comply, partial; window_open)``: each action once, with the outcomes and
+    the conditions that take it along this edge."""
+    labels = []
+    for action, picks in actions.items():
+        outcomes = dict.fromkeys(outcome for outcome, _ in picks if outcome is not None)
+        conditions = dict.fromkeys(condition for _, condition in picks if condition is not None)
+        named = "; ".join(", ".join(column) for column in (outcomes, conditions) if column)
+        labels.append(action + (f" ({named})" if named else ""))
+    return ", ".join(labels)
 
 
 def lifecycle() -> str:
     from dueprocess.cases import CaseState
 
     decided = {"awaiting_verification", "pushed_back", "rejected", "escalated", "preserved"}
-    edges: dict[tuple[str, str], list[str]] = {}
-    for source, target, label in _edges():
-        edges.setdefault((source, target), []).append(label)
+    edges: dict[tuple[str, str], dict[str, list[tuple[str | None, str | None]]]] = {}
+    for source, target, action, picks in _edges():
+        edges.setdefault((source, target), {}).setdefault(action, []).append(picks)
     lines = ["digraph lifecycle {", _GRAPH, "rankdir=LR; nodesep=0.25; ranksep=0.5;"]
     lines.append('start [shape=point, width=0.15, fillcolor="#33393f", label=""];')
     for state in CaseState:
@@ -105,10 +112,10 @@ def lifecycle() -> str:
         if state.value == "notice_pending":
             style = f', fillcolor="{SKY}"'
         lines.append(f"{_q(state.value)} [label={_q(state.value)}{style}];")
-    for (source, target), labels in edges.items():
+    for (source, target), actions in edges.items():
         # Self-loops (notify) and the many close/callback edges are grouped on one arrow.
-        label = ", ".join(dict.fromkeys(labels))
-        extra = ', style="dashed"' if label in ("callback", "cure", "callback, cure") else ""
+        label = _label(actions)
+        extra = ', style="dashed"' if target == "in_review" and source != "received" else ""
         if target == "closed" and label == "close":
             extra = ', color="#9aa3ad"'
         lines.append(f"{_q(source)} -> {_q(target)} [label={_q(label)}{extra}];")
@@ -116,8 +123,8 @@ def lifecycle() -> str:
     return _directive(
         "\n".join(lines),
         "The case lifecycle, drawn from the transition table "
-        "(dueprocess._cases.TRANSITIONS). Dashed: back to review after a call-back "
-        "or a cure.",
+        "(dueprocess.cases.TRANSITIONS), with the outcome or condition that picks "
+        "each edge. Dashed: back to review (a call-back, a cure, a renewal, a review).",
         "State diagram of the case lifecycle",
     )
 

@@ -609,25 +609,25 @@ def policy() -> str:
 
 
 def case_transitions() -> str:
-    """The case lifecycle's transition table: from each state, what may happen and where to."""
+    """The case lifecycle's transition table: from each state, what may happen, under
+    which review outcome or condition, and the one state it leads to."""
     from dueprocess.cases import TRANSITIONS, CaseAction, CaseState
 
-    rows = []
-    for state in [None, *CaseState]:
-        moves = [
-            (action, TRANSITIONS[(state, action)])
-            for action in CaseAction
-            if (state, action) in TRANSITIONS
+    states = [None, *CaseState]
+    actions = list(CaseAction)
+    # By state, then action; rows of one (state, action) keep the table's own order.
+    keys = sorted(TRANSITIONS, key=lambda key: (states.index(key[0]), actions.index(key[1])))
+    rows = [
+        [
+            code(state.value) if state is not None else "(no case yet)",
+            code(action.value),
+            code(outcome.value) if outcome is not None else "—",
+            code(condition.value) if condition is not None else "—",
+            code(TRANSITIONS[(state, action, outcome, condition)].value),
         ]
-        for action, targets in moves:
-            rows.append(
-                [
-                    code(state.value) if state is not None else "(no case yet)",
-                    code(action.value),
-                    _codes(target.value for target in _ordered(targets)),
-                ]
-            )
-    return table(["from", "action", "to"], rows)
+        for state, action, outcome, condition in keys
+    ]
+    return table(["from", "action", "outcome", "condition", "to"], rows)
 
 
 def _commands(

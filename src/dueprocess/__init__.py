@@ -36,7 +36,7 @@ from ._production._identity import identity_key
 from ._production._letter import render_letter
 from ._production._manifest import Manifest
 from ._production._merkle import InclusionProof, merkle_root, verify_inclusion
-from ._production._produce import ProductionProgress, produce
+from ._production._produce import ProductionProgress, check_producible, produce
 from ._production._records import Identity, Record, read_identities, read_records
 from ._production._verify import VerificationResult, verify
 from ._review._policy import DEFAULT_POLICY, Policy, load_policy, policy_to_dict
@@ -66,6 +66,7 @@ __all__ = [
     "TargetKind",
     "VerificationResult",
     "__version__",
+    "check_producible",
     "compare_reviews",
     "diff_policies",
     "identity_key",

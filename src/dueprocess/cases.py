@@ -25,7 +25,7 @@ from ._cases._deadlines import Deadline, DeadlineKind
 from ._cases._integrity import AuditFailure
 from ._cases._invoice import Invoice, InvoiceLine
 from ._cases._ledger import LedgerEntry
-from ._cases._lifecycle import TRANSITIONS, CaseAction, CaseState
+from ._cases._lifecycle import TRANSITIONS, CaseAction, CaseState, Condition, next_state
 from ._cases._notice import UserNotice
 from ._cases._service import Cases
 from ._review._fees import FeeSchedule, load_fees
@@ -44,6 +44,7 @@ __all__ = [
     "Cases",
     "ChainBreak",
     "ChainHead",
+    "Condition",
     "Deadline",
     "DeadlineKind",
     "DisclosureRow",
@@ -56,6 +57,7 @@ __all__ = [
     "ProductionRecord",
     "UserNotice",
     "load_fees",
+    "next_state",
     "parse_head",
     "verify_chain",
 ]

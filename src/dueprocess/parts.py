@@ -7,6 +7,10 @@ A :class:`~dueprocess.LegalRequest`'s parts (:class:`Process`, :class:`Target`,
 (:class:`Mismatch`), a policy comparison's (:class:`PolicyDiff`, :class:`ReviewChange`),
 and the enumerations their fields take. You rarely build these yourself: intake and the
 review make them. Import them to annotate, or to compare a field with a member.
+
+Two constants name the defaults and choices of the main verbs: :data:`DEFAULT_CUSTODIAN`
+(who signs a certificate unless :func:`~dueprocess.produce` is told otherwise) and
+:data:`SCHEMA_NAMES` (the documents :func:`~dueprocess.json_schema` describes).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from ._base._enums import (
     NoticeTiming,
     Role,
 )
+from ._formats._schema import SCHEMA_NAMES
 from ._intake._request import (
     Emergency,
     Investigation,
@@ -33,7 +38,7 @@ from ._intake._request import (
     Supervisor,
     Target,
 )
-from ._production._certificate import check_certificate_template
+from ._production._certificate import DEFAULT_CUSTODIAN, check_certificate_template
 from ._production._manifest import FileDigest
 from ._production._verify import Mismatch
 from ._review._policy import AuthorityScope
@@ -41,6 +46,8 @@ from ._review._policy_diff import PolicyDiff, ReviewChange
 from ._review._review import CategoryDecision, ScopedCategory
 
 __all__ = [
+    "DEFAULT_CUSTODIAN",
+    "SCHEMA_NAMES",
     "Area",
     "AuthorityScope",
     "Callback",

@@ -194,3 +194,60 @@ def test_every_error_lives_in_the_exceptions_module() -> None:
         and issubclass(getattr(importlib.import_module(module), name), BaseException)
     }
     assert errors == set()
+
+
+# The command line is a thin shell over the public API: besides its own modules, it may
+# read the public modules and the shared base (dates, strict JSON, text), nothing else.
+CLI_SHARED = ("dueprocess._base", "dueprocess._cli")
+
+
+def cli_imports_outside_the_public_api(graph: dict[str, set[str]]) -> list[str]:
+    """Each import of a ``_cli`` module that reaches past the public API, as ``a -> b``."""
+
+    def allowed(module: str) -> bool:
+        return module in PUBLIC or any(
+            module == shared or module.startswith(f"{shared}.") for shared in CLI_SHARED
+        )
+
+    return sorted(
+        f"{name} -> {imported}"
+        for name, imports in graph.items()
+        if name.startswith("dueprocess._cli")
+        for imported in imports
+        if not allowed(imported)
+    )
+
+
+def test_the_command_line_imports_only_the_public_api_and_the_shared_base() -> None:
+    assert cli_imports_outside_the_public_api(GRAPH) == []
+
+
+def test_the_cli_import_check_names_an_import_of_a_private_module() -> None:
+    graph = {
+        "dueprocess._cli._x": {
+            "dueprocess",
+            "dueprocess.adapters",
+            "dueprocess.adapters._files",
+            "dueprocess._base._dates",
+            "dueprocess._cli._common",
+            "dueprocess._production._produce",
+        },
+        "dueprocess._review._reviewer": {"dueprocess._review._policy"},
+    }
+    assert cli_imports_outside_the_public_api(graph) == [
+        "dueprocess._cli._x -> dueprocess._production._produce",
+        "dueprocess._cli._x -> dueprocess.adapters._files",
+    ]
+
+
+def test_no_command_module_imports_another_command_module() -> None:
+    # What commands share lives in _common, _options, _readers and _progress; a helper
+    # borrowed from another command's module would tie two commands together.
+    commands = {
+        name for name in GRAPH["dueprocess._cli._commands"] if name.startswith("dueprocess._cli.")
+    }
+    commands -= {"dueprocess._cli._options"}
+    assert len(commands) >= 10
+    assert {
+        (name, other) for name in commands for other in GRAPH[name] if other in commands
+    } == set()

@@ -370,7 +370,7 @@ def test_the_login_comes_from_the_process_user_not_the_environment(
 
     pwd = pytest.importorskip("pwd")
     monkeypatch.undo()  # the real _login, not the fixture's
-    from dueprocess._cli._who_when import OsLogin
+    from dueprocess._cli._readers import OsLogin
 
     monkeypatch.setenv("LOGNAME", "someone-else")
     monkeypatch.setenv("USER", "someone-else")

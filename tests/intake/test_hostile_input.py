@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dueprocess._cli import main
-from dueprocess._cli._common import MAX_DOCUMENT_BYTES
+from dueprocess._cli._readers import MAX_DOCUMENT_BYTES
 
 from ..support import ROOT, make_request, run_atheris
 

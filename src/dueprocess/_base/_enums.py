@@ -27,6 +27,8 @@ __all__ = [
 
 
 class _Str(str, enum.Enum):
+    """A closed set of strings (every stage's): ``str()`` is the value, ``repr()`` the member."""
+
     def __str__(self) -> str:
         return str(self.value)
 

@@ -27,7 +27,7 @@ from .._intake._request import LegalRequest
 from .._review._review import Review
 from ..exceptions import InvalidRequest, Problem
 from ._case import Case, Hold
-from ._lifecycle import CaseAction, CaseState
+from ._lifecycle import CaseAction, Condition
 from ._steps import move, review_digest, sha256
 
 if TYPE_CHECKING:
@@ -190,7 +190,6 @@ def refuse_renewal(
     refused = move(
         case,
         CaseAction.RENEW,
-        CaseState.PRESERVED,
         now,
         actor,
         f"{reason}; renewal refused ({review.outcome.value}: {codes}), the hold stands",
@@ -201,6 +200,7 @@ def refuse_renewal(
             "request_sha256": sha256(review.request.to_dict()),
             "recorded_review_sha256": review_digest(case.review),
         },
+        condition=Condition.REFUSED,
     )
     until = format_date(case.holds[-1].expires_on) if case.holds else "released"
     return refused, (

@@ -156,7 +156,6 @@ def bill_case(case: Case, policy: Policy, now: dt.datetime, actor: str) -> tuple
     moved = move(
         case,
         CaseAction.INVOICE,
-        case.state,
         now,
         actor,
         f"invoice {bill.number}: {bill.total} {bill.currency}",

@@ -124,9 +124,7 @@ def produced_case(
     if production.override is not None:
         detail["override"] = production.override
     records = f"{production.records} record{'' if production.records == 1 else 's'}"
-    produced = move(
-        moved, CaseAction.PRODUCE, CaseState.PRODUCED, now, actor, f"produced {records}", detail
-    )
+    produced = move(moved, CaseAction.PRODUCE, now, actor, f"produced {records}", detail)
     return attrs.evolve(produced, productions=(*claimed.productions, production))
 
 

@@ -41,7 +41,7 @@ from ._holds import RenewalCheck, complete_from_registry, next_hold, refuse_rene
 from ._integrity import AuditFailure, checked_case, verify_store
 from ._invoice import Invoice, bill_case
 from ._ledger import LedgerEntry, ledger_entries
-from ._lifecycle import CaseAction, CaseState, check_transition
+from ._lifecycle import CaseAction, CaseState, check_action, next_state
 from ._notice import account_notices, not_due_until, under_gag
 from ._release import (
     default_producer,
@@ -61,7 +61,7 @@ from ._steps import (
     require_received,
     review_digest,
     sha256,
-    target_state,
+    window,
 )
 
 if TYPE_CHECKING:
@@ -208,7 +208,7 @@ class Cases:
         request id raises :class:`ConflictError`.
         """
         who = resolve_actor(self._identity, actor)
-        check_transition(None, CaseAction.OPEN, CaseState.RECEIVED, case_id=request.id)
+        received = next_state(None, CaseAction.OPEN, case_id=request.id)
         require_loadable(request)
         now = self._now()
         require_received(request, now)
@@ -218,7 +218,7 @@ class Cases:
             id=request.id,
             request=completed,
             review=review,
-            state=CaseState.RECEIVED,
+            state=received,
             version=1,
             opened_at=now,
             events=(
@@ -226,14 +226,14 @@ class Cases:
                     now,
                     who,
                     None,
-                    CaseState.RECEIVED,
+                    received,
                     reason,
                     CaseAction.OPEN,
                     {"request_sha256": sha256(request.to_dict())},
                 ),
             ),
         )
-        reviewing = move(opened, CaseAction.REVIEW, CaseState.IN_REVIEW, now, who, check.note)
+        reviewing = move(opened, CaseAction.REVIEW, now, who, check.note)
         case = attrs.evolve(self._decide(reviewing, review, check, now, who), policy=self._policy)
         self._store.create(case)
         return case
@@ -288,7 +288,7 @@ class Cases:
         if problems:
             raise InvalidRequest(problems, what="corrected request document")
         kept = attrs.evolve(request, requester=case.request.requester)
-        check_transition(case.state, CaseAction.CURE, CaseState.IN_REVIEW, case_id=case.id)
+        check_action(case.state, CaseAction.CURE, case_id=case.id)
         completed, check = complete_from_registry(self._store, kept, case.id)
         review = self._reviewer(completed, self._policy)
         lifted = lifted_verification(case.review, review)
@@ -324,7 +324,7 @@ class Cases:
         """
         who = resolve_actor(self._identity, actor)
         case = self._store.get(case_id)
-        check_transition(case.state, CaseAction.RENEW, CaseState.IN_REVIEW, case_id=case.id)
+        check_action(case.state, CaseAction.RENEW, case_id=case.id)
         renewal = request if request is not None else case.request
         if renewal.id != case.request_id:
             raise InvalidRequest(
@@ -392,7 +392,7 @@ class Cases:
             raise InvalidTransition(
                 f"the notice of case {case.id!r} ({notice.timing.value}) is not due {when}"
             )
-        check_transition(case.state, CaseAction.NOTIFY, case.state, case_id=case.id)
+        check_action(case.state, CaseAction.NOTIFY, case_id=case.id)
         if self._notifier is None:
             raise DueProcessError("no notifier was given to this Cases service")
         notices = account_notices(notice, source)
@@ -401,7 +401,6 @@ class Cases:
         moved = move(
             case,
             CaseAction.NOTIFY,
-            case.state,
             now,
             who,
             reason
@@ -445,7 +444,7 @@ class Cases:
         who = resolve_actor(self._identity, actor)
         case = self._store.get(case_id)
         now = self._now(case)
-        check_transition(case.state, CaseAction.ADVANCE, CaseState.READY, case_id=case.id)
+        check_action(case.state, CaseAction.ADVANCE, case_id=case.id)
         ready, _ = close_window(case, now, who, reason=reason)
         return self._commit(case, ready)
 
@@ -516,7 +515,7 @@ class Cases:
         moved, used = case, None
         if case.state is CaseState.NOTICE_PENDING:
             moved, used = close_window(case, now, who, override=override)
-        check_transition(moved.state, CaseAction.PRODUCE, CaseState.PRODUCED, case_id=case.id)
+        check_action(moved.state, CaseAction.PRODUCE, case_id=case.id)
         policy = case.policy if case.policy is not None else self._policy
         try:
             # Released only as the audit chain recorded it: a case row edited in the
@@ -534,7 +533,6 @@ class Cases:
             move(
                 case,
                 CaseAction.CLAIM,
-                case.state,
                 now,
                 who,
                 "production claimed",
@@ -573,7 +571,7 @@ class Cases:
         who = resolve_actor(self._identity, actor)
         case = self._store.get(case_id)
         now = self._now(case)
-        moved = move(case, CaseAction.CLOSE, CaseState.CLOSED, now, who, reason)
+        moved = move(case, CaseAction.CLOSE, now, who, reason)
         return self._commit(case, attrs.evolve(moved, closed_at=now))
 
     # --- internals -------------------------------------------------------------------
@@ -593,8 +591,8 @@ class Cases:
     def _decide(
         self, case: Case, review: Review, check: RenewalCheck, now: dt.datetime, actor: str
     ) -> Case:
-        """Move an ``in_review`` case by *review*'s outcome, adding the hold it places."""
-        target = target_state(case, review, now)
+        """Move an ``in_review`` case by *review*'s outcome (and the account holder's
+        window), adding the hold it places."""
         detail: dict[str, Scalar] = {
             "outcome": review.outcome.value,
             "review_sha256": review_digest(review),
@@ -608,11 +606,12 @@ class Cases:
         moved = move(
             reviewed,
             CaseAction.DECIDE,
-            target,
             now,
             actor,
             f"{review.outcome.value}: {codes}",
             detail,
+            outcome=review.outcome,
+            condition=window(case, review, now),
         )
         hold = next_hold(moved, review, check.chain, placed_at=now)
         if hold is not None:
@@ -630,7 +629,7 @@ class Cases:
         reviewed: tuple[LegalRequest, RenewalCheck, Review] | None = None,
     ) -> Case:
         now = self._now(case)
-        check_transition(case.state, action, CaseState.IN_REVIEW, case_id=case.id)
+        check_action(case.state, action, case_id=case.id)
         require_loadable(request)
         if reviewed is None:
             completed, check = complete_from_registry(self._store, request, case.id)
@@ -640,7 +639,6 @@ class Cases:
         reviewing = move(
             case,
             action,
-            CaseState.IN_REVIEW,
             now,
             actor,
             reason,
@@ -652,7 +650,7 @@ class Cases:
     def _refuse(self, case: Case, now: dt.datetime, actor: str, why: str) -> None:
         """Audit a production refused for integrity without writing the case: its row is
         suspect, and writing it again would record it as legitimate."""
-        event = CaseEvent(now, actor, case.state, case.state, why, CaseAction.REFUSE, {})
+        event = move(case, CaseAction.REFUSE, now, actor, why).events[-1]
         note = getattr(self._store, "note", None)
         if callable(note):
             note(case.id, (event,))
@@ -688,8 +686,8 @@ class Cases:
             raise
 
     def _event(self, case: Case, action: CaseAction, who: str, why: str, detail: Detail) -> Case:
-        """*case* with an event that leaves it in its state."""
-        return move(case, action, case.state, self._now(case), who, why, detail)
+        """*case* with an event of *action* (one that leaves it in its state)."""
+        return move(case, action, self._now(case), who, why, detail)
 
     def _commit(self, before: Case, after: Case) -> Case:
         new_events = after.events[len(before.events) :]

@@ -1,10 +1,14 @@
-"""The steps every case operation is built from: moving a case by one event, the state a
-review leads to, closing the objection window, and the checks a production must pass.
+"""The steps every case operation is built from: moving a case by one event, whether the
+account holder's window holds a case back, closing that window, and the checks a
+production must pass.
 
 Rules of the road for this module:
 
 * Nothing here reads a store or a clock: each step takes the case and the time and
   returns the moved case (or raises), so the service decides what is written, once.
+* Nothing here picks a state: :func:`move` asks the transition table
+  (:func:`~dueprocess._cases._lifecycle.next_state`) where an action leads, given the
+  facts computed here (the review's outcome, :func:`window`).
 * Notice before disclosure is a gate, not a reminder: a review that schedules notice
   ``before_disclosure`` keeps the case in ``notice_pending`` until the notice was given
   *and* ``disclose_after`` has come. Only an override with a reason passes the gate, and
@@ -33,7 +37,7 @@ from .._review._review import Review
 from ..exceptions import IntegrityError, InvalidTransition
 from ._case import Case, CaseEvent, Detail, Scalar
 from ._deadlines import start_of_day
-from ._lifecycle import CaseAction, CaseState, check_transition
+from ._lifecycle import CaseAction, Condition, next_state
 
 if TYPE_CHECKING:
     from ..typing import Sink
@@ -52,7 +56,7 @@ __all__ = [
     "require_received",
     "review_digest",
     "sha256",
-    "target_state",
+    "window",
 ]
 
 _RECORDS_FILE = "records.jsonl"
@@ -89,14 +93,17 @@ def require_received(request: LegalRequest, now: dt.datetime) -> None:
 def move(
     case: Case,
     action: CaseAction,
-    target: CaseState,
     at: dt.datetime,
     actor: str,
     reason: str,
     detail: Detail | None = None,
+    *,
+    outcome: Outcome | None = None,
+    condition: Condition | None = None,
 ) -> Case:
-    """*case* moved to *target* by one event (the transition table decides if it may)."""
-    check_transition(case.state, action, target, case_id=case.id)
+    """*case* moved by one event to the state the transition table gives for *action*
+    (with the review's *outcome* and the *condition*, where they decide)."""
+    target = next_state(case.state, action, outcome=outcome, condition=condition, case_id=case.id)
     require_in_order(case, at)
     event = CaseEvent(at, actor, case.state, target, reason, action, dict(detail or {}))
     return attrs.evolve(case, state=target, events=(*case.events, event))
@@ -112,21 +119,17 @@ def waits_for_notice(case: Case, review: Review) -> bool:
     )
 
 
-def target_state(case: Case, review: Review, now: dt.datetime) -> CaseState:
-    """The state *review*'s outcome moves *case* to at *now*."""
-    outcome = review.outcome
-    if outcome.releases_data:
-        window = review.notice.disclose_after
-        if waits_for_notice(case, review) or (window is not None and now < start_of_day(window)):
-            return CaseState.NOTICE_PENDING
-        return CaseState.READY
-    return {
-        Outcome.VERIFY: CaseState.AWAITING_VERIFICATION,
-        Outcome.PUSH_BACK: CaseState.PUSHED_BACK,
-        Outcome.REJECT: CaseState.REJECTED,
-        Outcome.ESCALATE: CaseState.ESCALATED,
-        Outcome.PRESERVE: CaseState.PRESERVED,
-    }[outcome]
+def window(case: Case, review: Review, now: dt.datetime) -> Condition | None:
+    """Whether the account holder's window holds *case* back at *now* under *review*:
+    open while a notice due before disclosure was not given or ``disclose_after`` has not
+    come, closed after; ``None`` for a review that releases nothing (nothing to hold
+    back)."""
+    if not review.outcome.releases_data:
+        return None
+    after = review.notice.disclose_after
+    if waits_for_notice(case, review) or (after is not None and now < start_of_day(after)):
+        return Condition.WINDOW_OPEN
+    return Condition.WINDOW_CLOSED
 
 
 def _window_end(case: Case) -> dt.datetime:
@@ -144,18 +147,23 @@ def close_window(
     override: str | None = None,
     reason: str | None = None,
 ) -> tuple[Case, str | None]:
-    """``notice_pending`` to ``ready``: once the notice was given and ``disclose_after``
-    has come, or earlier by override.
+    """``advance`` a ``notice_pending`` case: once the notice was given and
+    ``disclose_after`` has come, or earlier by override (the table decides which of these
+    lead to ``ready``).
 
     Returns the moved case and the override, if one was needed (an override given for
     a gate already open is not recorded).
     """
     opens = _window_end(case)
     unnotified = waits_for_notice(case, case.review)
-    if now >= opens and not unnotified:
-        why = reason or f"objection window closed ({format_timestamp(opens)})"
-        return move(case, CaseAction.ADVANCE, CaseState.READY, now, actor, why), None
-    if override is None:
+    condition = window(case, case.review, now)
+    if condition is Condition.WINDOW_OPEN and override is not None:
+        condition = Condition.OVERRIDDEN
+    try:
+        next_state(case.state, CaseAction.ADVANCE, condition=condition, case_id=case.id)
+    except InvalidTransition:
+        if condition is not Condition.WINDOW_OPEN:
+            raise
         gates = []
         if unnotified:
             gates.append(
@@ -167,7 +175,10 @@ def close_window(
         raise InvalidTransition(
             f"case {case.id!r}: {'; '.join(gates)}; production before then needs an"
             " override with a reason"
-        )
+        ) from None
+    if condition is not Condition.OVERRIDDEN:
+        why = reason or f"objection window closed ({format_timestamp(opens)})"
+        return move(case, CaseAction.ADVANCE, now, actor, why, condition=condition), None
     detail: dict[str, Scalar] = {
         "override": override,
         "notice_given": not unnotified,
@@ -182,7 +193,7 @@ def close_window(
         if skipped
     )
     why = f"{overridden} overridden: {override}"
-    moved = move(case, CaseAction.ADVANCE, CaseState.READY, now, actor, why, detail)
+    moved = move(case, CaseAction.ADVANCE, now, actor, why, detail, condition=condition)
     return moved, override
 
 

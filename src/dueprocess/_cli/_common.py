@@ -1,4 +1,9 @@
-"""What every command shares: exit codes, reading documents, turning errors into messages."""
+"""What every command shares on the way out: exit codes, errors turned into messages, and
+text that is safe to print.
+
+Reading what a command is given (files, stores, the clock) is :mod:`._readers`; the
+options every command adds the same way are :mod:`._options`.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,14 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from .._base._json import RepeatedKeys
-from .._base._json import loads as strict_json
-from ..adapters._sql_open import is_in_memory
 from ..exceptions import (
-    ConflictError,
     DueProcessError,
     IntegrityError,
     InvalidDocument,
-    InvalidTransition,
     ProductionRefused,
     StoreError,
 )
@@ -28,16 +29,11 @@ __all__ = [
     "EXIT_NOTHING_RELEASED",
     "EXIT_OK",
     "EXIT_VERIFY_FAILED",
-    "MAX_DOCUMENT_BYTES",
     "CommandError",
-    "add_production_options",
-    "durable_store",
+    "bad_input",
     "json_safe",
     "plural",
     "print_json",
-    "read_bytes",
-    "read_json",
-    "read_text",
     "run_command",
     "terminal_lines",
     "terminal_safe",
@@ -60,78 +56,14 @@ class CommandError(Exception):
         self.exit_code = exit_code
 
 
-#: The largest document the command line reads (16 MiB): far above any real request,
-#: low enough that a hostile file cannot exhaust memory. See docs/limits.md.
-MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
-
-
-def read_bytes(path: str, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
-    """Read a file, or standard input for ``-``, refusing more than *limit* bytes (exit 2)."""
+@contextmanager
+def bad_input(prefix: str = "") -> Iterator[None]:
+    """A :class:`StoreError` raised inside is the user's input refused (a missing or
+    foreign store, a path in the way): exit 2 with its message, after *prefix*."""
     try:
-        if path == "-":
-            buffer = getattr(sys.stdin, "buffer", None)
-            if buffer is None:  # a text-only stream (an embedding program, a notebook)
-                data = sys.stdin.read(limit + 1).encode("utf-8", "surrogatepass")
-            else:
-                data = buffer.read(limit + 1)
-        else:
-            with open(path, "rb") as handle:
-                data = handle.read(limit + 1)
-    except IsADirectoryError:
-        raise CommandError(f"{path}: is a directory, not a file", EXIT_INVALID) from None
-    except OSError as error:
-        raise CommandError(
-            f"{path}: cannot read: {error.strerror or error}", EXIT_INVALID
-        ) from None
-    if len(data) > limit:
-        raise CommandError(
-            f"{path}: larger than {limit // (1024 * 1024)} MiB; not a request document",
-            EXIT_INVALID,
-        )
-    return data
-
-
-def read_text(path: str, limit: int = MAX_DOCUMENT_BYTES) -> str:
-    """Read a UTF-8 file (a BOM is allowed), or standard input for ``-``; errors exit 2."""
-    data = read_bytes(path, limit)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise CommandError(
-            f"{path}: not UTF-8 text ({error.reason} at byte {error.start})", EXIT_INVALID
-        ) from None
-
-
-def read_json(path: str) -> Any:
-    """Read and parse one JSON document (a request, a policy, a renewal) strictly: malformed
-    JSON is exit 2 with line and column, and so is a key repeated in one object, with the
-    JSON path of each (``json.loads`` would silently keep the last)."""
-    text = read_text(path)
-    try:
-        return strict_json(text)
-    except RepeatedKeys as error:
-        problems = "\n".join(f"  {message}" for message in error.messages())
-        raise CommandError(f"{path}: a key is repeated:\n{problems}", EXIT_INVALID) from None
-    except json.JSONDecodeError as error:
-        raise CommandError(
-            f"{path}: malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}",
-            EXIT_INVALID,
-        ) from None
-    except RecursionError:
-        raise CommandError(f"{path}: JSON nested too deeply", EXIT_INVALID) from None
-    except ValueError as error:  # e.g. an integer with more digits than Python converts
-        raise CommandError(f"{path}: malformed JSON: {error}", EXIT_INVALID) from None
-
-
-def add_production_options(parser: argparse.ArgumentParser) -> None:
-    """``--store`` (where records come from) and ``--out`` (the new production directory)."""
-    parser.add_argument(
-        "--store",
-        required=True,
-        metavar="STORE.sqlite",
-        help="the record store: a SQLite file or a SQLAlchemy URL",
-    )
-    parser.add_argument("--out", required=True, metavar="DIR", help="the new production directory")
+        yield
+    except StoreError as error:
+        raise CommandError(f"{prefix}{error}", EXIT_INVALID) from None
 
 
 # Control characters (C0, DEL, C1), line and paragraph separators, the bidirectional
@@ -193,22 +125,6 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{char:02x}" if char < 0x100 else f"\\u{char:04x}"
 
 
-def durable_store(spec: str, option: str) -> str:
-    """*spec*, unless it names an in-memory database: a command that records cases or
-    records there would report success and keep nothing (exit 2).
-
-    >>> durable_store("cases.sqlite", "--db")
-    'cases.sqlite'
-    """
-    if is_in_memory(spec):
-        raise CommandError(
-            f"{option} {terminal_safe(spec)}: an in-memory database keeps nothing once the"
-            " command ends; give a file or a database server",
-            EXIT_INVALID,
-        )
-    return spec
-
-
 def plural(count: int, noun: str, plural_form: str | None = None) -> str:
     """``1 record``, ``2 records``, ``1 identity``, ``3 identities``.
 
@@ -223,13 +139,11 @@ def run_command(args: argparse.Namespace) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
-    except InvalidDocument as error:
+    except InvalidDocument as error:  # a request, records, a report file...: every problem
         raise CommandError(str(error), EXIT_INVALID) from None
     except ProductionRefused as error:
         raise CommandError(str(error), EXIT_NOTHING_RELEASED) from None
     except IntegrityError as error:
         raise CommandError(str(error), EXIT_VERIFY_FAILED) from None
-    except (StoreError, ConflictError, InvalidTransition) as error:
-        raise CommandError(str(error), EXIT_ERROR) from None
-    except DueProcessError as error:
+    except DueProcessError as error:  # a store that failed, an illegal transition...
         raise CommandError(str(error), EXIT_ERROR) from None

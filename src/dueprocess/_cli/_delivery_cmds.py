@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import argparse
 
-from .. import load_request, review
+from .. import review
 from ..adapters import bundle_production, verify_production
-from ..exceptions import StoreError
 from ._common import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_VERIFY_FAILED,
     CommandError,
+    bad_input,
     plural,
-    read_json,
+    terminal_safe,
 )
-from ._review_cmds import add_policy_option, policy_from, terminal_safe
+from ._options import POLICY, Option, Subcommands, add_command
+from ._readers import policy_from, read_request
 
 __all__ = ["register"]
 
@@ -28,7 +29,7 @@ def _verify(args: argparse.Namespace) -> int:
         )
     expected = None
     if args.request is not None:
-        expected = review(load_request(read_json(args.request)), policy_from(args))
+        expected = review(read_request(args.request), policy_from(args))
     result = verify_production(args.production, review=expected)
     where = terminal_safe(args.production)
     if result.ok:
@@ -57,10 +58,8 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _bundle(args: argparse.Namespace) -> int:
-    try:
+    with bad_input():
         manifest = bundle_production(args.directory, args.out)
-    except StoreError as error:
-        raise CommandError(str(error), EXIT_INVALID) from None
     print(
         f"bundled {terminal_safe(args.directory)} into {terminal_safe(args.out)}:"
         f" {plural(manifest.records, 'record')} for {terminal_safe(manifest.request_id)},"
@@ -69,39 +68,34 @@ def _bundle(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Subcommands) -> None:
     """Add ``verify`` and ``bundle``."""
-    parser = subparsers.add_parser(
+    add_command(
+        subparsers,
         "verify",
-        help="check a production (a directory or a zip) against its manifest",
-        description=(
-            "Recompute every figure of a production's manifest, from its directory or from"
-            " the zip dueprocess bundle made. With --request, also check that the production"
-            " is what the review of that request (under --policy) allows. Exit 4 on any"
-            " mismatch."
+        "check a production (a directory or a zip) against its manifest",
+        "Recompute every figure of a production's manifest, from its directory or from"
+        " the zip dueprocess bundle made. With --request, also check that the production"
+        " is what the review of that request (under --policy) allows. Exit 4 on any"
+        " mismatch.",
+        _verify,
+        Option("production", metavar="DIR|ZIP", help="the production directory, or its zip file"),
+        Option(
+            "--request",
+            metavar="REQUEST.json",
+            help="the request the production answers: its fresh review must be the manifest's",
         ),
+        POLICY,
     )
-    parser.add_argument(
-        "production", metavar="DIR|ZIP", help="the production directory, or its zip file"
-    )
-    parser.add_argument(
-        "--request",
-        metavar="REQUEST.json",
-        help="the request the production answers: its fresh review must be the manifest's",
-    )
-    add_policy_option(parser)
-    parser.set_defaults(handler=_verify)
-
-    parser = subparsers.add_parser(
+    add_command(
+        subparsers,
         "bundle",
-        help="pack a production into one zip file to deliver",
-        description=(
-            "Verify a production directory and pack it into a new zip file, deterministically:"
-            " the same production always gives the same bytes (fixed times, sorted names,"
-            " stored entries, no extra metadata). An existing file is never overwritten."
-            " Exit 4 if the production does not verify."
-        ),
+        "pack a production into one zip file to deliver",
+        "Verify a production directory and pack it into a new zip file, deterministically:"
+        " the same production always gives the same bytes (fixed times, sorted names,"
+        " stored entries, no extra metadata). An existing file is never overwritten."
+        " Exit 4 if the production does not verify.",
+        _bundle,
+        Option("directory", metavar="DIR", help="the production directory"),
+        Option("--out", required=True, metavar="PRODUCTION.zip", help="the new zip"),
     )
-    parser.add_argument("directory", metavar="DIR", help="the production directory")
-    parser.add_argument("--out", required=True, metavar="PRODUCTION.zip", help="the new zip")
-    parser.set_defaults(handler=_bundle)

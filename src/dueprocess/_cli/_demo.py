@@ -14,6 +14,7 @@ domains, 555-01xx phone numbers and the documentation IP ranges of RFC 5737 and 
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import random
@@ -26,7 +27,6 @@ from typing import Any
 
 from .. import Category, Identity, Record, Review, TargetKind, load_request, produce, review
 from .._base._dates import format_date, format_timestamp
-from .._production._manifest import FILE_RECORDS
 from ..adapters import (
     DirectorySink,
     SqliteStore,
@@ -36,6 +36,8 @@ from ..adapters import (
 )
 from ..exceptions import StoreError
 from ..testing import RecordingSource, SourceCall
+from ._common import bad_input
+from ._options import FORCE, Option, Subcommands, add_command
 
 __all__ = [
     "DEMO_CASE",
@@ -47,6 +49,7 @@ __all__ = [
     "demo_identities",
     "demo_records",
     "demo_requests",
+    "register",
     "run_demo",
 ]
 
@@ -64,6 +67,8 @@ _STREETS = ("Elm Street", "Harbor Road", "Mill Lane", "Station Avenue", "Quarry 
 _IPV4 = ("192.0.2.", "198.51.100.", "203.0.113.")
 _PLACES = ((38.8977, -77.0365), (40.7128, -74.006), (47.6062, -122.3321), (52.52, 13.405))
 _WORDS = ("see", "you", "at", "the", "station", "tomorrow", "call", "me", "later", "thanks")
+#: The production's records file (docs/formats.md): the one the demo tampers with.
+_RECORDS = "records.jsonl"
 
 
 def demo_requests() -> list[tuple[str, dict[str, Any]]]:
@@ -284,9 +289,9 @@ def run_demo(out: Path | None, *, echo: Callable[[str], None], force: bool = Fal
     if tampered.exists():
         shutil.rmtree(tampered)
     shutil.copytree(target, tampered)
-    lines = (tampered / FILE_RECORDS).read_bytes().split(b"\n")
+    lines = (tampered / _RECORDS).read_bytes().split(b"\n")
     lines[-2] = lines[-2].replace(b'"ip":"', b'"ip":"10.', 1)
-    (tampered / FILE_RECORDS).write_bytes(b"\n".join(lines))
+    (tampered / _RECORDS).write_bytes(b"\n".join(lines))
     caught = verify_directory(tampered)
     echo(f"5. Changed one IP address in a copy ({tampered.name}/); verify reports:")
     for mismatch in caught.mismatches:
@@ -294,3 +299,27 @@ def run_demo(out: Path | None, *, echo: Callable[[str], None], force: bool = Fal
     echo("")
     echo(f"Try: dueprocess verify {target}")
     return 4 if caught.ok else 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    with bad_input():
+        return run_demo(Path(args.out) if args.out else None, echo=print, force=args.force)
+
+
+def register(subparsers: Subcommands) -> None:
+    """Add ``demo``."""
+    add_command(
+        subparsers,
+        "demo",
+        "run the whole pipeline on synthetic data",
+        "Build a demo store of synthetic accounts, review the bundled example requests,"
+        " produce the motivating one (HSI-2017-0042), verify it and show that tampering"
+        " is caught.",
+        _demo,
+        Option(
+            "--out",
+            metavar="DIR",
+            help="a new or empty folder for the demo's files (default: a new temp dir)",
+        ),
+        FORCE.but(help="use a --out folder that holds files, replacing the demo's own files in it"),
+    )

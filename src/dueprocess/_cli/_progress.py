@@ -21,7 +21,7 @@ from typing import Any, Protocol, TextIO
 from .. import Manifest, ProductionProgress
 from .._base._dates import format_timestamp
 
-__all__ = ["ProgressDisplay", "add_progress_options", "production_summary", "progress_for"]
+__all__ = ["ProgressDisplay", "production_summary", "progress_for"]
 
 #: Seconds between two plain progress lines.
 LINE_INTERVAL = 5.0
@@ -33,13 +33,6 @@ class _Bar(Protocol):
     def set_postfix_str(self, text: str, refresh: bool = ...) -> None: ...
     def refresh(self) -> None: ...
     def close(self) -> None: ...
-
-
-def add_progress_options(parser: argparse.ArgumentParser) -> None:
-    """``--quiet`` (no progress on stderr)."""
-    parser.add_argument(
-        "--quiet", action="store_true", help="show no progress on stderr (results still print)"
-    )
 
 
 def _size(count: int) -> str:

@@ -7,15 +7,14 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .._intake._limits import EARLIEST_DATE, LATEST_DATE
-from ..adapters import open_case_store
-from ..adapters._files import check_writable, write_file
-from ..adapters._sql_open import is_url
+from ..adapters import check_writable, is_url, open_case_store, write_file
 from ..cases import CaseState
-from ..exceptions import ReportError, StoreError
+from ..exceptions import ReportError
 from ..reports import ReportPeriod, eu_orders_report, transparency_report
 from ..typing import ReportCase
-from ._common import EXIT_INVALID, EXIT_OK, CommandError, durable_store, terminal_safe
+from ._common import EXIT_INVALID, EXIT_OK, CommandError, bad_input
+from ._options import DB, FORCE, Option, Subcommands, add_command
+from ._readers import durable_store
 
 __all__ = ["load_cases", "register"]
 
@@ -32,10 +31,8 @@ def load_cases(path: str, *, closed_only: bool = True) -> Sequence[ReportCase]:
     durable_store(path, "--db")
     if not is_url(path) and not os.path.isfile(path):
         raise CommandError(f"{path}: no such case store", EXIT_INVALID)
-    try:
+    with bad_input():
         store = open_case_store(path, create=False)  # a SQLite path or a SQLAlchemy URL
-    except StoreError as error:
-        raise CommandError(str(error), EXIT_INVALID) from None
     with store:
         return store.cases(CaseState.CLOSED if closed_only else None)
 
@@ -45,29 +42,19 @@ def _write(text: str, out: str | None, *, force: bool) -> None:
         sys.stdout.write(text)
         return
     # A new file, written whole, never through a link; --force replaces one (produce's
-    # rules, adapters/_files.py). The layout's own line endings are kept byte for byte.
+    # rules, dueprocess.adapters.write_file). The layout's own line endings are kept.
     write_file(out, text.encode("utf-8"), replace=force, mode=0o644)
 
 
 def _report(args: argparse.Namespace) -> int:
+    # A period outside the days a request may carry is refused here too (ReportError).
     try:
         period = ReportPeriod.parse(args.period)
     except ReportError as error:
         raise CommandError(str(error), EXIT_INVALID) from None
-    if not (period.start >= EARLIEST_DATE and period.end <= LATEST_DATE):
-        # No case can be received outside the dates a request may carry, and a range
-        # reaching the calendar's ends cannot be cut into half-years.
-        raise CommandError(
-            f"--period {terminal_safe(args.period)}: a report period lies within"
-            f" {EARLIEST_DATE.isoformat()}..{LATEST_DATE.isoformat()}, the dates a request"
-            " may carry",
-            EXIT_INVALID,
-        )
     if args.out not in (None, "-"):
-        try:
+        with bad_input():
             check_writable(args.out, replace=args.force)
-        except StoreError as error:
-            raise CommandError(str(error), EXIT_INVALID) from None
     if args.format == "meta" and len(period.halves()) > 1:
         raise CommandError(
             f"Meta's layout holds one half-year and {period} spans {len(period.halves())}:"
@@ -100,43 +87,37 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Subcommands) -> None:
     """Add ``report``."""
-    parser = subparsers.add_parser(
+    add_command(
+        subparsers,
         "report",
-        help="write a transparency report from the case store",
-        description=(
-            "Count the closed cases whose request was received in PERIOD, per country and"
-            " kind of legal process, and write Google's or Meta's CSV layout, the"
-            " national-security bands of 50 U.S.C. 1874(a), or a readable table; or, with"
-            " --format dsa, the EU orders to provide information received in PERIOD per"
-            " Member State, with the median times of the DSA transparency template."
+        "write a transparency report from the case store",
+        "Count the closed cases whose request was received in PERIOD, per country and"
+        " kind of legal process, and write Google's or Meta's CSV layout, the"
+        " national-security bands of 50 U.S.C. 1874(a), or a readable table; or, with"
+        " --format dsa, the EU orders to provide information received in PERIOD per"
+        " Member State, with the median times of the DSA transparency template.",
+        _report,
+        DB.but(help="the case store: a SQLite file or a SQLAlchemy URL"),
+        Option(
+            "--period",
+            required=True,
+            metavar="PERIOD",
+            help="2026-H1, 2026-H2, 2026 (both halves) or 2026-01-01..2026-03-31",
+        ),
+        Option("--format", choices=FORMATS, default="table", help="default: table"),
+        Option(
+            "--out",
+            metavar="FILE",
+            help="write here instead of standard output (a new file; never through a link)",
+        ),
+        FORCE.but(help="replace the --out file if it exists"),
+        Option(
+            "--bands-option",
+            type=int,
+            choices=(1, 2, 3, 4),
+            metavar="N",
+            help="for --format bands: the reporting option of 50 U.S.C. 1874(a), 1 to 4",
         ),
     )
-    parser.add_argument(
-        "--db",
-        required=True,
-        metavar="CASES.sqlite",
-        help="the case store: a SQLite file or a SQLAlchemy URL",
-    )
-    parser.add_argument(
-        "--period",
-        required=True,
-        metavar="PERIOD",
-        help="2026-H1, 2026-H2, 2026 (both halves) or 2026-01-01..2026-03-31",
-    )
-    parser.add_argument("--format", choices=FORMATS, default="table", help="default: table")
-    parser.add_argument(
-        "--out",
-        metavar="FILE",
-        help="write here instead of standard output (a new file; never through a link)",
-    )
-    parser.add_argument("--force", action="store_true", help="replace the --out file if it exists")
-    parser.add_argument(
-        "--bands-option",
-        type=int,
-        choices=(1, 2, 3, 4),
-        metavar="N",
-        help="for --format bands: the reporting option of 50 U.S.C. 1874(a), 1 to 4",
-    )
-    parser.set_defaults(handler=_report)

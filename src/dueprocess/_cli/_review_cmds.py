@@ -5,20 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import DEFAULT_POLICY, Policy, Review, load_policy, load_request, render_letter, review
+from .. import Review, render_letter, review
 from .._base._dates import format_date, format_timestamp
-from ..exceptions import InvalidPolicy
-from ._common import (
-    EXIT_INVALID,
-    EXIT_OK,
-    CommandError,
-    print_json,
-    read_json,
-    terminal_lines,
-    terminal_safe,
-)
+from ._common import EXIT_OK, print_json, terminal_lines, terminal_safe
+from ._options import JSON, POLICY, REQUEST, Subcommands, add_command
+from ._readers import policy_from, read_request
 
-__all__ = ["add_policy_option", "policy_from", "register", "summary", "terminal_safe"]
+__all__ = ["register", "summary"]
 
 
 def summary(result: Review) -> str:
@@ -60,28 +53,8 @@ def summary(result: Review) -> str:
     return "\n".join(lines)
 
 
-def policy_from(args: argparse.Namespace) -> Policy:
-    """The policy named by ``--policy FILE``, or the default policy."""
-    path: str | None = getattr(args, "policy", None)
-    if path is None:
-        return DEFAULT_POLICY
-    try:
-        return load_policy(read_json(path))
-    except InvalidPolicy as error:
-        raise CommandError(f"{path}: {error}", EXIT_INVALID) from None
-
-
-def add_policy_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--policy FILE`` (a JSON object of Policy fields; see ``dueprocess.load_policy``)."""
-    parser.add_argument(
-        "--policy",
-        metavar="POLICY.json",
-        help="the platform's policy as JSON (fields of dueprocess.Policy); default: DEFAULT_POLICY",
-    )
-
-
 def _review(args: argparse.Namespace) -> int:
-    result = review(load_request(read_json(args.file)), policy_from(args))
+    result = review(read_request(args.file), policy_from(args))
     if args.json:
         print_json(result.to_dict())
     else:
@@ -90,32 +63,31 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _letter(args: argparse.Namespace) -> int:
-    letter = render_letter(review(load_request(read_json(args.file)), policy_from(args)))
+    letter = render_letter(review(read_request(args.file), policy_from(args)))
     # The letter neutralises what Markdown could misread; the terminal escapes the rest
     # (C1 controls, bidirectional marks) like every print of outside text.
     sys.stdout.write(terminal_lines(letter))
     return EXIT_OK
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Subcommands) -> None:
     """Add ``review`` and ``letter``."""
-    parser = subparsers.add_parser(
+    add_command(
+        subparsers,
         "review",
-        help="review a request document",
-        description="Review a request document (dueprocess.request/1).",
+        "review a request document",
+        "Review a request document (dueprocess.request/1).",
+        _review,
+        REQUEST,
+        JSON.but(help="print the dueprocess.review/1 document"),
+        POLICY,
     )
-    parser.add_argument("file", metavar="REQUEST.json", help="the request document, or - for stdin")
-    parser.add_argument(
-        "--json", action="store_true", help="print the dueprocess.review/1 document"
-    )
-    add_policy_option(parser)
-    parser.set_defaults(handler=_review)
-
-    parser = subparsers.add_parser(
+    add_command(
+        subparsers,
         "letter",
-        help="print the response letter for a request",
-        description="Review a request and print the response letter (Markdown).",
+        "print the response letter for a request",
+        "Review a request and print the response letter (Markdown).",
+        _letter,
+        REQUEST,
+        POLICY,
     )
-    parser.add_argument("file", metavar="REQUEST.json", help="the request document, or - for stdin")
-    add_policy_option(parser)
-    parser.set_defaults(handler=_letter)

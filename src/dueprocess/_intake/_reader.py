@@ -22,8 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from .._base._dates import parse_date, parse_timestamp
 from .._base._enums import (
@@ -32,7 +32,7 @@ from .._base._enums import (
     NondisclosureKind,
     ProcessKind,
 )
-from .._base._text import QUOTE_LIMIT, describe, key_path, unknown_key
+from .._base._text import describe, key_path, unknown_key
 from ..exceptions import InvalidRequest, Problem
 from ._fields import (  # the format's tables and checks
     _E,
@@ -103,19 +103,10 @@ from ._request import (
     Target,
 )
 
-__all__ = [
-    "EARLIEST_DATE",
-    "LATEST_DATE",
-    "MAX_CATEGORIES",
-    "MAX_ID_LENGTH",
-    "MAX_INTEGER",
-    "MAX_PROBLEMS",
-    "MAX_STRING_LENGTH",
-    "MAX_TARGETS",
-    "MAX_TEXT_LENGTH",
-    "QUOTE_LIMIT",
-    "load_request",
-]
+__all__ = ["load_request"]
+
+
+_Day = TypeVar("_Day", bound=dt.date)
 
 
 class _TooManyProblems(Exception):
@@ -275,38 +266,41 @@ class _Intake:
     def date(
         self, obj: Mapping[Any, Any], key: str, path: str, *, required: bool = True
     ) -> dt.date | None:
-        value = obj.get(key, ABSENT)
-        if self.absent(value, key, path, A_DATE, required):
-            return None
-        if not isinstance(value, str) or len(value) > LONGEST_TIMESTAMP:
-            self.add(f"{path}.{key}", f"expected {A_DATE}, got {describe(value)}")
-            return None
-        try:
-            day = parse_date(value)
-        except ValueError as error:
-            self.add(f"{path}.{key}", str(error))
-            return None
-        if not EARLIEST_DATE <= day <= LATEST_DATE:
-            self.add(f"{path}.{key}", f"{value!r} is out of range: {DAY_RANGE}")
-            return None
-        return day
+        days = (EARLIEST_DATE, LATEST_DATE)
+        return self._dated(obj, key, path, A_DATE, parse_date, days, DAY_RANGE, required)
 
     def timestamp(self, obj: Mapping[Any, Any], key: str, path: str) -> dt.datetime | None:
+        instants = (EARLIEST_INSTANT, LATEST_INSTANT)
+        span = f"{DAY_RANGE} (in UTC)"
+        return self._dated(obj, key, path, A_TIMESTAMP, parse_timestamp, instants, span, True)
+
+    def _dated(
+        self,
+        obj: Mapping[Any, Any],
+        key: str,
+        path: str,
+        expected: str,
+        parse: Callable[[str], _Day],
+        bounds: tuple[_Day, _Day],
+        span: str,
+        required: bool,
+    ) -> _Day | None:
+        """A date or an instant: a string *parse* reads, between the *bounds* (*span*)."""
         value = obj.get(key, ABSENT)
-        if self.absent(value, key, path, A_TIMESTAMP, True):
+        if self.absent(value, key, path, expected, required):
             return None
         if not isinstance(value, str) or len(value) > LONGEST_TIMESTAMP:
-            self.add(f"{path}.{key}", f"expected {A_TIMESTAMP}, got {describe(value)}")
+            self.add(f"{path}.{key}", f"expected {expected}, got {describe(value)}")
             return None
         try:
-            moment = parse_timestamp(value)
+            day = parse(value)
         except ValueError as error:
             self.add(f"{path}.{key}", str(error))
             return None
-        if not EARLIEST_INSTANT <= moment <= LATEST_INSTANT:
-            self.add(f"{path}.{key}", f"{value!r} is out of range: {DAY_RANGE} (in UTC)")
+        if not bounds[0] <= day <= bounds[1]:
+            self.add(f"{path}.{key}", f"{value!r} is out of range: {span}")
             return None
-        return moment
+        return day
 
     def years(self, obj: Mapping[Any, Any], key: str, path: str) -> float | None:
         value = obj.get(key, ABSENT)

@@ -174,12 +174,8 @@ def produce(
             [Problem("$.override", "an override needs a reason, on one line")],
             what="production override",
         )
-    if early and enforce_window and override is None:
-        raise ProductionRefused(
-            f"request {review.request_id}: not yet: the production would be made "
-            + "; and ".join(early)
-            + ". Wait, or give an override with its reason (--override REASON)"
-        )
+    if enforce_window and override is None:
+        _refuse_early(review, early)
     used = override.strip() if early and override is not None else None
     accounts, unresolved = _resolve(review, source)
     tally = _Tally(categories=tuple(item.category for item in plan))
@@ -281,10 +277,39 @@ def _digest(data: bytes) -> FileDigest:
     return FileDigest(hashlib.sha256(data).hexdigest(), len(data))
 
 
-def check_producible(review: Review) -> None:
-    """Raise :class:`ProductionRefused` (with the outcome and reasons) unless *review*
-    allows a production; reads nothing and writes nothing."""
+def check_producible(
+    review: Review, produced_at: dt.datetime | None = None, *, override: str | None = None
+) -> None:
+    """Raise :class:`~dueprocess.exceptions.ProductionRefused` unless :func:`produce`
+    would make a production of *review*; reads nothing and writes nothing.
+
+    Call it before opening a store or creating the output, to refuse early: it makes the
+    checks :func:`produce` makes first, with its reasons.
+
+    Args:
+        review: the review to produce.
+        produced_at: when the production would be made. When given, the review's clock
+            is kept as :func:`produce` with ``enforce_window`` keeps it: not before the
+            request was received, nor before ``notice.disclose_after``.
+        override: a reason to produce early anyway (see :func:`produce`).
+
+    Raises:
+        ProductionRefused: the review releases nothing (with its outcome and reasons), a
+            category other than subscriber is released without a period, or it is too
+            early and no *override* was given.
+    """
     _plan(review)
+    if produced_at is not None and override is None:
+        _refuse_early(review, too_early(review, produced_at))
+
+
+def _refuse_early(review: Review, early: list[str]) -> None:
+    if early:
+        raise ProductionRefused(
+            f"request {review.request_id}: not yet: the production would be made "
+            + "; and ".join(early)
+            + ". Wait, or give --override REASON (recorded in the letter and the manifest)"
+        )
 
 
 def _plan(review: Review) -> tuple[ScopedCategory, ...]:

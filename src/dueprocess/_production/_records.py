@@ -12,12 +12,11 @@ can import a file in one transaction and roll back if anything was wrong.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import attrs
 
@@ -205,6 +204,10 @@ def identity_taken(identity: Identity, holder: str) -> StoreError:
     )
 
 
+_Item = TypeVar("_Item")
+_Member = TypeVar("_Member", Category, TargetKind)
+
+
 def read_records(lines: Iterable[str | bytes], *, what: str = "records") -> Iterator[Record]:
     """Parse JSON Lines of records, yielding each good one in file order.
 
@@ -216,14 +219,7 @@ def read_records(lines: Iterable[str | bytes], *, what: str = "records") -> Iter
     ...     ' "at": "2017-01-01T00:00:00Z", "fields": {}}']))
     [Record('1', content, 2017-01-01T00:00:00Z, 0 fields)]
     """
-    problems: list[Problem] = []
-    dropped = 0
-    for number, document in _json_lines(lines, problems):
-        record = _record(document, f"line {number}, ", problems)
-        if record is not None:
-            yield record
-        dropped += _cap(problems)
-    _finish(problems, dropped + _cap(problems), what)
+    return _read(lines, _record, what)
 
 
 def read_identities(
@@ -234,12 +230,21 @@ def read_identities(
     >>> [i.key for i in read_identities(['{"account": "1", "kind": "email", "value": "A@B.org"}'])]
     ['a@b.org']
     """
+    return _read(lines, _identity, what)
+
+
+def _read(
+    lines: Iterable[str | bytes],
+    parse: Callable[[object, str, list[Problem]], _Item | None],
+    what: str,
+) -> Iterator[_Item]:
+    """Each good item of the lines in file order, then :class:`InvalidRecords` if any was bad."""
     problems: list[Problem] = []
     dropped = 0
     for number, document in _json_lines(lines, problems):
-        identity = _identity(document, f"line {number}, ", problems)
-        if identity is not None:
-            yield identity
+        item = parse(document, f"line {number}, ", problems)
+        if item is not None:
+            yield item
         dropped += _cap(problems)
     _finish(problems, dropped + _cap(problems), what)
 
@@ -407,12 +412,7 @@ def _record(
     if doc is None:
         return None
     account = _account(doc["account"], f"{where}$.account", problems)
-    category: Category | None = None
-    try:
-        category = Category(doc["category"])
-    except ValueError:
-        names = ", ".join(member.value for member in Category)
-        problems.append(Problem(f"{where}$.category", f"expected one of {names}"))
+    category = _one_of(doc["category"], tuple(Category), f"{where}$.category", problems)
     at = _utc_timestamp(doc["at"], f"{where}$.at", problems)
     fields = doc["fields"]
     if not isinstance(fields, dict):
@@ -425,6 +425,17 @@ def _record(
     assert category is not None
     assert at is not None
     return Record(account=account, category=category, at=at, fields=fields)
+
+
+def _one_of(
+    value: object, members: tuple[_Member, ...], path: str, problems: list[Problem]
+) -> _Member | None:
+    """The member whose value *value* is, or ``None`` and a problem listing them."""
+    member = next((member for member in members if member.value == value), None)
+    if member is None:
+        names = ", ".join(member.value for member in members)
+        problems.append(Problem(path, f"expected one of {names}"))
+    return member
 
 
 def _utc_timestamp(value: object, path: str, problems: list[Problem]) -> dt.datetime | None:
@@ -501,13 +512,7 @@ def _identity(document: object, where: str, problems: list[Problem]) -> Identity
     if doc is None:
         return None
     account = _account(doc["account"], f"{where}$.account", problems)
-    kind: TargetKind | None = None
-    with contextlib.suppress(ValueError):
-        kind = TargetKind(doc["kind"])
-    if kind not in IDENTITY_KINDS:
-        kinds = ", ".join(member.value for member in IDENTITY_KINDS)
-        problems.append(Problem(f"{where}$.kind", f"expected one of {kinds}"))
-        kind = None
+    kind = _one_of(doc["kind"], IDENTITY_KINDS, f"{where}$.kind", problems)
     value = doc["value"]
     if not isinstance(value, str) or not value.strip():
         problems.append(Problem(f"{where}$.value", "expected a non-empty string"))

@@ -37,7 +37,7 @@ from typing import Final
 
 import attrs
 
-from .._base._enums import Category, ProcessKind
+from .._base._enums import Category, ProcessKind, _Str
 from .._base._text import neutralise
 from .._intake._request import LegalRequest
 from ._csvio import (
@@ -91,7 +91,7 @@ _WIDTHS: Final[Mapping[BandsOption, int]] = MappingProxyType({
 })  # fmt: skip
 
 
-class BandCategory(str, enum.Enum):
+class BandCategory(_Str):
     """What a band counts (the statute's subparagraphs)."""
 
     NSL = "National security letters"
@@ -102,9 +102,6 @@ class BandCategory(str, enum.Enum):
     FISA_NON_CONTENT_SELECTORS = "Customer selectors targeted under FISA orders for non-contents"
     ALL_PROCESS = "National security process (NSLs and FISA orders combined)"
     ALL_SELECTORS = "Customer selectors targeted under all national security process"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 _SEPARATE: Final = (

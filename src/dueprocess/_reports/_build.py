@@ -118,25 +118,20 @@ def transparency_report(cases: Iterable[ReportCase], *, period: PeriodSpec) -> R
 
 
 def _row(half: ReportPeriod, code: str, label: str, tally: _Tally) -> ReportRow:
-    name = territory_name(code) or code
-    if label == PRESERVATION:
-        return ReportRow(
-            period_end=half.end,
-            country=name,
-            country_code=code,
-            legal_process=label,
-            requests=tally.requests,
-            percent_with_data=None,
-            accounts=len(tally.targets),
-            accounts_preserved=len(tally.preserved),
-        )
+    # A preservation row counts what was preserved; no data is produced for it.
+    preservation = label == PRESERVATION
     return ReportRow(
         period_end=half.end,
-        country=name,
+        country=territory_name(code) or code,
         country_code=code,
         legal_process=label,
         requests=tally.requests,
-        percent_with_data=round_half_up(Fraction(100 * tally.with_data, tally.requests), 2),
+        percent_with_data=(
+            None
+            if preservation
+            else round_half_up(Fraction(100 * tally.with_data, tally.requests), 2)
+        ),
         accounts=len(tally.targets),
-        requests_with_data=tally.with_data,
+        requests_with_data=None if preservation else tally.with_data,
+        accounts_preserved=len(tally.preserved) if preservation else None,
     )

@@ -14,7 +14,7 @@ Rules of the road for this module:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 import attrs
@@ -105,13 +105,6 @@ def negatives(rows: Sequence[ReportRow], totals: Sequence[ReportRow]) -> list[Re
     return problems
 
 
-def _sum(values: Iterable[Count]) -> Count:
-    total: Count = 0
-    for value in values:
-        total = value + total
-    return total
-
-
 def _disagree(stated: Count, added: Count) -> bool:
     return count_high(stated) < count_low(added) or count_high(added) < count_low(stated)
 
@@ -135,7 +128,7 @@ def stated_totals(rows: Sequence[ReportRow], totals: Sequence[ReportRow]) -> lis
         if total.accounts is not None and all(row.accounts is not None for row in covered):
             figures["accounts"] = (total.accounts, [row.accounts or 0 for row in covered])
         for what, (stated, parts) in figures.items():
-            added = _sum(parts)
+            added = sum(parts)
             if _disagree(stated, added):
                 problems.append(
                     ReportProblem(

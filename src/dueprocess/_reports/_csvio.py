@@ -20,7 +20,6 @@ spreadsheet reads as the number it is.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -28,6 +27,7 @@ from fractions import Fraction
 
 import attrs
 
+from .._base._enums import _Str
 from ..exceptions import Problem
 from ._range import Count, Range
 
@@ -46,6 +46,7 @@ __all__ = [
     "parse_count",
     "parse_day",
     "parse_percent",
+    "percent_of",
     "read_table",
     "records",
     "round_half_up",
@@ -53,7 +54,7 @@ __all__ = [
 ]
 
 
-class LayoutKind(str, enum.Enum):
+class LayoutKind(_Str):
     """Whose published layout a CSV follows."""
 
     GOOGLE = "google"
@@ -61,11 +62,8 @@ class LayoutKind(str, enum.Enum):
     X = "x"
     GOOGLE_NATIONAL_SECURITY = "google-national-security"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class DateStyle(str, enum.Enum):
+class DateStyle(_Str):
     """How the period of a row is written."""
 
     ISO = "YYYY-MM-DD"
@@ -73,9 +71,6 @@ class DateStyle(str, enum.Enum):
     US_UNPADDED = "M/D/YYYY"
     HALF_YEAR = "Jan - Jun YYYY"
     NONE = "no period column"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @attrs.frozen
@@ -341,6 +336,16 @@ def format_percent(value: Decimal, layout: ReportLayout) -> str:
     """A percentage in *layout*'s decimals (rounding half up) and sign."""
     if layout.percent_places is not None:
         value = round_half_up(value, layout.percent_places)
+    return f"{value}%" if layout.percent_sign else str(value)
+
+
+def percent_of(part: int, whole: int, layout: ReportLayout) -> str:
+    """*part* of *whole* as a percentage in *layout* (two decimals where it keeps them as
+    published); empty when *whole* is zero."""
+    if whole == 0:
+        return ""
+    places = 2 if layout.percent_places is None else layout.percent_places
+    value = round_half_up(Fraction(100 * part, whole), places)
     return f"{value}%" if layout.percent_sign else str(value)
 
 

@@ -2,9 +2,9 @@
 
 Rules of the road for this module:
 
-* ``US_LABELS`` and ``ELSEWHERE_LABELS`` say, for every process kind, the ``Legal Process``
-  label it is counted under (docs/concepts.md); a reader checks them against the rules line
-  by line. ``None`` means the kind never appears in this layout:
+* ``US_LABELS`` says, for every process kind, the ``Legal Process`` label it is counted
+  under in the US (docs/concepts.md); a reader checks it against the rules line by line.
+  ``None`` means the kind never appears in this layout:
 
   - ``national_security_letter`` and ``fisa_order``: 50 U.S.C. 1874 allows them to be
     published only in bands, so they go to :meth:`Report.to_bands` and nowhere else;
@@ -13,7 +13,8 @@ Rules of the road for this module:
     are the three of the rule reference: ``subpoena``, ``grand_jury_subpoena``,
     ``administrative_subpoena``).
 * Outside the US the layout has only three labels, so every compelled instrument there,
-  including a pen register or wiretap order, counts as ``Other Legal Requests``.
+  including a pen register or wiretap order, counts as ``Other Legal Requests``:
+  ``ELSEWHERE_LABELS`` is ``US_LABELS`` with every other label replaced by that one.
   "US" is the ``US`` country code alone; a jurisdiction such as ``US-CA`` is the US.
 * The layouts themselves (today's header, 2018's, the older ones) are declarations in
   :mod:`dueprocess._reports._layouts`; reading and writing them is
@@ -23,12 +24,11 @@ Rules of the road for this module:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from fractions import Fraction
 from types import MappingProxyType
 from typing import Final
 
 from .._base._enums import ProcessKind
-from ._csvio import ReportLayout, format_percent, round_half_up
+from ._csvio import ReportLayout, format_percent, percent_of
 from ._layouts import BY_NAME
 from ._rows import PRESERVATION, ReportRow
 
@@ -71,24 +71,13 @@ US_LABELS: Final[Mapping[ProcessKind, str | None]] = MappingProxyType({
     K.CIVIL_SUBPOENA:           None,  # a private party's, not a government request
 })  # fmt: skip
 
-ELSEWHERE_LABELS: Final[Mapping[ProcessKind, str | None]] = MappingProxyType({
-    K.SUBPOENA:                 OTHER_LEGAL,
-    K.GRAND_JURY_SUBPOENA:      OTHER_LEGAL,
-    K.ADMINISTRATIVE_SUBPOENA:  OTHER_LEGAL,
-    K.COURT_ORDER_2703D:        OTHER_LEGAL,
-    K.SEARCH_WARRANT:           OTHER_LEGAL,
-    K.PEN_REGISTER_ORDER:       OTHER_LEGAL,
-    K.WIRETAP_ORDER:            OTHER_LEGAL,
-    K.EMERGENCY_REQUEST:        EMERGENCY,
-    K.PRESERVATION_REQUEST:     PRESERVATION,
-    K.EU_PRESERVATION_ORDER:    PRESERVATION,
-    K.FOREIGN_DIRECT_REQUEST:   OTHER_LEGAL,
-    K.EU_PRODUCTION_ORDER:      OTHER_LEGAL,
-    K.CLOUD_ACT_ORDER:          OTHER_LEGAL,  # orders under CLOUD Act agreements (2523)
-    K.NATIONAL_SECURITY_LETTER: None,  # bands only (50 U.S.C. 1874)
-    K.FISA_ORDER:               None,  # bands only (50 U.S.C. 1874)
-    K.CIVIL_SUBPOENA:           None,  # a private party's, not a government request
-})  # fmt: skip
+# Outside the US emergencies, preservations and the kinds never shown keep their label;
+# every other kind counts as "Other Legal Requests".
+_KEPT_ELSEWHERE: Final = frozenset({EMERGENCY, PRESERVATION, None})
+
+ELSEWHERE_LABELS: Final[Mapping[ProcessKind, str | None]] = MappingProxyType(
+    {kind: label if label in _KEPT_ELSEWHERE else OTHER_LEGAL for kind, label in US_LABELS.items()}
+)
 
 COLUMNS: Final = BY_NAME["google-2018"].style.columns
 """The header of Google's 2018 layout."""
@@ -113,11 +102,7 @@ def label_for(country_code: str, kind: ProcessKind) -> str | None:
 def percent_cell(row: ReportRow, layout: ReportLayout) -> str:
     """The percentage cell: from the counts when the row has them, else as published."""
     if row.requests_with_data is not None and isinstance(row.requests, int):
-        if row.requests == 0:
-            return ""
-        places = 2 if layout.percent_places is None else layout.percent_places
-        value = round_half_up(Fraction(100 * row.requests_with_data, row.requests), places)
-        return f"{value}%" if layout.percent_sign else str(value)
+        return percent_of(row.requests_with_data, row.requests, layout)
     if row.percent_with_data is None:
         return ""
     return format_percent(row.percent_with_data, layout)

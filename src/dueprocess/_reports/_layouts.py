@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -72,266 +72,174 @@ class KnownLayout:
         return f"{self.name} ({self.description})"
 
 
-def _labels(pairs: dict[str, str]) -> Mapping[str, str]:
-    return MappingProxyType(pairs)
+def _declare(
+    name: str,
+    description: str,
+    kind: LayoutKind,
+    columns: Mapping[str, str],
+    required: tuple[str, ...],
+    *,
+    also: Mapping[str, str] = MappingProxyType({}),
+    legal_process: str = "All",
+    **rendering: Any,
+) -> KnownLayout:
+    """A layout whose header is *columns* (label: field, in order); *also* lists labels
+    read as well but never written; *rendering* is the rest of its :class:`ReportLayout`."""
+    return KnownLayout(
+        name=name,
+        description=description,
+        labels=MappingProxyType({**columns, **also}),
+        required=required,
+        style=ReportLayout(kind=kind, columns=tuple(columns), name=name, **rendering),
+        legal_process=legal_process,
+    )
 
 
-_GOOGLE_2024_COLUMNS = (
-    "Period Ending",
-    "Country/Region",
-    "CLDR Territory Code",
-    "Legal Process",
-    "User Data Requests",
-    "Percentage disclosed",
-    "Accounts",
-)
-_GOOGLE_2018_COLUMNS = (
-    "Period Ending",
-    "Country",
-    "CLDR Territory Code",
-    "Legal Process",
-    "User Data Requests",
-    "Percentage of requests where some data produced",
-    "Users/Accounts Specified",
-)
-_META_COLUMNS = (
-    "Country",
-    "Total Requests for User Data",
-    "Total User Accounts Referenced",
-    "Total Percentage of Requests Where Some Data Produced",
-    "Preservations Requested",
-    "Users/Accounts Preserved",
-)
-_META_2013_COLUMNS = (
-    "Country",
-    "Requests for User Data",
-    "User Accounts Referenced",
-    "Percentage of requests where some data produced",
-)
-_META_PROCESS_COLUMNS = (
-    "Country",
-    "Total Requests for User Data",
-    "Total User Accounts Referenced",
-    "Total Percentage of Requests Where Some Data Produced",
-    "Legal Process Requests",
-    "Legal Process Requests Accounts Referenced",
-    "Legal Process Requests Percentage Where Some Data Produced",
-    "Emergency Requests",
-    "Emergency Requests Accounts Referenced",
-    "Emergency Requests Percentage Where Some Data Produced",
-    "Preservations Requested",
-    "Users/Accounts Preserved",
-)
-_X_COLUMNS = (
-    "TIME PERIOD",
-    "COUNTRY",
-    "ISO CODE",
-    "ACCOUNT INFORMATION REQUESTS",
-    "PERCENTAGE WHERE SOME INFORMATION PRODUCED",
-    "ACCOUNTS SPECIFIED",
-    "FLAGS",
-    "LINKS",
-    "REPORT LINKS",
-)
-_NATIONAL_SECURITY_COLUMNS = (
-    "Reporting period ending date",
-    "Number of requests (range MIN)",
-    "Number of requests (range MAX)",
-    "Number of accounts (range MIN)",
-    "Number of accounts (range MAX)",
-)
+_PERIOD_COUNTRY_REQUESTS = ("period_end", "country", "requests")
+_GOOGLE_2018 = {
+    "Period Ending": "period_end",
+    "Country": "country",
+    "CLDR Territory Code": "country_code",
+    "Legal Process": "legal_process",
+    "User Data Requests": "requests",
+    "Percentage of requests where some data produced": "percent",
+    "Users/Accounts Specified": "accounts",
+}
 
 K = LayoutKind
 
 REPORT_LAYOUTS: Final[tuple[KnownLayout, ...]] = (
-    KnownLayout(
-        name="google-2024",
-        description="Google Transparency Report, user data requests download (current layout)",
-        labels=_labels(
-            {
-                "Period Ending": "period_end",
-                "Country/Region": "country",
-                "CLDR Territory Code": "country_code",
-                "Legal Process": "legal_process",
-                "User Data Requests": "requests",
-                "Percentage disclosed": "percent",
-                "Accounts": "accounts",
-            }
-        ),
-        required=("period_end", "country", "requests"),
-        style=ReportLayout(kind=K.GOOGLE, columns=_GOOGLE_2024_COLUMNS, name="google-2024"),
+    _declare(
+        "google-2024",
+        "Google Transparency Report, user data requests download (current layout)",
+        K.GOOGLE,
+        {
+            "Period Ending": "period_end",
+            "Country/Region": "country",
+            "CLDR Territory Code": "country_code",
+            "Legal Process": "legal_process",
+            "User Data Requests": "requests",
+            "Percentage disclosed": "percent",
+            "Accounts": "accounts",
+        },
+        _PERIOD_COUNTRY_REQUESTS,
     ),
-    KnownLayout(
-        name="google-2018",
-        description="Google Transparency Report, user data requests download (2018 layout)",
-        labels=_labels(
-            {
-                "Period Ending": "period_end",
-                "Country": "country",
-                "CLDR Territory Code": "country_code",
-                "Legal Process": "legal_process",
-                "User Data Requests": "requests",
-                "Percentage of requests where some data produced": "percent",
-                "Users/Accounts Specified": "accounts",
-            }
-        ),
-        required=("period_end", "country", "requests"),
-        style=ReportLayout(kind=K.GOOGLE, columns=_GOOGLE_2018_COLUMNS, name="google-2018"),
+    _declare(
+        "google-2018",
+        "Google Transparency Report, user data requests download (2018 layout)",
+        K.GOOGLE,
+        _GOOGLE_2018,
+        _PERIOD_COUNTRY_REQUESTS,
     ),
-    KnownLayout(
-        name="google-legacy",
-        description="Google Transparency Report, user data requests download (older layout)",
-        labels=_labels(
-            {
-                "Period Ending": "period_end",
-                "Country": "country",
-                "Country Code": "country_code",
-                "CLDR Territory Code": "country_code",
-                "Legal Process": "legal_process",
-                "Data Requests": "requests",
-                "User Data Requests": "requests",
-                "Percentage of data requests fully or partially complied with": "percent",
-                "Percentage of requests where some data produced": "percent",
-                "Users/Accounts Specified": "accounts",
-            }
-        ),
-        required=("period_end", "country", "requests"),
-        style=ReportLayout(
-            kind=K.GOOGLE,
-            columns=_GOOGLE_2018_COLUMNS,
-            name="google-legacy",
-            date_style=DateStyle.US,
-        ),
+    _declare(
+        "google-legacy",
+        "Google Transparency Report, user data requests download (older layout)",
+        K.GOOGLE,
+        _GOOGLE_2018,
+        _PERIOD_COUNTRY_REQUESTS,
+        also={
+            "Country Code": "country_code",
+            "Data Requests": "requests",
+            "Percentage of data requests fully or partially complied with": "percent",
+        },
+        date_style=DateStyle.US,
     ),
-    KnownLayout(
-        name="google-national-security",
-        description=("Google Transparency Report, US national security requests download (ranges)"),
-        labels=_labels(
-            {
-                "Reporting period ending date": "period_end",
-                "Number of requests (range MIN)": "requests_min",
-                "Number of requests (range MAX)": "requests_max",
-                "Number of accounts (range MIN)": "accounts_min",
-                "Number of accounts (range MAX)": "accounts_max",
-            }
-        ),
-        required=("period_end", "requests_min", "requests_max"),
-        style=ReportLayout(
-            kind=K.GOOGLE_NATIONAL_SECURITY,
-            columns=_NATIONAL_SECURITY_COLUMNS,
-            name="google-national-security",
-        ),
+    _declare(
+        "google-national-security",
+        "Google Transparency Report, US national security requests download (ranges)",
+        K.GOOGLE_NATIONAL_SECURITY,
+        {
+            "Reporting period ending date": "period_end",
+            "Number of requests (range MIN)": "requests_min",
+            "Number of requests (range MAX)": "requests_max",
+            "Number of accounts (range MIN)": "accounts_min",
+            "Number of accounts (range MAX)": "accounts_max",
+        },
+        ("period_end", "requests_min", "requests_max"),
         legal_process="National Security",
     ),
-    KnownLayout(
-        name="meta",
-        description="Meta Transparency Center, government requests for user data download",
-        labels=_labels(
-            {
-                "Country": "country",
-                "Total Requests for User Data": "requests",
-                "Total User Accounts Referenced": "accounts",
-                "Total Percentage of Requests Where Some Data Produced": "percent",
-                "Content Restrictions": EXTRA,
-                "Preservations Requested": "preservations",
-                "Users/Accounts Preserved": "preserved",
-                "Users / Accounts Preserved": "preserved",
-            }
-        ),
-        required=("country", "requests"),
-        style=ReportLayout(
-            kind=K.META,
-            columns=_META_COLUMNS,
-            name="meta",
-            percent_sign=True,
-            percent_places=2,
-            date_style=DateStyle.NONE,
-        ),
+    _declare(
+        "meta",
+        "Meta Transparency Center, government requests for user data download",
+        K.META,
+        {
+            "Country": "country",
+            "Total Requests for User Data": "requests",
+            "Total User Accounts Referenced": "accounts",
+            "Total Percentage of Requests Where Some Data Produced": "percent",
+            "Preservations Requested": "preservations",
+            "Users/Accounts Preserved": "preserved",
+        },
+        ("country", "requests"),
+        also={"Content Restrictions": EXTRA, "Users / Accounts Preserved": "preserved"},
+        percent_sign=True,
+        percent_places=2,
+        date_style=DateStyle.NONE,
     ),
-    KnownLayout(
-        name="meta-2013",
-        description="Facebook Government Requests Report download (2013 layout)",
-        labels=_labels(
-            {
-                "Country": "country",
-                "Requests for User Data": "requests",
-                "User Accounts Referenced": "accounts",
-                "Percentage of requests where some data produced": "percent",
-                "Content Restrictions": EXTRA,
-            }
-        ),
-        required=("country", "requests"),
-        style=ReportLayout(
-            kind=K.META,
-            columns=_META_2013_COLUMNS,
-            name="meta-2013",
-            percent_sign=True,
-            percent_places=2,
-            thousands_separator=True,
-            byte_order_mark=True,
-            date_style=DateStyle.NONE,
-        ),
+    _declare(
+        "meta-2013",
+        "Facebook Government Requests Report download (2013 layout)",
+        K.META,
+        {
+            "Country": "country",
+            "Requests for User Data": "requests",
+            "User Accounts Referenced": "accounts",
+            "Percentage of requests where some data produced": "percent",
+        },
+        ("country", "requests"),
+        also={"Content Restrictions": EXTRA},
+        percent_sign=True,
+        percent_places=2,
+        thousands_separator=True,
+        byte_order_mark=True,
+        date_style=DateStyle.NONE,
     ),
-    KnownLayout(
-        name="meta-processes",
-        description=(
-            "Meta's later downloads: totals, then legal process, emergency and preservation columns"
-        ),
-        labels=_labels(
-            {
-                "Country": "country",
-                "Total Requests for User Data": "total.requests",
-                "Total User Accounts Referenced": "total.accounts",
-                "Total Percentage of Requests Where Some Data Produced": "total.percent",
-                "Legal Process Requests": "legal.requests",
-                "Legal Process Requests Accounts Referenced": "legal.accounts",
-                "Legal Process Requests Percentage Where Some Data Produced": "legal.percent",
-                "Emergency Requests": "emergency.requests",
-                "Emergency Requests Accounts Referenced": "emergency.accounts",
-                "Emergency Requests Percentage Where Some Data Produced": "emergency.percent",
-                "Preservations Requested": "preservations",
-                "Users/Accounts Preserved": "preserved",
-            }
-        ),
-        required=("country", "legal.requests", "emergency.requests"),
-        style=ReportLayout(
-            kind=K.META,
-            columns=_META_PROCESS_COLUMNS,
-            name="meta-processes",
-            percent_sign=True,
-            percent_places=2,
-            thousands_separator=True,
-            date_style=DateStyle.NONE,
-        ),
+    _declare(
+        "meta-processes",
+        "Meta's later downloads: totals, then legal process, emergency and preservation columns",
+        K.META,
+        {
+            "Country": "country",
+            "Total Requests for User Data": "total.requests",
+            "Total User Accounts Referenced": "total.accounts",
+            "Total Percentage of Requests Where Some Data Produced": "total.percent",
+            "Legal Process Requests": "legal.requests",
+            "Legal Process Requests Accounts Referenced": "legal.accounts",
+            "Legal Process Requests Percentage Where Some Data Produced": "legal.percent",
+            "Emergency Requests": "emergency.requests",
+            "Emergency Requests Accounts Referenced": "emergency.accounts",
+            "Emergency Requests Percentage Where Some Data Produced": "emergency.percent",
+            "Preservations Requested": "preservations",
+            "Users/Accounts Preserved": "preserved",
+        },
+        ("country", "legal.requests", "emergency.requests"),
+        percent_sign=True,
+        percent_places=2,
+        thousands_separator=True,
+        date_style=DateStyle.NONE,
     ),
-    KnownLayout(
-        name="x",
-        description="X (Twitter) Transparency Center, information requests download",
-        labels=_labels(
-            {
-                "TIME PERIOD": "period_end",
-                "COUNTRY": "country",
-                "ISO CODE": "country_code",
-                "ACCOUNT INFORMATION REQUESTS": "requests",
-                "PERCENTAGE WHERE SOME INFORMATION PRODUCED": "percent",
-                "ACCOUNTS SPECIFIED": "accounts",
-                "FLAGS": EXTRA,
-                "LINKS": EXTRA,
-                "REPORT LINKS": EXTRA,
-            }
-        ),
-        required=("period_end", "country", "requests"),
-        style=ReportLayout(
-            kind=K.X,
-            columns=_X_COLUMNS,
-            name="x",
-            date_style=DateStyle.HALF_YEAR,
-            percent_sign=True,
-            thousands_separator=True,
-            newline="\r\n",
-            none_marker="-",
-            total_label="TOTAL",
-        ),
+    _declare(
+        "x",
+        "X (Twitter) Transparency Center, information requests download",
+        K.X,
+        {
+            "TIME PERIOD": "period_end",
+            "COUNTRY": "country",
+            "ISO CODE": "country_code",
+            "ACCOUNT INFORMATION REQUESTS": "requests",
+            "PERCENTAGE WHERE SOME INFORMATION PRODUCED": "percent",
+            "ACCOUNTS SPECIFIED": "accounts",
+            "FLAGS": EXTRA,
+            "LINKS": EXTRA,
+            "REPORT LINKS": EXTRA,
+        },
+        _PERIOD_COUNTRY_REQUESTS,
+        date_style=DateStyle.HALF_YEAR,
+        percent_sign=True,
+        thousands_separator=True,
+        newline="\r\n",
+        none_marker="-",
+        total_label="TOTAL",
     ),
 )
 """Every layout :func:`dueprocess.reports.read_report_csv` knows, in the order they are tried."""

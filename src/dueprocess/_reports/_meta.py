@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from fractions import Fraction
 from functools import partial
 from typing import Final
 
@@ -43,8 +42,8 @@ from ._csvio import (
     Table,
     format_count,
     format_percent,
+    percent_of,
     records,
-    round_half_up,
     write_table,
 )
 from ._google import EMERGENCY
@@ -213,10 +212,10 @@ def _cells(
 
     values: dict[str, Callable[[], str]] = {
         "country": partial(neutralise, country),
-        "requests": lambda: count(_sum(row.requests for row in data)),
+        "requests": lambda: count(sum(row.requests for row in data)),
         "accounts": lambda: _total((row.accounts for row in data), layout),
         "percent": partial(_percent, country, data, layout),
-        "preservations": lambda: count(_sum(row.requests for row in kept)),
+        "preservations": lambda: count(sum(row.requests for row in kept)),
         "preserved": preserved,
     }
     if total is not None:
@@ -237,18 +236,11 @@ def _cells(
             and row.legal_process != ALL_PROCESS
         ]
         values[prefix + ".requests"] = partial(
-            lambda group: count(_sum(r.requests for r in group)), members
+            lambda group: count(sum(r.requests for r in group)), members
         )
         values[prefix + ".accounts"] = partial(_total, [row.accounts for row in members], layout)
         values[prefix + ".percent"] = partial(_percent, country, members, layout)
     return values
-
-
-def _sum(counts: Iterable[Count]) -> Count:
-    total: Count = 0
-    for value in counts:
-        total = value + total
-    return total
 
 
 def _shown(percent: Decimal | None, layout: ReportLayout) -> str:
@@ -263,21 +255,17 @@ def _total(counts: Iterable[Count | None], layout: ReportLayout) -> str:
     if any(value is None for value in values):
         return ""
     return format_count(
-        _sum(value for value in values if value is not None),
+        sum(value for value in values if value is not None),
         layout.thousands_separator,
         layout.range_separator,
     )
 
 
 def _percent(country: str, data: list[ReportRow], layout: ReportLayout) -> str:
-    places = 2 if layout.percent_places is None else layout.percent_places
     if data and all(row.requests_with_data is not None for row in data):
         requests = sum(row.requests for row in data if isinstance(row.requests, int))
-        if requests == 0:
-            return ""
         produced = sum(row.requests_with_data or 0 for row in data)
-        value = round_half_up(Fraction(100 * produced, requests), places)
-        return f"{value}%" if layout.percent_sign else str(value)
+        return percent_of(produced, requests, layout)
     if len(data) == 1:
         return _shown(data[0].percent_with_data, layout)
     if not data:

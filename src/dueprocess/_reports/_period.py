@@ -15,6 +15,7 @@ from typing import Union
 import attrs
 
 from .._base._dates import parse_date
+from .._intake._limits import EARLIEST_DATE, LATEST_DATE
 from ..exceptions import ReportError
 
 __all__ = ["PeriodSpec", "ReportPeriod", "as_period"]
@@ -42,6 +43,13 @@ class ReportPeriod:
     def _check_end(self, _attribute: object, end: dt.date) -> None:
         if end < self.start:
             raise ReportError(f"a period cannot end ({end}) before it starts ({self.start})")
+        if self.start < EARLIEST_DATE or end > LATEST_DATE:
+            # No case is received outside the dates a request may carry, and a period
+            # reaching the calendar's ends could not be cut into half-years.
+            raise ReportError(
+                f"a report period lies within {EARLIEST_DATE.isoformat()}.."
+                f"{LATEST_DATE.isoformat()}, the dates a request may carry"
+            )
 
     @classmethod
     def half(cls, year: int, half: int) -> ReportPeriod:
@@ -62,19 +70,20 @@ class ReportPeriod:
         """Read ``YYYY-H1``, ``YYYY-H2``, ``YYYY`` or ``YYYY-MM-DD..YYYY-MM-DD``.
 
         Raises:
-            ReportError: the text is none of these.
+            ReportError: the text is none of these, or names days outside
+                1900-01-01..2999-12-31, the dates a request may carry.
         """
         text = text.strip()
-        if match := _HALF.match(text):
-            return cls.half(int(match[1]), int(match[2]))
-        if match := _YEAR.match(text):
-            return cls.year(int(match[1]))
         first, dots, last = text.partition("..")
-        if dots:
-            try:
+        try:
+            if match := _HALF.match(text):
+                return cls.half(int(match[1]), int(match[2]))
+            if match := _YEAR.match(text):
+                return cls.year(int(match[1]))
+            if dots:
                 return cls(parse_date(first.strip()), parse_date(last.strip()))
-            except ValueError as error:
-                raise ReportError(f"period {text!r}: {error}") from None
+        except ValueError as error:  # ReportError too
+            raise ReportError(f"period {text!r}: {error}") from None
         raise ReportError(
             f"period {text!r} is not YYYY-H1, YYYY-H2, YYYY or YYYY-MM-DD..YYYY-MM-DD"
         )

@@ -1,4 +1,5 @@
-"""Adapters that touch the outside world: SQLite and SQL stores, a directory sink, an outbox.
+"""Adapters that touch the outside world: SQLite and SQL stores, a directory sink, an outbox,
+and the file helpers the command line uses (:func:`read_lines`, :func:`write_file`).
 
 The core never imports this package; callers pass adapters in.
 
@@ -13,10 +14,11 @@ from typing import TYPE_CHECKING
 
 from ._bundle import bundle_production, verify_bundle, verify_production
 from ._directory import DirectorySink, read_manifest, read_record_lines, verify_directory
+from ._files import check_writable, read_lines, write_file
 from ._outbox import OutboxNotifier
 from ._sql_mapping import IdentityTableMapping, RecordTableMapping
 from ._sql_mapping_toml import TableMappings, load_table_mappings, parse_table_mappings
-from ._sql_open import SqlExtraMissing, open_case_store, open_record_store
+from ._sql_open import SqlExtraMissing, is_in_memory, is_url, open_case_store, open_record_store
 from ._sqlite_cases import SqliteAuditLog, SqliteCaseStore
 from ._sqlite_store import SqliteStore
 
@@ -37,15 +39,20 @@ __all__: list[str] = [
     "SqliteStore",
     "TableMappings",
     "bundle_production",
+    "check_writable",
+    "is_in_memory",
+    "is_url",
     "load_table_mappings",
     "open_case_store",
     "open_record_store",
     "parse_table_mappings",
+    "read_lines",
     "read_manifest",
     "read_record_lines",
     "verify_bundle",
     "verify_directory",
     "verify_production",
+    "write_file",
 ]
 
 

@@ -1,4 +1,9 @@
-"""Writing one file the way a production is written: new, whole, and where it was asked.
+"""Reading a JSON Lines file in bounded pieces, and writing one file the way a production
+is written: new, whole, and where it was asked.
+
+:func:`read_lines` streams the lines of a records or identities file for
+:func:`~dueprocess.read_records` and a store's ``import_records`` (``dueprocess store
+import``), never holding more than one record's limit of a line at once.
 
 Every file the command line writes (``report --out``, the notices of ``case notify
 --outbox``, the demo's files) goes through :func:`write_file`, which keeps the rules
@@ -22,12 +27,40 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+from .._production._records import MAX_RECORD_BYTES
 from ..exceptions import StoreError
 from ._directory import _fsync_directory
 
-__all__ = ["check_writable", "write_file"]
+__all__ = ["check_writable", "read_lines", "write_file"]
+
+_SKIP = 1 << 20
+
+
+def read_lines(path: str | os.PathLike[str]) -> Iterator[bytes]:
+    """Stream the lines of the JSON Lines file *path* (records or identities), line
+    breaks kept, for :func:`~dueprocess.read_records`, :func:`~dueprocess.read_identities`
+    and a store's ``import_records``.
+
+    A line is read at most one record's limit (16 MiB) and its line break at a time, so a
+    file with no line breaks is never held whole: the first part of an over-long line is
+    passed on (the reader names it as too long) and the rest is skipped.
+
+    Raises:
+        StoreError: the file cannot be read (``PATH: cannot read: reason``).
+    """
+    limit = MAX_RECORD_BYTES + 2
+    try:
+        with open(path, "rb") as handle:
+            while line := handle.readline(limit):
+                if len(line) == limit and not line.endswith(b"\n"):
+                    while (rest := handle.readline(_SKIP)) and not rest.endswith(b"\n"):
+                        pass
+                yield line
+    except OSError as error:
+        raise StoreError(f"{path}: cannot read: {error.strerror or error}") from None
 
 
 def _existing(path: Path) -> os.stat_result | None:

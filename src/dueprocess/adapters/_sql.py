@@ -40,11 +40,10 @@ from .._production._records import (  # noqa: E402
     decode_fields,
     identity_key,
     identity_taken,
-    read_identities,
-    read_records,
 )
 from ..exceptions import StoreError  # noqa: E402
 from ._closing import Closing  # noqa: E402
+from ._record_imports import RecordImports  # noqa: E402
 from ._sql_base import Unreachable, create_engine  # noqa: E402
 from ._sql_cases import SqlCaseTables  # noqa: E402
 from ._sql_mapped import (  # noqa: E402
@@ -69,7 +68,7 @@ _KEY_BATCH = 500
 _SCHEMA_LOCK = 0x6475_6570_726F_6365  # "dueproce"
 
 
-class SqlStore(SqlCaseTables, Closing):
+class SqlStore(SqlCaseTables, RecordImports, Closing):
     """Records, cases and the audit log in a database reached through SQLAlchemy.
 
     Args:
@@ -296,18 +295,6 @@ class SqlStore(SqlCaseTables, Closing):
             accounts = sorted({row["account"] for row in rows})
             _insert_new(connection, tables.accounts, [{"id": a} for a in accounts])
             return _insert_new(connection, tables.identities, rows)
-
-    def import_records(self, lines: Iterable[str | bytes], *, what: str = "records") -> int:
-        """Import JSON Lines of ``dueprocess.record/1`` objects, all or nothing.
-
-        Returns how many records were new. Every line is checked; if any is bad,
-        nothing is imported and :class:`~dueprocess.exceptions.InvalidRecords` names every bad line.
-        """
-        return self.add_records(read_records(lines, what=what))
-
-    def import_identities(self, lines: Iterable[str | bytes], *, what: str = "identities") -> int:
-        """Import JSON Lines of ``{"account", "kind", "value"}`` objects, all or nothing."""
-        return self.add_identities(read_identities(lines, what=what))
 
     def counts(self) -> dict[str, int]:
         """How many accounts, identities and records the store holds (own tables only)."""

@@ -162,6 +162,16 @@ def exact_accounts(rows: Iterable[object], table: str, column: str, account: str
     return found
 
 
+def _account_rows(
+    table: sa.Table, column: str, account: str, integer: bool
+) -> sa.Select[Any] | None:
+    """The account *column* of *table*'s rows of *account*, ``None`` if none can match."""
+    value = account_value(account, integer=integer)
+    if value is None:
+        return None
+    return sa.select(table.c[column]).where(table.c[column] == value)
+
+
 def _reflect(
     connection: sa.Connection, name: str, schema: str | None, columns: Sequence[str], what: str
 ) -> sa.Table:
@@ -276,11 +286,7 @@ class BoundRecordTable:
     def exists(self, account: str) -> sa.Select[Any] | None:
         """A query for the account column of the rows with a record of *account*
         (check them with :func:`exact_accounts`)."""
-        value = account_value(account, integer=self.integer_account)
-        if value is None:
-            return None
-        column = self.table.c[self.mapping.account]
-        return sa.select(column).where(column == value)
+        return _account_rows(self.table, self.mapping.account, account, self.integer_account)
 
 
 def bind_record_table(mapping: RecordTableMapping, connection: sa.Connection) -> BoundRecordTable:
@@ -328,11 +334,7 @@ class BoundIdentityTable:
     def exists(self, account: str) -> sa.Select[Any] | None:
         """A query for the account column of the rows with a identifier of *account*
         (check them with :func:`exact_accounts`)."""
-        value = account_value(account, integer=self.integer_account)
-        if value is None:
-            return None
-        column = self.table.c[self.mapping.account]
-        return sa.select(column).where(column == value)
+        return _account_rows(self.table, self.mapping.account, account, self.integer_account)
 
 
 def bind_identity_table(

@@ -13,7 +13,9 @@ column must exist, the instant column must be a timestamp) the first time it rea
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -44,8 +46,34 @@ def _identifier(instance: object, attribute: attrs.Attribute[str], value: str) -
         raise ValueError(f"{attribute.name} must be a non-empty column or table name")
 
 
+def _column_or(members: type[enum.Enum]) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """A validator: a column's name, or the member of *members* every row has."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(
+                f"{attribute.name} must be a column name or a {members.__name__} member"
+                f" (every row of that one {attribute.name})"
+            )
+
+    return check
+
+
+class _Table:
+    """What both mappings share: a table, perhaps in a schema."""
+
+    __slots__ = ()
+    table: str
+    schema: str | None
+
+    @property
+    def qualified_name(self) -> str:
+        """``schema.table`` (or the table alone), for messages."""
+        return f"{self.schema}.{self.table}" if self.schema else self.table
+
+
 @attrs.frozen
-class RecordTableMapping:
+class RecordTableMapping(_Table):
     """An existing table read as ``dueprocess.record/1`` records.
 
     Args:
@@ -82,17 +110,9 @@ class RecordTableMapping:
     table: str = attrs.field(validator=_identifier)
     account: str = attrs.field(validator=_identifier)
     at: str = attrs.field(validator=_identifier)
-    category: Category | str = attrs.field()
+    category: Category | str = attrs.field(validator=_column_or(Category))
     fields: FieldColumns = attrs.field(converter=_field_columns)
     schema: str | None = None
-
-    @category.validator
-    def _check_category(self, attribute: attrs.Attribute[Category | str], value: object) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError(
-                "category must be a column name or a Category member (every row of that one"
-                " category)"
-            )
 
     @property
     def fixed_category(self) -> Category | None:
@@ -115,14 +135,9 @@ class RecordTableMapping:
             names.extend(column for _, column in self.fields)
         return tuple(dict.fromkeys(names))
 
-    @property
-    def qualified_name(self) -> str:
-        """``schema.table`` (or the table alone), for messages."""
-        return f"{self.schema}.{self.table}" if self.schema else self.table
-
 
 @attrs.frozen
-class IdentityTableMapping:
+class IdentityTableMapping(_Table):
     """An existing table that resolves targets (e-mail, username, phone, URL) to accounts.
 
     Args:
@@ -147,15 +162,8 @@ class IdentityTableMapping:
     table: str = attrs.field(validator=_identifier)
     account: str = attrs.field(validator=_identifier)
     value: str = attrs.field(validator=_identifier)
-    kind: TargetKind | str = attrs.field()
+    kind: TargetKind | str = attrs.field(validator=_column_or(TargetKind))
     schema: str | None = None
-
-    @kind.validator
-    def _check_kind(self, attribute: attrs.Attribute[TargetKind | str], value: object) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError(
-                "kind must be a column name or a TargetKind member (every row of that one kind)"
-            )
 
     @property
     def fixed_kind(self) -> TargetKind | None:
@@ -173,8 +181,3 @@ class IdentityTableMapping:
         if self.fixed_kind is None:
             names.append(str(self.kind))
         return tuple(dict.fromkeys(names))
-
-    @property
-    def qualified_name(self) -> str:
-        """``schema.table`` (or the table alone), for messages."""
-        return f"{self.schema}.{self.table}" if self.schema else self.table

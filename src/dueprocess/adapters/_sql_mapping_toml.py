@@ -36,7 +36,7 @@ import importlib
 import os
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -53,6 +53,7 @@ MAX_MAPPING_BYTES = 1 << 20
 _RECORD_KEYS = ("table", "schema", "account", "at", "category", "category_column", "fields")
 _IDENTITY_KEYS = ("table", "schema", "account", "value", "kind", "kind_column")
 _TOP_KEYS = ("records", "identities")
+_Member = TypeVar("_Member", Category, TargetKind)
 
 
 @attrs.frozen
@@ -187,10 +188,10 @@ def _either(
     table: Mapping[str, Any],
     fixed_key: str,
     column_key: str,
-    members: Mapping[str, Category | TargetKind],
+    members: Mapping[str, _Member],
     where: str,
     problems: list[str],
-) -> Category | TargetKind | str | None:
+) -> _Member | str | None:
     """The one member every row has (*fixed_key*), or the column naming it per row."""
     if (fixed_key in table) == (column_key in table):
         problems.append(f"{where}: give either {fixed_key} or {column_key}, not both or neither")
@@ -229,12 +230,21 @@ def _fields(
     return None
 
 
+def _table(
+    table: Mapping[str, Any], allowed: tuple[str, ...], where: str, problems: list[str]
+) -> tuple[str | None, str | None, str | None]:
+    """What every mapping names: no unknown key, then its table, schema and account column."""
+    _unknown(table, allowed, f"{where}.", problems)
+    return (
+        _name(table, "table", where, problems),
+        _name(table, "schema", where, problems, required=False),
+        _name(table, "account", where, problems),
+    )
+
+
 def _record(table: Mapping[str, Any], where: str, problems: list[str]) -> RecordTableMapping | None:
     before = len(problems)
-    _unknown(table, _RECORD_KEYS, f"{where}.", problems)
-    name = _name(table, "table", where, problems)
-    schema = _name(table, "schema", where, problems, required=False)
-    account = _name(table, "account", where, problems)
+    name, schema, account = _table(table, _RECORD_KEYS, where, problems)
     at = _name(table, "at", where, problems)
     members = {category.value: category for category in Category}
     category = _either(table, "category", "category_column", members, where, problems)
@@ -246,7 +256,6 @@ def _record(table: Mapping[str, Any], where: str, problems: list[str]) -> Record
         or at is None
         or fields is None
         or category is None
-        or isinstance(category, TargetKind)
     ):
         return None
     return RecordTableMapping(name, account, at, category, fields, schema=schema)
@@ -256,20 +265,10 @@ def _identity(
     table: Mapping[str, Any], where: str, problems: list[str]
 ) -> IdentityTableMapping | None:
     before = len(problems)
-    _unknown(table, _IDENTITY_KEYS, f"{where}.", problems)
-    name = _name(table, "table", where, problems)
-    schema = _name(table, "schema", where, problems, required=False)
-    account = _name(table, "account", where, problems)
+    name, schema, account = _table(table, _IDENTITY_KEYS, where, problems)
     value = _name(table, "value", where, problems)
     members = {kind.value: kind for kind in IDENTITY_KINDS}
     kind = _either(table, "kind", "kind_column", members, where, problems)
-    if (
-        len(problems) > before
-        or name is None
-        or account is None
-        or value is None
-        or kind is None
-        or isinstance(kind, Category)
-    ):
+    if len(problems) > before or name is None or account is None or value is None or kind is None:
         return None
     return IdentityTableMapping(name, account, value, kind, schema=schema)

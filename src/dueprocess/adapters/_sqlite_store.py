@@ -33,8 +33,8 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
 
 from .._base._dates import format_timestamp
 from .._base._enums import Category, TargetKind
@@ -46,11 +46,10 @@ from .._production._records import (
     Record,
     identity_key,
     identity_taken,
-    read_identities,
-    read_records,
 )
 from ..exceptions import StoreError
 from ._closing import Closing
+from ._record_imports import RecordImports
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
@@ -113,7 +112,7 @@ def _micros(moment: dt.datetime) -> int:
     return (moment - _EPOCH) // _MICROSECOND
 
 
-class SqliteStore(Closing):
+class SqliteStore(RecordImports, Closing):
     """A record source in one SQLite file.
 
     Args:
@@ -127,9 +126,9 @@ class SqliteStore(Closing):
     >>> with SqliteStore(":memory:") as store:
     ...     store.import_records(['{"account": "100001", "category": "subscriber",'
     ...         ' "at": "2016-05-01T00:00:00Z", "fields": {"name": "A. Person"}}'])
-    ...     store.resolve(Target(TargetKind.ACCOUNT_ID, "100001"))
+    ...     [record.fields for record in store.records("100001", Category.SUBSCRIBER, None, None)]
     1
-    ('100001',)
+    [{'name': 'A. Person'}]
     """
 
     def __init__(
@@ -187,23 +186,15 @@ class SqliteStore(Closing):
 
     # --- writing -----------------------------------------------------------------------
 
-    class _Transaction:
-        def __init__(self, connection: sqlite3.Connection) -> None:
-            self.connection = connection
-
-        def __enter__(self) -> None:
-            self.connection.execute("BEGIN IMMEDIATE")
-
-        def __exit__(
-            self,
-            kind: type[BaseException] | None,
-            error: BaseException | None,
-            traceback: TracebackType | None,
-        ) -> None:
-            self.connection.execute("COMMIT" if kind is None else "ROLLBACK")
-
-    def _transaction(self) -> SqliteStore._Transaction:
-        return SqliteStore._Transaction(self._connection)
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._connection.execute("ROLLBACK")
+            raise
+        self._connection.execute("COMMIT")
 
     def add_records(self, records: Iterable[Record]) -> int:
         """Add records in one transaction; return how many were new.
@@ -278,18 +269,6 @@ class SqliteStore(Closing):
         except (sqlite3.Error, UnicodeEncodeError) as error:  # a surrogate cannot be bound
             raise StoreError(f"{self.path}: cannot add identities: {error}") from None
         return added
-
-    def import_records(self, lines: Iterable[str | bytes], *, what: str = "records") -> int:
-        """Import JSON Lines of ``dueprocess.record/1`` objects, all or nothing.
-
-        Returns how many records were new. Every line is checked; if any is bad,
-        nothing is imported and :class:`~dueprocess.exceptions.InvalidRecords` names every bad line.
-        """
-        return self.add_records(read_records(lines, what=what))
-
-    def import_identities(self, lines: Iterable[str | bytes], *, what: str = "identities") -> int:
-        """Import JSON Lines of ``{"account", "kind", "value"}`` objects, all or nothing."""
-        return self.add_identities(read_identities(lines, what=what))
 
     # --- reading (the RecordSource protocol) -----------------------------------------
 

@@ -24,9 +24,9 @@ TARGET = 20.0
 
 
 def documents() -> list[str]:
-    """The public cases' requests (vendored in tests/cases) and the bundled examples."""
+    """The public cases' requests (vendored in tests/data/cases) and the bundled examples."""
     texts: list[str] = []
-    cases = ROOT / "tests" / "cases"
+    cases = ROOT / "tests" / "data" / "cases"
     for path in sorted(cases.glob("*.json")) if cases.is_dir() else []:
         case = json.loads(path.read_text(encoding="utf-8"))
         if not case["expect"].get("invalid"):

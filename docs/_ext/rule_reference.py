@@ -13,7 +13,7 @@ build. An unknown marker name fails the build.
 Numbers used in prose (``{{ notice_hold_days }}``) come from :func:`substitutions`,
 through MyST's ``substitution`` extension.
 
-Nothing here imports Sphinx at module level: ``tests/test_docs_rules.py`` calls
+Nothing here imports Sphinx at module level: ``tests/docs/test_docs_rules.py`` calls
 :func:`render` directly.
 """
 

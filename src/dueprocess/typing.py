@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 # Only names: this module imports no implementation at run time, so any part of the library
-# (and any caller) can import it without pulling in the rest (tests/test_layout.py).
+# (and any caller) can import it without pulling in the rest (tests/base/test_architecture.py).
 if TYPE_CHECKING:
     from ._base._enums import Category, Outcome
     from ._cases._actor import Actor

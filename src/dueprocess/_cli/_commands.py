@@ -3,7 +3,7 @@
 Each module owns one command (or a few that belong together: ``review`` and ``letter``,
 ``verify`` and ``bundle``); add one by importing its ``register`` here and listing it in
 ``REGISTRY``. Every module of this package reads the library through its public modules
-only (tests/test_architecture.py checks it).
+only (tests/base/test_architecture.py checks it).
 """
 
 from __future__ import annotations

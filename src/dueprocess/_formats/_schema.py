@@ -293,7 +293,7 @@ def _object(name: str) -> _Schema:
             required.append(key)
     for key in sorted(keys - fields.keys()):
         # A key the reader knows and this table does not type yet: allowed, any value
-        # (tests/test_schema.py fails until it is typed here).
+        # (tests/intake/test_schema.py fails until it is typed here).
         properties[key] = {}
     return {
         "type": "object",

@@ -18,7 +18,8 @@ Rules of the road for this module:
   "Macau" and "Macedonia (FYROM)". Reading a report keeps the name as published; new
   reports use ``TERRITORY_NAMES``.
 * To regenerate: for each code above, ``SHORT_FORMS.get(code, Locale("en").territories[code])``
-  with a babel that ships the new CLDR; ``tests/test_cldr.py`` checks the table against babel.
+  with a babel that ships the new CLDR; ``tests/reports/test_cldr.py`` checks the table
+  against babel.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The command line: every subcommand, its files, bad and hostile input, injection."""

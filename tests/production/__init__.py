@@ -1,0 +1,1 @@
+"""Production: records, produce, the manifest, verify, the letter, bundles, faults."""

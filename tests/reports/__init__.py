@@ -1,0 +1,1 @@
+"""Transparency reports: building, checking, reading and writing published layouts, plots."""

@@ -1,0 +1,1 @@
+"""The stores: SQLite, SqlStore on SQLite and PostgreSQL, the store contract, attacks on rows."""

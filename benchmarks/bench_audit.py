@@ -16,7 +16,8 @@ import gc
 import hashlib
 import sys
 import time
-from collections.abc import Callable
+
+from _timing import best_of
 
 from dueprocess._cases._audit import chain_events
 from dueprocess.cases import AuditEntry, CaseAction, CaseEvent, CaseState, verify_chain
@@ -81,16 +82,6 @@ def build(count: int) -> list[AuditEntry]:
         head = entries[-1].head
         case += 1
     return entries
-
-
-def best_of(repeats: int, work: Callable[[], object]) -> float:
-    """Best wall time of *repeats* runs, in seconds."""
-    best = float("inf")
-    for _ in range(repeats):
-        started = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from _timing import best_of
 
 from dueprocess import load_request, review
 
@@ -36,17 +36,6 @@ def documents() -> list[str]:
     return texts
 
 
-def best_of(repeats: int, rounds: int, work: Callable[[], object]) -> float:
-    """Best time per round, in seconds, over *repeats* runs of *rounds* rounds."""
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(rounds):
-            work()
-        best = min(best, (time.perf_counter() - start) / rounds)
-    return best
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds, for CI")
@@ -65,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         for text in texts:
             review(load_request(json.loads(text)))
 
-    base = best_of(repeats, rounds, baseline)
-    ours = best_of(repeats, rounds, load_and_review)
+    base = best_of(repeats, baseline, rounds=rounds)
+    ours = best_of(repeats, load_and_review, rounds=rounds)
     extra = ours - base  # json.loads is part of both; the ratio compares our work to it
     per_doc = len(texts)
     print(f"documents:            {per_doc}")

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterator
 
 import sqlalchemy as sa
 from _request import subpoena
+from _timing import best_of
 
 from dueprocess import Category, load_request, produce, review
 from dueprocess.adapters import DirectorySink, SqlStore
@@ -102,15 +103,6 @@ def load(url: str, schema: str, prefix: str, accounts: int, per_account: int) ->
         connection.exec_driver_sql(f"VACUUM ANALYZE {table}")
     engine.dispose()
     return time.perf_counter() - started
-
-
-def best_of(repeats: int, work: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        started = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def read_one_account(store: SqlStore, accounts: int) -> Callable[[], object]:

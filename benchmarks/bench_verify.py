@@ -23,10 +23,10 @@ import datetime as dt
 import hashlib
 import os
 import sys
-import time
 from collections.abc import Callable
 
 import attrs
+from _timing import best_of
 
 from dueprocess import Category, Manifest, Record, verify
 from dueprocess._production._certificate import manifest_rows
@@ -92,16 +92,6 @@ def production(
         FILE_LETTER: letter,
         FILE_CERTIFICATE: certificate,
     }
-
-
-def best_of(repeats: int, work: Callable[[], object]) -> float:
-    """Best wall time of *repeats* runs, in seconds."""
-    best = float("inf")
-    for _ in range(repeats):
-        started = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def main(argv: list[str] | None = None) -> int:
